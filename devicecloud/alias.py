@@ -1,0 +1,61 @@
+"""Id aliasing: the real cloud id (BTTE…) goes upstream only; the browser sees the alias.
+
+`to_alias` works on anything a browser may get (dicts, lists, strings, CSV rows);
+`to_real` is its inverse for what comes from the browser.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+# Fields that hold a device id whatever its value (the cloud may report a sibling id).
+ID_FIELDS = frozenset({"d", "deviceId", "device_id"})
+
+
+class Aliaser:
+    def __init__(self, real_id: str, alias: str) -> None:
+        self.real_id = real_id
+        self.alias = alias
+
+    def _swap(self, obj: Any, old: str, new: str, force_ids: bool) -> Any:
+        if isinstance(obj, str):
+            return obj.replace(old, new) if old in obj else obj
+        if isinstance(obj, dict):
+            return {
+                k: (new if force_ids and k in ID_FIELDS and isinstance(v, str) and v else
+                    self._swap(v, old, new, force_ids))
+                for k, v in obj.items()
+            }
+        if isinstance(obj, (list, tuple)):
+            return [self._swap(v, old, new, force_ids) for v in obj]
+        return obj
+
+    def to_alias(self, obj: Any) -> Any:
+        """Copy of obj with every id field set to the alias and the real id replaced anywhere."""
+        return self._swap(obj, self.real_id, self.alias, force_ids=True)
+
+    def to_real(self, obj: Any) -> Any:
+        return self._swap(obj, self.alias, self.real_id, force_ids=False)
+
+    def csv_lines(self, lines: Iterable[str]) -> Iterator[str]:
+        """Alias a CSV stream line by line (Athena quotes every field; so do we)."""
+        reader = csv.reader(lines)
+        header = next(reader, None)
+        if header is None:
+            return
+        id_cols = {i for i, name in enumerate(header) if name in ID_FIELDS}
+        buf = io.StringIO()
+        writer = csv.writer(buf, quoting=csv.QUOTE_ALL, lineterminator="\n")
+
+        def emit(row: list[str]) -> str:
+            writer.writerow(row)
+            out = buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+            return out
+
+        yield emit(self.to_alias(header))
+        for row in reader:
+            yield emit([self.alias if i in id_cols and v else self.to_alias(v) for i, v in enumerate(row)])

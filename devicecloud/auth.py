@@ -1,0 +1,50 @@
+"""Admin login shared by both services: the alias + password give a JWT.
+
+The password is kept only as a hash; failed attempts are rate-limited per client.
+"""
+from __future__ import annotations
+
+import hmac
+import logging
+
+from flask import Blueprint, Flask, jsonify
+from flask_jwt_extended import create_access_token
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .settings import Settings
+from .webapp import ApiError, json_body
+
+log = logging.getLogger(__name__)
+
+
+def add_login(app: Flask, settings: Settings, url_prefix: str) -> Limiter:
+    """Register POST <url_prefix>/login. Refuses to start with weak secrets (unless XO2_DEV)."""
+    settings.check_secrets()
+    pw_hash = generate_password_hash(settings.admin_password.get_secret_value())
+    limiter = Limiter(get_remote_address, app=app, storage_uri="memory://",
+                      headers_enabled=True, key_prefix=app.name)
+    bp = Blueprint(f"{app.name}_auth", __name__, url_prefix=url_prefix)
+
+    @bp.post("/login")
+    @limiter.limit(settings.login_limit, deduct_when=lambda resp: resp.status_code == 401)
+    def login():
+        body = json_body()
+        device_id, password = body.get("deviceId"), body.get("password")
+        if not isinstance(device_id, str) or not device_id:
+            raise ApiError(400, "deviceId is required", "deviceId")
+        if not isinstance(password, str) or not password:
+            raise ApiError(400, "password is required", "password")
+        # Check both so timing does not tell which one was wrong.
+        id_ok = hmac.compare_digest(device_id.encode(), settings.device_alias.encode())
+        pw_ok = check_password_hash(pw_hash, password)
+        if not (id_ok and pw_ok):
+            log.warning("failed login")
+            raise ApiError(401, "wrong device id or password")
+        token = create_access_token(identity="admin", additional_claims={"dev": settings.device_alias})
+        return jsonify(access_token=token, token_type="Bearer",
+                       expires_in=settings.jwt_expires_s, deviceId=settings.device_alias)
+
+    app.register_blueprint(bp)
+    return limiter

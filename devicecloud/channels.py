@@ -1,0 +1,72 @@
+"""The channel map: the ONE place that says what each frame field means.
+
+Labels come from the customer's brief; units are the console's best reading of the
+unit's sensors. Every label, unit, inlet/outlet pairing and display precision the UI,
+the rules or the display pusher use is read from here (the web app via /api/channels).
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+Group = Literal["inlet", "outlet", "system", "relay"]
+# Which way a change is an improvement: lower/higher, or closer to `target`.
+Better = Literal["lower", "higher", "target"] | None
+
+
+@dataclass(frozen=True)
+class Channel:
+    code: str
+    label: str
+    unit: str
+    group: Group
+    pair: str | None = None      # the inlet/outlet twin
+    precision: int = 1           # decimals to display
+    better: Better = None
+    target: float | None = None  # for better == "target"
+    quantity: str | None = None  # shared name of a pair, e.g. "CO₂"
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+# (quantity, unit, precision, better, target) for each inlet/outlet pair, inlet code first.
+_PAIRS: list[tuple[str, str, str, str, int, Better, float | None]] = [
+    ("d1", "d8", "CO₂", "ppm", 0, "lower", None),
+    ("d2", "d9", "Dust PM", "µg/m³", 0, "lower", None),
+    ("d3", "d10", "Temperature", "°C", 1, "lower", None),
+    ("d4", "d11", "Humidity", "%", 0, "target", 55.0),
+    ("d5", "d12", "Water pH", "pH", 2, "target", 7.0),
+    ("d6", "d13", "Water Level", "%", 0, "higher", None),
+    ("d7", "d14", "Water Temp", "°C", 1, "lower", None),
+]
+
+
+def _build() -> list[Channel]:
+    inlets, outlets = [], []
+    for inlet, outlet, qty, unit, prec, better, target in _PAIRS:
+        common = dict(unit=unit, precision=prec, better=better, target=target, quantity=qty)
+        inlets.append(Channel(inlet, f"Inlet {qty}", group="inlet", pair=outlet, **common))
+        outlets.append(Channel(outlet, f"Outlet {qty}", group="outlet", pair=inlet, **common))
+    system = [
+        Channel("d15", "SW version", "", "system", precision=0),
+        Channel("d16", "HW version", "", "system", precision=0),
+        Channel("d38", "GSM signal strength", "CSQ", "system", precision=0, better="higher"),
+    ]
+    relays = [Channel(f"i{n}", f"Relay {n}", "", "relay", precision=0) for n in range(1, 9)]
+    return inlets + outlets + system + relays
+
+
+CHANNELS: list[Channel] = _build()
+BY_CODE: dict[str, Channel] = {c.code: c for c in CHANNELS}
+RELAY_IDS: tuple[str, ...] = tuple(c.code for c in CHANNELS if c.group == "relay")
+# Numeric sensor channels a rule may watch (everything but relays).
+SENSOR_CODES: tuple[str, ...] = tuple(c.code for c in CHANNELS if c.group != "relay")
+# Display values the pusher may send (SPEC section 5): i11 AQI .. i18 2-digit year.
+DISPLAY_IDS: tuple[str, ...] = tuple(f"i{n}" for n in range(11, 19))
+PAIRS: list[tuple[str, str]] = [(p[0], p[1]) for p in _PAIRS]
+
+
+def channel_map() -> list[dict]:
+    """The JSON served at GET /api/channels."""
+    return [c.as_dict() for c in CHANNELS]

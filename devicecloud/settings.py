@@ -1,0 +1,161 @@
+"""Typed settings from XO2_* environment variables, validated once at start.
+
+Both services read the same settings class so a variable means one thing everywhere.
+`load_settings()` turns pydantic's errors into a short message naming each variable.
+"""
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ENV_PREFIX = "XO2_"
+# Used only with XO2_DEV=1; a service refuses it otherwise.
+DEV_JWT_SECRET = "dev-only-insecure-jwt-secret-change-me"
+MIN_PASSWORD_LEN = 8
+MIN_SECRET_LEN = 32
+SIM_URL = "http://127.0.0.1:8300"
+
+
+class SettingsError(SystemExit):
+    """Raised with a readable, multi-line message when the configuration is invalid."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", frozen=True)
+
+    # Upstream device cloud; the defaults point at the embedded simulator.
+    cloud_rest_url: str = SIM_URL
+    cloud_ws_url: str = "ws://127.0.0.1:8300/production"
+    device_id: str = "BTTE1250001"          # the real id: never shown to a browser
+    device_alias: str = "IOCL_XTRA_O2_ADMIN"
+    device_imei: str = "860710081332028"
+    device_meter: str = "2"
+    timezone: str = "Asia/Kolkata"          # the unit's local time
+
+    # Security
+    admin_password: SecretStr | None = None
+    jwt_secret: SecretStr | None = None
+    jwt_expires_s: int = Field(8 * 3600, ge=60, le=7 * 86400)
+    login_limit: str = "5 per minute"       # failed logins per client
+    dev: bool = False                       # allows the dev JWT secret; never in production
+
+    # Cloud client behaviour
+    http_timeout_s: float = Field(15.0, gt=0, le=120)
+    http_retries: int = Field(3, ge=0, le=10)
+    http_backoff_s: float = Field(0.5, ge=0, le=30)
+    ws_keepalive_s: float = Field(300.0, gt=0, lt=600)     # API Gateway drops idle sockets at 10 min
+    ws_max_age_s: float = Field(6600.0, gt=0, lt=7200)     # ... and every socket at 2 h
+    ws_backoff_max_s: float = Field(30.0, gt=0, le=600)
+
+    # gateway_svc
+    cache_ttl_hour_s: float = Field(30.0, ge=0)
+    cache_ttl_day_s: float = Field(300.0, ge=0)
+    cache_ttl_week_s: float = Field(900.0, ge=0)
+    frame_stale_s: float = Field(60.0, gt=0)
+    history_buckets: int = Field(500, ge=10, le=5000)
+
+    # automation_svc
+    state_file: Path = Path("data/automation_state.json")
+    command_timeout_s: float = Field(60.0, gt=0)
+    min_dwell_s: float = Field(60.0, ge=0)
+    display_interval_s: float = Field(10.0, gt=0)
+    display_max_age_s: float = Field(120.0, gt=0)
+
+    @field_validator("cloud_rest_url")
+    @classmethod
+    def _http_url(cls, v: str) -> str:
+        if not re.match(r"^https?://[^\s/]+", v):
+            raise ValueError("must be an http(s) URL, e.g. https://example.execute-api.../")
+        return v.rstrip("/")
+
+    @field_validator("cloud_ws_url")
+    @classmethod
+    def _ws_url(cls, v: str) -> str:
+        if not re.match(r"^wss?://[^\s/]+", v):
+            raise ValueError("must be a ws:// or wss:// URL")
+        return v
+
+    @field_validator("device_id", "device_alias")
+    @classmethod
+    def _ident(cls, v: str) -> str:
+        if not re.fullmatch(r"[A-Za-z0-9_-]{3,64}", v):
+            raise ValueError("must be 3-64 letters, digits, '_' or '-'")
+        return v
+
+    @field_validator("device_imei")
+    @classmethod
+    def _imei(cls, v: str) -> str:
+        if not re.fullmatch(r"\d{15}", v):
+            raise ValueError("must be the unit's 15-digit IMEI")
+        return v
+
+    @field_validator("device_meter")
+    @classmethod
+    def _meter(cls, v: str) -> str:
+        if not re.fullmatch(r"\d{1,3}", v):
+            raise ValueError("must be a small number such as 2")
+        return v
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {v!r}; use an IANA name like Asia/Kolkata") from None
+        return v
+
+    @model_validator(mode="after")
+    def _security(self) -> "Settings":
+        if self.device_id == self.device_alias:
+            raise ValueError("XO2_DEVICE_ALIAS must differ from XO2_DEVICE_ID (the alias hides the real id)")
+        return self
+
+    @cached_property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def check_secrets(self) -> None:
+        """Services that log people in call this at start: no weak or default secrets."""
+        problems = []
+        pw = self.admin_password.get_secret_value() if self.admin_password else ""
+        if len(pw) < MIN_PASSWORD_LEN:
+            problems.append(f"{ENV_PREFIX}ADMIN_PASSWORD: required, at least {MIN_PASSWORD_LEN} characters")
+        secret = self.jwt_secret.get_secret_value() if self.jwt_secret else ""
+        if not self.dev and (len(secret) < MIN_SECRET_LEN or secret == DEV_JWT_SECRET):
+            problems.append(
+                f"{ENV_PREFIX}JWT_SECRET: required, at least {MIN_SECRET_LEN} random characters "
+                f"(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`); "
+                f"set {ENV_PREFIX}DEV=1 to use a throw-away secret in development")
+        if problems:
+            raise SettingsError("Invalid configuration:\n  " + "\n  ".join(problems))
+
+    @property
+    def jwt_key(self) -> str:
+        if self.jwt_secret and self.jwt_secret.get_secret_value():
+            return self.jwt_secret.get_secret_value()
+        return DEV_JWT_SECRET
+
+
+def _describe(err: ValidationError) -> str:
+    lines = []
+    for e in err.errors():
+        name = ENV_PREFIX + "_".join(str(p) for p in e["loc"]).upper() if e["loc"] else "settings"
+        msg = e["msg"].removeprefix("Value error, ")
+        if "SECRET" not in name and "PASSWORD" not in name and isinstance(e.get("input"), str):
+            msg += f" (got {e['input']!r})"
+        lines.append(f"{name}: {msg}")
+    return "Invalid configuration:\n  " + "\n  ".join(lines)
+
+
+def load_settings(**overrides) -> Settings:
+    """Read settings from the environment (overrides win); exit with a readable message."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as err:
+        raise SettingsError(_describe(err)) from None
