@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     ws_max_age_s: float = Field(6600.0, gt=0, lt=7200)     # ... and every socket at 2 h
     ws_backoff_max_s: float = Field(30.0, gt=0, le=600)
 
+    # Where each service listens (host:port); nginx proxies to these.
+    gateway_bind: str = "127.0.0.1:8001"
+    automation_bind: str = "127.0.0.1:8002"
+
     # gateway_svc
     cache_ttl_hour_s: float = Field(30.0, ge=0)
     cache_ttl_day_s: float = Field(300.0, ge=0)
