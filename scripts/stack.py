@@ -1,0 +1,211 @@
+#!/usr/bin/env python3
+"""Start the whole console locally without Docker: simulator, gateway_svc, automation_svc, nginx.
+
+Used by the README's run command, the end-to-end tests and the benchmarks:
+    python scripts/stack.py [--port 8080] [--sim-period 10] [--no-sim]
+or in Python: `with Stack(...) as stack: stack.url`.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import socket
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_PASSWORD = "xtrao2-local"   # only when XO2_ADMIN_PASSWORD is unset (local demo, XO2_DEV=1)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines of a .env file (same file docker compose reads)."""
+    env: dict[str, str] = {}
+    if path.exists():
+        for line in path.read_text().splitlines():
+            line = line.strip()
+            if line and not line.startswith("#") and "=" in line:
+                key, _, value = line.partition("=")
+                env[key.strip()] = value.strip().strip('"').strip("'")
+    return env
+
+
+def render_template(text: str, values: dict[str, str]) -> str:
+    """Fill ${NAME} like envsubst does; nginx's own $variables (no braces) are left alone."""
+    return re.sub(r"\$\{(\w+)\}", lambda m: values[m.group(1)], text)
+
+
+def wait_http(url: str, timeout: float, proc: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"process for {url} exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                if resp.status < 500:
+                    return
+        except OSError as exc:
+            if getattr(exc, "code", 0) and exc.code < 500:  # an HTTP error still means it is up
+                return
+        time.sleep(0.2)
+    raise TimeoutError(f"{url} did not answer within {timeout} s")
+
+
+class Stack:
+    def __init__(self, *, port: int = 8080, sim: bool = True, sim_period: float = 10.0,
+                 run_dir: Path | None = None, env: dict[str, str] | None = None,
+                 ports: dict[str, int] | None = None, sim_args: list[str] | None = None) -> None:
+        self.port = port
+        self.sim = sim
+        self.sim_period = sim_period
+        self.sim_args = sim_args or []
+        self.run_dir = run_dir or ROOT / ".run"
+        ports = ports or {}
+        self.sim_port = ports.get("sim", 8300)
+        self.gateway_port = ports.get("gateway", 8001)
+        self.automation_port = ports.get("automation", 8002)
+        self.procs: dict[str, subprocess.Popen] = {}
+        self.env = {**os.environ, **read_env_file(ROOT / ".env"), **(env or {})}
+        self.env.setdefault("XO2_STATE_FILE", str(self.run_dir / "automation_state.json"))
+        if not self.env.get("XO2_ADMIN_PASSWORD"):
+            self.env.update(XO2_ADMIN_PASSWORD=DEMO_PASSWORD, XO2_DEV="1")
+        if sim:
+            self.env.update(XO2_CLOUD_REST_URL=f"http://127.0.0.1:{self.sim_port}",
+                            XO2_CLOUD_WS_URL=f"ws://127.0.0.1:{self.sim_port}/production")
+        self.env.update(XO2_GATEWAY_BIND=f"127.0.0.1:{self.gateway_port}",
+                        XO2_AUTOMATION_BIND=f"127.0.0.1:{self.automation_port}",
+                        PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1")
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def sim_url(self) -> str:
+        return f"http://127.0.0.1:{self.sim_port}"
+
+    @property
+    def password(self) -> str:
+        return self.env["XO2_ADMIN_PASSWORD"]
+
+    def _spawn(self, name: str, args: list[str]) -> subprocess.Popen:
+        log = open(self.run_dir / "logs" / f"{name}.log", "ab")
+        proc = subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+        self.procs[name] = proc
+        return proc
+
+    def _nginx_conf(self) -> Path:
+        web_root = ROOT / "web" / "dist"
+        if not (web_root / "index.html").exists():
+            raise RuntimeError("web/dist is missing: run `npm --prefix web ci && npm --prefix web run build`")
+        ngx = self.run_dir / "nginx"
+        for sub in ("conf", "temp", "logs"):
+            (ngx / sub).mkdir(parents=True, exist_ok=True)
+        site = render_template((ROOT / "nginx/templates/default.conf.template").read_text(), {
+            "LISTEN_PORT": f"127.0.0.1:{self.port}", "WEB_ROOT": str(web_root),
+            "GATEWAY_UPSTREAM": f"127.0.0.1:{self.gateway_port}",
+            "AUTOMATION_UPSTREAM": f"127.0.0.1:{self.automation_port}",
+            "SNIPPETS": str(ROOT / "nginx/snippets")})
+        (ngx / "conf/site.conf").write_text(site)
+        main = ngx / "conf/nginx.conf"
+        temp = ngx / "temp"
+        main.write_text(f"""worker_processes 1;
+pid {ngx}/nginx.pid;
+error_log {ngx}/logs/error.log warn;
+worker_rlimit_nofile 8192;
+events {{ worker_connections 4096; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log {ngx}/logs/access.log;
+    client_body_temp_path {temp}/body;
+    proxy_temp_path {temp}/proxy;
+    fastcgi_temp_path {temp}/fastcgi;
+    uwsgi_temp_path {temp}/uwsgi;
+    scgi_temp_path {temp}/scgi;
+    sendfile on;
+    include {ngx}/conf/site.conf;
+}}
+""")
+        return main
+
+    def start(self) -> "Stack":
+        (self.run_dir / "logs").mkdir(parents=True, exist_ok=True)
+        py = sys.executable
+        try:
+            if self.sim:
+                sim = self._spawn("sim", [py, "-m", "devicecloud.sim", "--port", str(self.sim_port),
+                                          "--period", str(self.sim_period), *self.sim_args])
+                wait_http(f"{self.sim_url}/__sim/state", 20, sim)
+            gw = self._spawn("gateway", [py, "-m", "gateway_svc"])
+            auto = self._spawn("automation", [py, "-m", "automation_svc"])
+            wait_http(f"http://127.0.0.1:{self.gateway_port}/api/health", 30, gw)
+            wait_http(f"http://127.0.0.1:{self.automation_port}/api/automation/health", 30, auto)
+            nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+            conf = self._nginx_conf()
+            ngx = self._spawn("nginx", [nginx, "-c", str(conf), "-p", str(conf.parent.parent),
+                                        "-g", "daemon off;"])
+            wait_http(f"{self.url}/api/health", 15, ngx)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        for name, proc in reversed(list(self.procs.items())):
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        for proc in self.procs.values():
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+        self.procs.clear()
+
+    def __enter__(self) -> "Stack":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--port", type=int, default=8080, help="nginx port (default 8080)")
+    ap.add_argument("--sim-period", type=float, default=10.0, help="simulator frame period in s")
+    ap.add_argument("--no-sim", action="store_true", help="use the cloud from XO2_CLOUD_* / .env")
+    args = ap.parse_args()
+    stack = Stack(port=args.port, sim=not args.no_sim, sim_period=args.sim_period)
+    stack.start()
+    demo = stack.password == DEMO_PASSWORD
+    print(f"\nXtraO2 Console is running: {stack.url}\n"
+          f"  device id: {stack.env.get('XO2_DEVICE_ALIAS', 'IOCL_XTRA_O2_ADMIN')}\n"
+          f"  password:  {stack.password if demo else '(XO2_ADMIN_PASSWORD)'}\n"
+          f"  upstream:  {'simulator ' + stack.sim_url if stack.sim else 'the device cloud'}\n"
+          f"  logs:      {stack.run_dir / 'logs'}\nPress Ctrl-C to stop.", flush=True)
+    signal.signal(signal.SIGTERM, lambda *a: sys.exit(0))
+    try:
+        while all(p.poll() is None for p in stack.procs.values()):
+            time.sleep(1)
+        dead = [n for n, p in stack.procs.items() if p.poll() is not None]
+        print(f"stopped: {', '.join(dead)} exited; see {stack.run_dir / 'logs'}", file=sys.stderr)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    main()

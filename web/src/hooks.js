@@ -1,0 +1,29 @@
+import { useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { api } from './lib/api.js';
+
+export const keys = {
+  channels: ['channels'],
+  live: ['live'],
+  health: ['health'],
+  graph: (period) => ['graph', period],
+  history: (start, end, buckets) => ['history', start, end, buckets],
+  relays: ['relays'],
+  display: ['display'],
+  audit: (limit) => ['audit', limit],
+};
+
+/** The channel map: the only source of labels, units, precision and pairs. */
+export function useChannels() {
+  return useQuery({ queryKey: keys.channels, queryFn: api.channels, staleTime: Infinity });
+}
+
+/** Current local time in epoch seconds, re-rendering every `ms`. */
+export function useNow(ms = 1000) {
+  const [now, setNow] = useState(() => Date.now() / 1000);
+  useEffect(() => {
+    const id = setInterval(() => setNow(Date.now() / 1000), ms);
+    return () => clearInterval(id);
+  }, [ms]);
+  return now;
+}

@@ -1,0 +1,60 @@
+// Calendar dates as "YYYY-MM-DD" strings in the browser's local time zone.
+
+const ISO = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAY_MS = 86400000;
+
+export function toISODate(date) {
+  const y = date.getFullYear();
+  const m = String(date.getMonth() + 1).padStart(2, '0');
+  const d = String(date.getDate()).padStart(2, '0');
+  return `${y}-${m}-${d}`;
+}
+
+/** Day number (days since epoch) of a valid "YYYY-MM-DD", else null. */
+export function dayNumber(iso) {
+  const m = ISO.exec(iso || '');
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const ms = Date.UTC(y, mo - 1, d);
+  const back = new Date(ms);
+  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) {
+    return null; // e.g. 2025-02-30
+  }
+  return Math.round(ms / DAY_MS);
+}
+
+export function addDays(iso, n) {
+  const dn = dayNumber(iso);
+  if (dn === null) return null;
+  return new Date((dn + n) * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** The last `days` calendar days ending today (inclusive): {start, end}. */
+export function lastDays(days, today = toISODate(new Date())) {
+  return { start: addDays(today, -(days - 1)), end: today };
+}
+
+/** Inclusive number of days from start to end. */
+export function daysInRange(start, end) {
+  const a = dayNumber(start);
+  const b = dayNumber(end);
+  if (a === null || b === null) return null;
+  return b - a + 1;
+}
+
+export const MAX_CSV_DAYS = 31;
+
+/** Client-side check of a CSV date range; returns an error message or null. */
+export function validateCsvRange(start, end, maxDays = MAX_CSV_DAYS) {
+  if (!start || !end) return 'Choose both a start and an end date.';
+  if (dayNumber(start) === null) return 'The start date is not a valid date.';
+  if (dayNumber(end) === null) return 'The end date is not a valid date.';
+  const n = daysInRange(start, end);
+  if (n < 1) return 'The start date must be on or before the end date.';
+  if (n > maxDays) return `The range is ${n} days; choose at most ${maxDays} days.`;
+  return null;
+}
+
+export function csvFileName(start, end) {
+  return `xtrao2_${start}_${end}.csv`;
+}

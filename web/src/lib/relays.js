@@ -1,0 +1,106 @@
+// Relay rule helpers (pure): editable drafts, PUT bodies, 400 field names, lock state.
+
+export const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']; // 0 = Monday
+export const MODES = [
+  { value: 'manual', label: 'Manual' },
+  { value: 'sensor', label: 'Sensor' },
+  { value: 'time', label: 'Time' },
+];
+
+const str = (v) => (v === null || v === undefined ? '' : String(v));
+
+export function defaultWindow() {
+  return { start: '08:00', end: '18:00', days: [] };
+}
+
+/** An editable copy of a relay (numbers as input strings). */
+export function draftFromRelay(relay, sensorChannels = []) {
+  const s = relay?.sensor;
+  const t = relay?.time;
+  return {
+    name: str(relay?.name),
+    mode: relay?.mode || 'manual',
+    sensor: {
+      channel: s?.channel || sensorChannels[0]?.code || '',
+      low: str(s?.low),
+      high: str(s?.high),
+      above: s?.above === 0 ? 0 : 1,
+    },
+    time: {
+      windows: (t?.windows?.length ? t.windows : [defaultWindow()]).map((w) => ({
+        start: w.start || '',
+        end: w.end || '',
+        days: Array.isArray(w.days) ? [...w.days].sort((a, b) => a - b) : [],
+      })),
+      inside: t?.inside === 0 ? 0 : 1,
+    },
+  };
+}
+
+function toNumber(text) {
+  if (text === '' || text === null || text === undefined) return null;
+  const n = Number(text);
+  return Number.isFinite(n) ? n : text; // let the server name the bad field
+}
+
+/** PUT /api/automation/relays/<id> body: name, mode and the rule of that mode. */
+export function bodyFromDraft(draft) {
+  const body = { name: draft.name.trim(), mode: draft.mode };
+  if (draft.mode === 'sensor') {
+    body.sensor = {
+      channel: draft.sensor.channel,
+      low: toNumber(draft.sensor.low),
+      high: toNumber(draft.sensor.high),
+      above: draft.sensor.above,
+    };
+  } else if (draft.mode === 'time') {
+    body.time = {
+      windows: draft.time.windows.map((w) => ({ start: w.start, end: w.end, days: [...w.days] })),
+      inside: draft.time.inside,
+    };
+  }
+  return body;
+}
+
+/** "sensor.low", "low", "time.windows[0].start" -> one canonical dotted key. */
+export function normalizeField(field) {
+  if (!field) return null;
+  let f = String(field).trim().replace(/\[(\d+)\]/g, '.$1').replace(/^\.+/, '');
+  const first = f.split('.')[0];
+  if (['channel', 'low', 'high', 'above'].includes(first)) f = `sensor.${f}`;
+  if (['windows', 'inside'].includes(first)) f = `time.${f}`;
+  return f;
+}
+
+/** Keys of the inputs a card shows for this draft (to place a 400 error next to one). */
+export function fieldKeys(draft) {
+  const keys = ['name', 'mode'];
+  if (draft.mode === 'sensor') {
+    keys.push('sensor', 'sensor.channel', 'sensor.low', 'sensor.high', 'sensor.above');
+  } else if (draft.mode === 'time') {
+    keys.push('time', 'time.windows', 'time.inside');
+    draft.time.windows.forEach((_, i) => {
+      keys.push(`time.windows.${i}`, `time.windows.${i}.start`, `time.windows.${i}.end`, `time.windows.${i}.days`);
+    });
+  }
+  return keys;
+}
+
+export function isPending(relay) {
+  return relay?.command?.state === 'pending';
+}
+
+export function anyPending(relays) {
+  return Array.isArray(relays) && relays.some(isPending);
+}
+
+export function onOff(v) {
+  if (v === 1 || v === true) return 'ON';
+  if (v === 0 || v === false) return 'OFF';
+  return 'unknown';
+}
+
+export function daysText(days) {
+  if (!days || days.length === 0 || days.length === 7) return 'every day';
+  return days.map((d) => WEEKDAYS[d]).join(', ');
+}

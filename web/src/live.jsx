@@ -1,0 +1,75 @@
+// Live data: GET /api/live once (and as a fallback poll), then frames pushed over /api/ws.
+import { createContext, useContext, useEffect, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from './lib/api.js';
+import { estimateSkew } from './lib/age.js';
+import { expireSession } from './lib/auth.js';
+import { openLiveSocket } from './lib/liveSocket.js';
+import { keys } from './hooks.js';
+
+const LiveContext = createContext(null);
+
+async function fetchLive() {
+  const live = await api.live();
+  return { ...live, skewS: estimateSkew(live, Date.now() / 1000) };
+}
+
+export function LiveProvider({ token, children }) {
+  const qc = useQueryClient();
+  const [wsConnected, setWsConnected] = useState(false);
+
+  const live = useQuery({
+    queryKey: keys.live,
+    queryFn: fetchLive,
+    // The socket keeps it fresh; poll only as a fallback (faster while the socket is down).
+    refetchInterval: wsConnected ? 60_000 : 5_000,
+  });
+  const health = useQuery({
+    queryKey: keys.health,
+    queryFn: api.health,
+    refetchInterval: 30_000,
+  });
+
+  useEffect(() => {
+    if (!token) return undefined;
+    return openLiveSocket({
+      token,
+      onState: setWsConnected,
+      onAuthFailure: expireSession,
+      onMessage: (msg) => {
+        if (msg.type === 'deviceData' && msg.data && typeof msg.data === 'object') {
+          qc.setQueryData(keys.live, (prev) => ({
+            ...(prev || {}),
+            deviceId: msg.deviceId ?? prev?.deviceId,
+            ts: msg.data.ts ?? prev?.ts,
+            frame: msg.data,
+            skewS: prev?.skewS ?? 0,
+            viaSocket: true,
+          }));
+        } else if (msg.type === 'status' && msg.upstream) {
+          qc.setQueryData(keys.health, (prev) => ({
+            ...(prev || {}),
+            status: msg.upstream.socket_connected ? 'ok' : 'degraded',
+            upstream: msg.upstream,
+          }));
+        }
+      },
+    });
+  }, [token, qc]);
+
+  const value = {
+    live,
+    frame: live.data?.frame ?? null,
+    ts: live.data?.frame?.ts ?? live.data?.ts ?? null,
+    skewS: live.data?.skewS ?? 0,
+    upstreamConnected: health.data?.upstream?.socket_connected,
+    wsConnected,
+  };
+  return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>;
+}
+
+export function useLive() {
+  const ctx = useContext(LiveContext);
+  if (!ctx) throw new Error('useLive outside LiveProvider');
+  return ctx;
+}
