@@ -1,0 +1,161 @@
+import { useMemo } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { api } from '../lib/api.js';
+import { keys, useChannels } from '../hooks.js';
+import { useLive } from '../live.jsx';
+import { QueryState } from '../components/QueryState.jsx';
+import { impactRow, pairsFromChannels, ruleChannel, weightedMean } from '../lib/impact.js';
+import { formatNumber, formatPercent, formatSigned, withUnit } from '../lib/format.js';
+
+const ICON = { better: '▲', worse: '▼', same: '=', neutral: '·', unknown: '' };
+
+export function Verdict({ verdict }) {
+  if (!verdict || verdict.kind === 'unknown') return null;
+  return (
+    <span className={`verdict verdict-${verdict.kind}`}>
+      <span aria-hidden="true">{ICON[verdict.kind]} </span>
+      {verdict.word}
+    </span>
+  );
+}
+
+function ChangeCell({ row, channel }) {
+  if (row.abs === null) return <td className="num">—</td>;
+  const p = channel.precision ?? 1;
+  return (
+    <td className="num change">
+      <span className="change-abs">{withUnit(formatSigned(row.abs, p), channel.unit)}</span>{' '}
+      <span className="change-pct">{row.pct === null ? '' : `(${formatPercent(row.pct)})`}</span>
+      <br />
+      <Verdict verdict={row.verdict} />
+    </td>
+  );
+}
+
+function PeriodRow({ title, row, pair, state }) {
+  const { inlet } = pair;
+  const fmt = (v) => withUnit(formatNumber(v, inlet.precision), inlet.unit);
+  if (state) {
+    return (
+      <tr>
+        <th scope="row">{title}</th>
+        <td colSpan={3} className="muted">
+          {state}
+        </td>
+      </tr>
+    );
+  }
+  return (
+    <tr>
+      <th scope="row">{title}</th>
+      <td className="num">{fmt(row.inlet)}</td>
+      <td className="num">{fmt(row.outlet)}</td>
+      <ChangeCell row={row} channel={inlet} />
+    </tr>
+  );
+}
+
+function useGraph(period) {
+  return useQuery({
+    queryKey: keys.graph(period),
+    queryFn: () => api.graph(period),
+    staleTime: 5 * 60_000,
+    refetchInterval: 5 * 60_000,
+  });
+}
+
+function graphState(q) {
+  if (q.isPending) return 'Loading…';
+  if (q.isError && !q.data) return 'Unavailable';
+  return null;
+}
+
+function avgRow(q, pair) {
+  const frames = q.data?.data;
+  return impactRow(pair, weightedMean(frames, pair.inlet.code), weightedMean(frames, pair.outlet.code));
+}
+
+function PairCard({ pair, frame, day, week }) {
+  const rule = ruleChannel(pair);
+  const now = impactRow(pair, frame?.[pair.inlet.code], frame?.[pair.outlet.code]);
+  const hint = now.verdict.hint || (rule.better ? '' : 'no preferred direction');
+  return (
+    <section className="card impact-card" aria-label={`${pair.quantity} impact`}>
+      <h2>
+        {pair.quantity} <span className="muted small">({pair.inlet.code} → {pair.outlet.code})</span>
+      </h2>
+      {hint && <p className="muted small">Improvement: {hint}.</p>}
+      <table className="data-table impact-table">
+        <thead>
+          <tr>
+            <th scope="col">Period</th>
+            <th scope="col" className="num">
+              Inlet
+            </th>
+            <th scope="col" className="num">
+              Outlet
+            </th>
+            <th scope="col" className="num">
+              Change
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          <PeriodRow title="Now" row={now} pair={pair} state={frame ? null : 'No live data'} />
+          <PeriodRow title="24 h avg" row={avgRow(day, pair)} pair={pair} state={graphState(day)} />
+          <PeriodRow title="7 d avg" row={avgRow(week, pair)} pair={pair} state={graphState(week)} />
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function GraphNotice({ q, label }) {
+  if (q.isError && !q.data) {
+    return (
+      <div className="error-box" role="alert">
+        <p>
+          {label} averages unavailable: {q.error?.message}
+        </p>
+        <button type="button" onClick={() => q.refetch()} disabled={q.isFetching}>
+          Retry
+        </button>
+      </div>
+    );
+  }
+  if (q.data?.stale) {
+    return (
+      <p className="notice" role="status">
+        {label} averages come from the cache: the device cloud is not answering.
+      </p>
+    );
+  }
+  return null;
+}
+
+export function ImpactPage() {
+  const channels = useChannels();
+  const { frame } = useLive();
+  const day = useGraph('day');
+  const week = useGraph('week');
+  const pairs = useMemo(() => pairsFromChannels(channels.data), [channels.data]);
+  return (
+    <>
+      <h1>Impact</h1>
+      <p className="muted">
+        Outlet compared with inlet: change = outlet − inlet. Averages weight each bucket by its sample count.
+      </p>
+      <GraphNotice q={day} label="24 h" />
+      <GraphNotice q={week} label="7 day" />
+      <QueryState query={channels} what="channels">
+        {() => (
+          <div className="card-grid">
+            {pairs.map((p) => (
+              <PairCard key={p.inlet.code} pair={p} frame={frame} day={day} week={week} />
+            ))}
+          </div>
+        )}
+      </QueryState>
+    </>
+  );
+}
