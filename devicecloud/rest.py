@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ConnectTimeoutError, ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from .channels import DISPLAY_IDS, RELAY_IDS
@@ -32,7 +33,8 @@ class CloudError(Exception):
 def _session(retries: int, backoff: float) -> requests.Session:
     # urllib3 retries connection errors and 5xx with exponential backoff; commands set
     # absolute relay states, so retrying a POST is safe.
-    retry = Retry(total=retries, connect=retries, read=retries, status=retries,
+    # A read timeout is retried at most once: each try can take the whole timeout.
+    retry = Retry(total=retries, connect=retries, read=min(retries, 1), status=retries,
                   backoff_factor=backoff, backoff_max=10,
                   status_forcelist=(429, 500, 502, 503, 504), allowed_methods=None,
                   raise_on_status=False, respect_retry_after_header=True)
@@ -41,6 +43,12 @@ def _session(retries: int, backoff: float) -> requests.Session:
     s.mount("http://", adapter)
     s.mount("https://", adapter)
     return s
+
+
+def _timed_out(exc: requests.RequestException) -> bool:
+    # After retries, requests reports a read timeout as a ConnectionError wrapping it.
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(exc, requests.Timeout) or isinstance(reason, (ReadTimeoutError, ConnectTimeoutError))
 
 
 def validate_command(values: dict[str, int]) -> dict[str, int]:
@@ -78,9 +86,9 @@ class CloudClient:
     def _request(self, what: str, method: str, url: str, **kw: Any) -> requests.Response:
         try:
             resp = self.session.request(method, url, timeout=self.timeout, **kw)
-        except requests.Timeout:
-            raise CloudError(f"device cloud timed out ({what})") from None
         except requests.RequestException as exc:
+            if _timed_out(exc):
+                raise CloudError(f"device cloud timed out ({what})") from None
             log.warning("cloud %s failed: %s", what, type(exc).__name__)
             raise CloudError(f"device cloud unreachable ({what})") from None
         if resp.status_code >= 400:

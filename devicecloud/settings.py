@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -62,6 +63,8 @@ class Settings(BaseSettings):
     cache_ttl_week_s: float = Field(900.0, ge=0)
     frame_stale_s: float = Field(60.0, gt=0)
     history_buckets: int = Field(500, ge=10, le=5000)
+    cache_ttl_history_s: float = Field(300.0, ge=0)        # a history range that includes today
+    cache_ttl_history_past_s: float = Field(86400.0, ge=0)  # past days never change
 
     # automation_svc
     state_file: Path = Path("data/automation_state.json")
@@ -69,6 +72,11 @@ class Settings(BaseSettings):
     min_dwell_s: float = Field(60.0, ge=0)
     display_interval_s: float = Field(10.0, gt=0)
     display_max_age_s: float = Field(120.0, gt=0)
+    display_standard: Literal["cpcb", "epa"] = "cpcb"   # AQI breakpoints for the display
+    sensor_max_age_s: float = Field(120.0, gt=0)        # sensor rules ignore older data
+    retry_backoff_s: float = Field(10.0, gt=0)          # first retry of an unconfirmed automated change
+    retry_backoff_max_s: float = Field(600.0, gt=0)
+    audit_max: int = Field(500, ge=10, le=10000)        # audit entries kept in the state file
 
     @field_validator("cloud_rest_url")
     @classmethod

@@ -41,6 +41,7 @@ class CloudStream:
         self.connected = False
         self.connects = 0           # successful (re)subscriptions, for health and metrics
         self.frames = 0
+        self.keepalives = 0
         self.last_frame_at: float | None = None   # wall clock of the last frame
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -119,6 +120,7 @@ class CloudStream:
                     self._ws.send(self._subscribe_msg())
                 except Exception:
                     return "keepalive failed"
+                self.keepalives += 1
                 last_sent = now
             try:
                 msg = self._ws.recv()

@@ -1,0 +1,15 @@
+"""Device-cloud simulator: the AWS REST + WebSocket API of the XtraO2 unit, on 127.0.0.1.
+
+Run it with `python -m devicecloud.sim --help`, or in-process:
+
+    with SimServer(period=0.1, command_delay=0.2, port=0) as sim:
+        sim.rest_url, sim.ws_url, sim.state
+
+Standalone on purpose: it imports nothing from the rest of `devicecloud`.
+"""
+from .frames import make_frame, report_csv_lines, rest_shape, socket_shape
+from .server import SimServer
+from .state import SimState
+
+__all__ = ["SimServer", "SimState", "make_frame", "report_csv_lines", "rest_shape",
+           "socket_shape"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import json
 import math
 import time
 from collections.abc import Iterable, Iterator, Mapping
@@ -103,13 +104,10 @@ _WEATHER_PERIOD_S = 3.7 * DAY_S  # slow multi-day drift so the week graph is not
 
 
 def _noise(seed: int, ts: int, channel: int) -> float:
+    """Uniform in [-1, 1), reproducible for (seed, ts, channel)."""
     # hash() of an int tuple is deterministic (PYTHONHASHSEED only salts str/bytes) and far
     # cheaper than seeding a Random per frame, which matters for 259,200-row CSVs.
     return (hash((seed, ts, channel)) & 0xFFFFFF) / 0x800000 - 1.0
-
-
-def _clamp(value: float, lo: float, hi: float) -> float:
-    return round(min(hi, max(lo, value)), 2)
 
 
 def ist_date(ts: float) -> str:
@@ -118,6 +116,7 @@ def ist_date(ts: float) -> str:
 
 
 def _channels(ts: int, seed: int) -> dict[str, float]:
+    """d1..d14 for ts; the hot loop of CSV generation, hence the flat tuples and inline clamp."""
     theta = 2 * math.pi * ((ts + IST_OFFSET_S) % DAY_S) / DAY_S
     cos_t, sin_t = math.cos(theta), math.sin(theta)
     weather = math.sin(2 * math.pi * ts / _WEATHER_PERIOD_S + seed)
@@ -125,32 +124,37 @@ def _channels(ts: int, seed: int) -> dict[str, float]:
     for n, (code, base, a_cos, a_sin, a_weather, noise, lo, hi) in enumerate(_INLET_TERMS):
         # amp * cos(theta - peak) == a_cos * cos(theta) + a_sin * sin(theta)
         raw = base + a_cos * cos_t + a_sin * sin_t + a_weather * weather
-        values[code] = _clamp(raw + noise * _noise(seed, ts, n), lo, hi)
+        raw += noise * _noise(seed, ts, n)
+        values[code] = round(hi if raw > hi else lo if raw < lo else raw, 2)
     outlets = enumerate(_OUTLET_TERMS, len(_INLET_TERMS))  # own noise streams, not the inlet's
     for n, (code, inlet, offset, gain, noise, lo, hi) in outlets:
         raw = offset + gain * values[inlet] + noise * _noise(seed, ts, n)
-        values[code] = _clamp(raw, lo, hi)
+        values[code] = round(hi if raw > hi else lo if raw < lo else raw, 2)
     return values
 
 
 def make_frame(ts: int, relays: Mapping[str, int], device_id: str, seed: int = 0) -> Frame:
-    """The canonical raw frame (socket key order, whole numbers as int) for epoch second ts."""
+    """The raw frame for epoch second ts, typed as the cloud stores it (numbers as floats).
+
+    Keys are in socket order; rest_shape/socket_shape/report CSV derive the wire forms.
+    """
     ts = int(ts)
-    values = _channels(ts, seed)
-    gsm = 20 + 3 * math.sin(2 * math.pi * ts / 7200) + 2 * _noise(seed, ts, 98)
-    frame: Frame = {
-        "imei": IMEI, "d": device_id, "meter": 2, "offline": 0, "date": ist_date(ts),
-        "d38": min(25, max(15, round(gsm))), "d39": 22, "d40": 23, "device_type": 1,
-        "s1": 77, "s2": 77, "s3": 0,
+    v = _channels(ts, seed)
+    gsm = round(20 + 3 * math.sin(2 * math.pi * ts / 7200) + 2 * _noise(seed, ts, 98))
+    return {
+        "imei": IMEI, "d": device_id, "meter": 2.0, "offline": 0.0, "date": ist_date(ts),
+        "d38": float(min(25, max(15, gsm))), "d39": 22.0, "d40": 23.0, "device_type": 1.0,
+        "s1": 77.0, "s2": 77.0, "s3": 0.0,
+        "d1": v["d1"], "d2": v["d2"], "d3": v["d3"], "d4": v["d4"], "d5": v["d5"],
+        "d6": v["d6"], "d7": v["d7"], "d8": v["d8"], "d9": v["d9"], "d10": v["d10"],
+        "d11": v["d11"], "d12": v["d12"], "d13": v["d13"], "d14": v["d14"],
+        "d15": 22.0, "d16": 23.0,  # SW / HW version
+        "d17": round(49 + 1.5 * _noise(seed, ts, 99), 2),
+        "d18": round(48 + 3 * _noise(seed, ts, 100), 2),
+        **{k: float(relays.get(k, DEFAULT_RELAYS[k])) if k in PHYSICAL_RELAYS else 0.0
+           for k in RELAY_KEYS},
+        "deviceId": device_id, "ts": float(ts), "expireAt": float(ts + RAW_TTL_S),
     }
-    frame.update((f"d{n}", values[f"d{n}"]) for n in range(1, 15))
-    frame.update(d15=22, d16=23)
-    frame["d17"] = round(49 + 1.5 * _noise(seed, ts, 99), 2)
-    frame["d18"] = round(48 + 3 * _noise(seed, ts, 100), 2)
-    frame.update((k, int(relays.get(k, DEFAULT_RELAYS[k])) if k in PHYSICAL_RELAYS else 0)
-                 for k in RELAY_KEYS)
-    frame.update(deviceId=device_id, ts=ts, expireAt=ts + RAW_TTL_S)
-    return frame
 
 
 def _ordered(frame: Mapping[str, Any], order: Iterable[str]) -> Frame:
@@ -160,7 +164,9 @@ def _ordered(frame: Mapping[str, Any], order: Iterable[str]) -> Frame:
 
 
 def _rest_value(key: str, value: Any) -> Any:
-    if key == "imei" or (isinstance(value, (int, float)) and not isinstance(value, bool)):
+    if type(value) is float:  # the common case first: this runs per CSV cell
+        return value
+    if key == "imei" or (isinstance(value, int) and not isinstance(value, bool)):
         return float(value)
     return value
 
@@ -180,6 +186,12 @@ def socket_shape(frame: Mapping[str, Any]) -> Frame:
     out["imei"] = IMEI
     out["ts"] = int(out["ts"])
     return out
+
+
+def socket_message(frame: Mapping[str, Any]) -> str:
+    """The text of one live WebSocket message carrying frame."""
+    return json.dumps({"type": "deviceData", "deviceId": frame["deviceId"],
+                       "data": socket_shape(frame)})
 
 
 def relays_key(relays: Mapping[str, int]) -> tuple[int, ...]:
@@ -204,7 +216,7 @@ def _bucket(b0: int, bucket_s: int, relays: tuple[int, ...], device_id: str, see
     agg = dict(samples[0])
     for k in MEASURED_KEYS:
         agg[k] = round(sum(f[k] for f in samples) / len(samples), 2)
-    agg.update(ts=b0, expireAt=b0 + ttl_s, sampleCount=bucket_s // STEP_S)
+    agg.update(ts=float(b0), expireAt=float(b0 + ttl_s), sampleCount=float(bucket_s // STEP_S))
     return agg
 
 
@@ -226,12 +238,12 @@ def synthetic_frames(start_ts: float, end_ts: float, relays: Mapping[str, int],
     return [make_frame(ts, relays, device_id, seed) for ts in grid(start_ts, end_ts)]
 
 
-def csv_row(frame: Mapping[str, Any]) -> list[str]:
-    """One Athena CSV row: the REST values, rendered as Python prints them (2.0, 0.0)."""
-    return [str(_rest_value(k, frame[k])) if k in frame else "" for k in CSV_COLUMNS]
+def csv_row(frame: Mapping[str, Any]) -> list[Any]:
+    """One Athena CSV row: the REST values (csv prints them as 2.0, 0.0)."""
+    return [_rest_value(k, frame[k]) if k in frame else "" for k in CSV_COLUMNS]
 
 
-def _quoted_lines(rows: Iterable[Iterable[str]]) -> Iterator[str]:
+def _quoted_lines(rows: Iterable[Iterable[Any]]) -> Iterator[str]:
     buf = io.StringIO()
     writer = csv.writer(buf, quoting=csv.QUOTE_ALL, lineterminator="\n")  # Athena quotes all
     for row in rows:

@@ -1,0 +1,109 @@
+"""docker-compose.yml, Dockerfiles and .env.example checked without a Docker engine."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from devicecloud.settings import ENV_PREFIX, Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+SERVICES = COMPOSE["services"]
+SETTING_VARS = {ENV_PREFIX + name.upper() for name in Settings.model_fields}
+COMPOSE_ONLY_VARS = {"XO2_HTTP_PORT"}
+HEALTH_ROUTES = {"gateway": "/api/health", "automation": "/api/automation/health", "sim": "/__sim/state"}
+
+
+def env_example_vars() -> set[str]:
+    names = set()
+    for line in (ROOT / ".env.example").read_text().splitlines():
+        m = re.match(r"^#?\s*(XO2_[A-Z0-9_]+)=", line)
+        if m:
+            names.add(m.group(1))
+    return names
+
+
+def test_expected_services_and_sim_profile():
+    assert {"nginx", "gateway", "automation", "sim"} <= SERVICES.keys()
+    assert SERVICES["sim"].get("profiles") == ["sim"]
+    for name in ("nginx", "gateway", "automation"):
+        assert "profiles" not in SERVICES[name]
+
+
+@pytest.mark.parametrize("name", ["nginx", "gateway", "automation", "sim"])
+def test_build_context_dockerfile_restart_and_healthcheck(name):
+    svc = SERVICES[name]
+    build = svc["build"]
+    dockerfile = ROOT / build["context"] / build["dockerfile"]
+    assert dockerfile.is_file()
+    assert svc["restart"] == "unless-stopped"
+    test = svc["healthcheck"]["test"]
+    assert test[0] == "CMD"
+    if name in HEALTH_ROUTES:
+        assert any(HEALTH_ROUTES[name] in part for part in test), test
+
+
+@pytest.mark.parametrize("name", ["gateway", "automation", "sim"])
+def test_python_commands_name_real_modules_and_bind_where_healthchecked(name):
+    svc = SERVICES[name]
+    cmd = svc["command"]
+    assert cmd[:2] == ["python", "-m"]
+    module = ROOT / cmd[2].replace(".", "/")
+    assert (module / "__main__.py").is_file(), f"{cmd[2]} has no __main__"
+    port = re.search(r":(\d+)/", " ".join(svc["healthcheck"]["test"])).group(1)
+    assert svc["expose"] == [port]
+    if name != "sim":
+        bind = svc["environment"][f"XO2_{name.upper()}_BIND"]
+        assert bind == f"0.0.0.0:{port}"
+
+
+def test_nginx_upstreams_match_the_service_ports():
+    dockerfile = (ROOT / "docker/nginx.Dockerfile").read_text()
+    for name in ("gateway", "automation"):
+        port = SERVICES[name]["expose"][0]
+        assert f"{name}:{port}" in dockerfile
+    assert SERVICES["nginx"]["ports"] == ["${XO2_HTTP_PORT:-8080}:8080"]
+    assert set(SERVICES["nginx"]["depends_on"]) == {"gateway", "automation"}
+
+
+def test_state_file_lives_on_the_named_volume():
+    auto = SERVICES["automation"]
+    state = Path(auto["environment"]["XO2_STATE_FILE"])
+    mounts = {m.split(":")[1]: m.split(":")[0] for m in auto["volumes"]}
+    assert str(state.parent) in mounts
+    assert mounts[str(state.parent)] in COMPOSE["volumes"]
+
+
+def test_every_env_name_is_a_real_setting_and_every_setting_is_documented():
+    used = set()
+    text = (ROOT / "docker-compose.yml").read_text()
+    used |= set(re.findall(r"\b(XO2_[A-Z0-9_]+)\b", text))
+    documented = env_example_vars()
+    assert used - COMPOSE_ONLY_VARS <= SETTING_VARS, used - SETTING_VARS
+    assert documented - COMPOSE_ONLY_VARS <= SETTING_VARS, documented - SETTING_VARS
+    assert SETTING_VARS <= documented, f"undocumented settings: {sorted(SETTING_VARS - documented)}"
+
+
+def test_no_secrets_are_committed():
+    for line in (ROOT / ".env.example").read_text().splitlines():
+        if line.startswith(("XO2_ADMIN_PASSWORD=", "XO2_JWT_SECRET=")):
+            assert line.split("=", 1)[1] == ""
+    assert ".env" in (ROOT / ".gitignore").read_text().split()
+    assert ".env" in (ROOT / ".dockerignore").read_text().split()
+
+
+@pytest.mark.parametrize("path", ["docker/python.Dockerfile", "docker/nginx.Dockerfile"])
+def test_dockerfiles_are_multistage_pinned_and_unprivileged(path):
+    text = (ROOT / path).read_text()
+    bases = re.findall(r"^FROM\s+(\S+)", text, re.M)
+    assert len(bases) >= 2, "multi-stage build expected"
+    for base in bases:
+        image, _, tag = base.partition(":")
+        assert tag and tag != "latest" and re.search(r"\d+\.\d+", tag), f"unpinned base {base}"
+    final = text[text.rindex("FROM"):]
+    assert re.search(r"^USER\s+(?!root)\S+", final, re.M) or "unprivileged" in bases[-1]
+    for src in re.findall(r"^COPY\s+(?!--from)(\S+)", text, re.M):
+        assert (ROOT / src).exists(), f"COPY source {src} missing"

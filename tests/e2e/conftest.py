@@ -1,0 +1,27 @@
+"""The whole console as a user gets it: simulator, both services and nginx, on loopback."""
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+from stack import Stack, free_port  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    if not shutil.which("nginx") and not Path("/usr/sbin/nginx").exists():
+        pytest.fail("nginx is not installed: run scripts/setup.sh")
+    if not (ROOT / "web/dist/index.html").exists():
+        pytest.fail("web/dist is missing: run scripts/setup.sh")
+    run_dir = tmp_path_factory.mktemp("stack")
+    ports = {"sim": free_port(), "gateway": free_port(), "automation": free_port()}
+    env = {"XO2_ADMIN_PASSWORD": "e2e-password-123", "XO2_DEV": "1",
+           "XO2_COMMAND_TIMEOUT_S": "20", "XO2_MIN_DWELL_S": "1", "XO2_DISPLAY_INTERVAL_S": "2"}
+    with Stack(port=free_port(), sim_period=0.5, run_dir=run_dir, env=env, ports=ports,
+               sim_args=["--command-delay", "1"]) as s:
+        yield s
