@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import threading
 from collections.abc import Sequence
@@ -15,7 +16,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                                 description="XtraO2 device-cloud simulator (REST + WebSocket)")
     p.add_argument("--host", default="127.0.0.1", help="bind address (0.0.0.0 in docker)")
     p.add_argument("--port", type=int, default=8300)
-    p.add_argument("--device-id", default="BTTE1250001")
+    # Same variable as the services, so compose and the local run agree without a flag.
+    p.add_argument("--device-id", default=os.environ.get("XO2_DEVICE_ID", "BTTE1250001"))
     p.add_argument("--period", type=float, default=10.0, help="seconds between live frames")
     p.add_argument("--command-delay", type=float, default=2.0,
                    help="seconds before a command shows in the relays")

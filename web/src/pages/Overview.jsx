@@ -11,8 +11,10 @@ function ValueCell({ value, channel }) {
   const prev = useRef(text);
   const [flash, setFlash] = useState(0);
   useEffect(() => {
-    if (prev.current === text) return undefined;
+    const before = prev.current;
+    if (before === text) return undefined;
     prev.current = text;
+    if (before === '—') return undefined; // first value, not a change
     setFlash((n) => n + 1);
     const id = setTimeout(() => setFlash(0), 1200);
     return () => clearTimeout(id);
