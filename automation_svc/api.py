@@ -1,0 +1,96 @@
+"""HTTP routes under /api/automation (SPEC section 8). All need a JWT except health.
+
+Handlers only parse and translate: validation lives in models.py, decisions in engine.py.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request
+from flask_jwt_extended import jwt_required
+
+from devicecloud.webapp import error_response, json_body
+
+from .engine import Conflict, Engine, UnknownRelay
+from .models import CommandRequest, DisplayUpdate, FieldError, RelayUpdate, parse
+from .service import AutomationService
+
+bp = Blueprint("automation", __name__, url_prefix="/api/automation")
+
+
+def _service() -> AutomationService:
+    return current_app.extensions["automation"]
+
+
+def _engine() -> Engine:
+    return _service().engine
+
+
+@bp.errorhandler(FieldError)
+def _bad_field(err: FieldError):
+    return error_response(400, err.message, err.field)
+
+
+@bp.errorhandler(UnknownRelay)
+def _unknown_relay(err: UnknownRelay):
+    return error_response(404, f"unknown relay {err.args[0]!r}; relays are i1..i8", "id")
+
+
+@bp.errorhandler(Conflict)
+def _conflict(err: Conflict):
+    return error_response(409, str(err))
+
+
+@bp.get("/health")
+def health():
+    return jsonify(_engine().health(_service().socket_connected))
+
+
+@bp.get("/relays")
+@jwt_required()
+def list_relays():
+    return jsonify(relays=_engine().relays_view())
+
+
+@bp.get("/relays/<rid>")
+@jwt_required()
+def get_relay(rid: str):
+    return jsonify(_engine().relay_view(rid))
+
+
+@bp.put("/relays/<rid>")
+@jwt_required()
+def update_relay(rid: str):
+    engine = _engine()
+    engine.relay_view(rid)                        # 404 before 400 for an unknown relay
+    return jsonify(engine.update_relay(rid, parse(RelayUpdate, json_body())))
+
+
+@bp.post("/relays/<rid>/command")
+@jwt_required()
+def command_relay(rid: str):
+    engine = _engine()
+    engine.relay_view(rid)
+    relay = engine.command(rid, parse(CommandRequest, json_body()))
+    return jsonify(relay=relay), 202
+
+
+@bp.get("/display")
+@jwt_required()
+def get_display():
+    return jsonify(_engine().display_view())
+
+
+@bp.put("/display")
+@jwt_required()
+def update_display():
+    return jsonify(_engine().update_display(parse(DisplayUpdate, json_body())))
+
+
+@bp.get("/audit")
+@jwt_required()
+def audit():
+    engine = _engine()
+    raw = request.args.get("limit", "100")
+    cap = engine.settings.audit_max
+    if not raw.isdigit() or not 1 <= int(raw) <= cap:
+        raise FieldError("limit", f"limit: must be a whole number from 1 to {cap}")
+    return jsonify(entries=engine.audit_entries(int(raw)))

@@ -1,0 +1,38 @@
+"""Flask app factory: shared plumbing from devicecloud, the login route, the API, the service."""
+from __future__ import annotations
+
+from flask import Flask, Response, request
+
+from devicecloud.auth import add_login
+from devicecloud.settings import Settings, load_settings
+from devicecloud.webapp import create_base_app
+
+from . import api
+from .service import AutomationService
+
+LOGIN_PREFIX = "/api/automation/auth"
+LOGIN_RESULTS = {200: "ok", 400: "bad request", 401: "wrong id or password", 429: "rate-limited"}
+
+
+def create_app(settings: Settings | None = None, *, service: AutomationService | None = None,
+               start: bool = True) -> Flask:
+    """Build the app. `service` lets tests inject one (fake clock, fake sender, no socket);
+    `start=False` leaves the background threads off so tests can drive the engine by hand."""
+    settings = settings or load_settings()
+    app = create_base_app("automation_svc", settings)
+    add_login(app, settings, LOGIN_PREFIX)      # refuses weak secrets before anything starts
+    service = service or AutomationService(settings)
+    app.extensions["automation"] = service
+    app.register_blueprint(api.bp)
+    login_endpoint = f"{app.name}_auth.login"
+
+    @app.after_request
+    def _audit_login(resp: Response) -> Response:
+        if request.endpoint == login_endpoint:
+            result = LOGIN_RESULTS.get(resp.status_code, f"HTTP {resp.status_code}")
+            service.engine.record("admin", "login", f"from {request.remote_addr}", result)
+        return resp
+
+    if start:
+        service.start()
+    return app

@@ -1,0 +1,248 @@
+"""Validated shapes: what the API accepts and what the state file holds (one definition each).
+
+Request models are strict (no "1" for 1, no true for 1) and forbid unknown fields, so a typo
+is a 400 naming the field instead of being ignored. `parse()` turns pydantic's errors into a
+FieldError with a dotted field name such as "time.windows.0.start".
+"""
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+
+from devicecloud.channels import BY_CODE, RELAY_IDS, SENSOR_CODES
+
+from .aqi import Standard
+
+SCHEMA_VERSION = 1
+Mode = Literal["manual", "sensor", "time"]
+Who = Literal["admin", "rule", "display", "system"]
+CommandState = Literal["pending", "confirmed", "failed"]
+_HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+
+
+def _hhmm(v: str) -> str:
+    if not _HHMM.fullmatch(v):
+        raise ValueError(f"{v!r} is not a time of day as HH:MM (00:00 to 23:59)")
+    return v
+
+
+def _weekday(v: int) -> int:
+    if not 0 <= v <= 6:
+        raise ValueError(f"{v} is not a weekday; use 0 (Monday) to 6 (Sunday)")
+    return v
+
+
+def _bit(v: int) -> int:
+    if v not in (0, 1):
+        raise ValueError(f"{v} is not a relay state; use 0 (off) or 1 (on)")
+    return v
+
+
+Bit = Annotated[int, Field(strict=True), AfterValidator(_bit)]
+Weekday = Annotated[int, Field(strict=True), AfterValidator(_weekday)]
+HHMM = Annotated[str, AfterValidator(_hhmm)]
+ALL_DAYS = [0, 1, 2, 3, 4, 5, 6]
+
+
+class FieldError(ValueError):
+    def __init__(self, field: str | None, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
+
+
+# -- rules -------------------------------------------------------------------------------------
+class SensorRule(_Strict):
+    channel: str
+    low: float
+    high: float
+    above: Bit
+
+    @field_validator("channel")
+    @classmethod
+    def _known_channel(cls, v: str) -> str:
+        if v not in SENSOR_CODES:
+            raise ValueError(f"unknown sensor channel {v!r}; use one of {', '.join(SENSOR_CODES)}")
+        return v
+
+    @field_validator("high")
+    @classmethod
+    def _above_low(cls, v: float, info) -> float:
+        low = info.data.get("low")
+        if low is not None and not v > low:
+            raise ValueError(f"high ({v:g}) must be greater than low ({low:g})")
+        return v
+
+
+class TimeWindow(_Strict):
+    start: HHMM
+    end: HHMM
+    days: list[Weekday] = Field(default_factory=lambda: list(ALL_DAYS))
+
+    @field_validator("end")
+    @classmethod
+    def _not_empty(cls, v: str, info) -> str:
+        if v == info.data.get("start"):
+            raise ValueError("end must differ from start")
+        return v
+
+    @field_validator("days")
+    @classmethod
+    def _days(cls, v: list[int]) -> list[int]:
+        if not v:
+            raise ValueError("give at least one weekday (0=Monday..6=Sunday) or omit days for every day")
+        return sorted(set(v))
+
+
+class TimeRule(_Strict):
+    windows: list[TimeWindow] = Field(min_length=1, max_length=12)
+    inside: Bit
+
+
+# -- requests ----------------------------------------------------------------------------------
+class RelayUpdate(_Strict):
+    name: Annotated[str, Field(min_length=1, max_length=40)] | None = None
+    mode: Mode | None = None
+    sensor: SensorRule | None = None
+    time: TimeRule | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str | None) -> str | None:
+        if v is not None and not v.strip():
+            raise ValueError("name must not be blank")
+        return v.strip() if v is not None else v
+
+
+class CommandRequest(_Strict):
+    state: Bit
+
+
+class DisplayUpdate(_Strict):
+    enabled: bool | None = None
+    interval_s: Annotated[float, Field(ge=1, le=3600)] | None = None
+    standard: Standard | None = None
+    max_age_s: Annotated[float, Field(gt=0, le=86400)] | None = None
+
+
+# -- state file --------------------------------------------------------------------------------
+class Command(BaseModel):
+    """One relay command from creation to confirmed/failed. Also the runtime record."""
+    model_config = ConfigDict(extra="ignore")
+    relay: str
+    desired: Bit
+    who: Who
+    why: str
+    since: float                      # wall time it was accepted
+    state: CommandState = "pending"
+    reason: str = ""
+    sent_at: float | None = None      # wall time the last successful POST started
+    attempts: int = 0                 # POST attempts (failed ones are retried until the timeout)
+    send_error: str | None = None     # why the last POST failed, if it did
+    next_send_at: float | None = None # when to (re)send; None once sent
+    done_at: float | None = None
+    latency_s: float | None = None
+    audit_id: int | None = None
+    _in_flight: bool = PrivateAttr(default=False)   # queued or being POSTed; not persisted
+
+    def public(self) -> dict:
+        return {"state": self.state, "desired": self.desired, "since": round(self.since, 3),
+                "reason": self.reason, "who": self.who, "latency_s": self.latency_s}
+
+
+class RelayRecord(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    name: Annotated[str, Field(min_length=1, max_length=40)]
+    mode: Mode = "manual"
+    sensor: SensorRule | None = None   # kept when the mode changes, so switching back restores it
+    time: TimeRule | None = None
+    changed_at: float | None = None    # wall time the relay last changed (for the minimum dwell)
+    failures: int = 0                  # consecutive unconfirmed automated changes
+    retry_at: float | None = None      # no automated change before this (backoff)
+    command: Command | None = None     # pending, or the last finished one
+
+
+class DisplayConfig(BaseModel):
+    """Admin choices; None means "use the XO2_DISPLAY_* setting"."""
+    model_config = ConfigDict(extra="ignore")
+    enabled: bool = True
+    interval_s: float | None = None
+    standard: Standard | None = None
+    max_age_s: float | None = None
+
+
+class AuditEntry(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    id: int
+    at: float
+    who: Who
+    what: str
+    why: str = ""
+    result: str = ""
+    latency_s: float | None = None
+
+
+class StateFile(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    version: Literal[1]
+    saved_at: float | None = None
+    relays: dict[str, RelayRecord]
+    display: DisplayConfig = Field(default_factory=DisplayConfig)
+    audit: list[AuditEntry] = Field(default_factory=list)
+    audit_seq: int = 0
+
+    @field_validator("relays")
+    @classmethod
+    def _relay_ids(cls, v: dict[str, RelayRecord]) -> dict[str, RelayRecord]:
+        unknown = set(v) - set(RELAY_IDS)
+        if unknown:
+            raise ValueError(f"unknown relays {sorted(unknown)}")
+        for rid, rec in v.items():
+            check_mode_rule(rec.mode, rec.sensor, rec.time)
+            if rec.command and rec.command.relay != rid:
+                raise ValueError(f"{rid}: its command is for {rec.command.relay}")
+        return v
+
+
+def default_relays() -> dict[str, RelayRecord]:
+    return {rid: RelayRecord(name=BY_CODE[rid].label) for rid in RELAY_IDS}
+
+
+# -- helpers -----------------------------------------------------------------------------------
+def check_mode_rule(mode: str, sensor: SensorRule | None, time: TimeRule | None) -> None:
+    """A relay in sensor/time mode must have that rule."""
+    if mode == "sensor" and sensor is None:
+        raise FieldError("sensor", "sensor mode needs a sensor rule {channel, low, high, above}")
+    if mode == "time" and time is None:
+        raise FieldError("time", "time mode needs a time rule {windows, inside}")
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _field_name(loc: tuple[Any, ...]) -> str | None:
+    return ".".join(str(p) for p in loc) or None
+
+
+def parse(model: type[M], data: Any) -> M:
+    """Validate request data; the first problem becomes a FieldError naming its field."""
+    try:
+        obj = model.model_validate(data)
+    except ValidationError as err:
+        e = err.errors()[0]
+        field = _field_name(e["loc"])
+        msg = re.sub(r" or instance of \w+", "", e["msg"].removeprefix("Value error, "))
+        if e["type"] == "extra_forbidden":
+            msg = "unknown field"
+        raise FieldError(field, f"{field}: {msg}" if field else msg) from None
+    # Explicit nulls are not a way to clear a setting; reject them with the field's name.
+    for name in obj.model_fields_set:
+        if getattr(obj, name) is None:
+            raise FieldError(name, f"{name}: must not be null")
+    return obj

@@ -1,0 +1,176 @@
+"""The state file: one versioned JSON document, replaced atomically, never silently lost.
+
+- Save: write a temp file in the same directory, fsync it, os.replace() it over the old one,
+  fsync the directory. A crash at any moment leaves the old or the new file, never half of one.
+- Load: a file that cannot be read, parsed, migrated or validated is renamed aside
+  (`<name>.corrupt-<UTC time>`) BEFORE anything may be written, and the problem is reported.
+  If it cannot be moved aside, saving stays disabled so the file is never overwritten.
+- Versions: {"version": N, ...}; MIGRATIONS[n] turns a version-n document into version n+1.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+CURRENT_VERSION = 1
+# version n -> function returning the version n+1 document. Add one per schema change.
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
+
+
+class StateFileError(Exception):
+    pass
+
+
+def migrate(doc: Any, current: int | None = None) -> dict:
+    """Bring a loaded document up to the current schema version (or say why it cannot be)."""
+    current = CURRENT_VERSION if current is None else current
+    if not isinstance(doc, dict):
+        raise StateFileError("not a JSON object")
+    version = doc.get("version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise StateFileError("no integer 'version' field")
+    if version > current:
+        raise StateFileError(f"written by a newer version of the service (schema v{version})")
+    while version < current:
+        step = MIGRATIONS.get(version)
+        if step is None:
+            raise StateFileError(f"no migration from schema v{version}")
+        doc = step(dict(doc))
+        version += 1
+        doc["version"] = version
+    return doc
+
+
+class StateStore:
+    def __init__(self, path: Path | str, wall: Callable[[], float] = time.time) -> None:
+        self.path = Path(path)
+        self.wall = wall
+        self._lock = threading.Lock()      # one save at a time, in the order snapshots are taken
+        self.writable = True
+        self.load_error: str | None = None
+        self.kept_aside: str | None = None
+        self.save_error: str | None = None
+        self.last_saved_at: float | None = None
+
+    # -- load ----------------------------------------------------------------------------------
+    def load(self, validate: Callable[[dict], T]) -> T | None:
+        """The validated document, or None (start on defaults) when there is no usable file."""
+        self._remove_stale_temps()
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            return self._reject(f"unreadable: {exc.strerror or exc}")
+        try:
+            return validate(migrate(json.loads(raw)))
+        except StateFileError as exc:
+            return self._reject(str(exc))
+        except ValidationError as exc:   # schema errors from `validate`
+            e = exc.errors()[0]
+            where = ".".join(str(p) for p in e["loc"]) or "document"
+            return self._reject(f"invalid: {where}: {e['msg'].removeprefix('Value error, ')}")
+        except ValueError as exc:        # not JSON / not UTF-8
+            return self._reject(f"is not valid JSON ({exc})")
+
+    def _reject(self, problem: str) -> None:
+        self.load_error = f"state file {problem}"
+        aside = self._aside_name()
+        try:
+            os.replace(self.path, aside)
+            self._fsync_dir()
+            self.kept_aside = aside.name
+            log.error("%s; kept it as %s and started on defaults", self.load_error, aside)
+        except OSError as exc:
+            # Could not keep it: never write over it.
+            self.writable = False
+            self.load_error += f"; could not move it aside ({exc.strerror or exc}), so saving is disabled"
+            log.error("%s", self.load_error)
+        return None
+
+    def _aside_name(self) -> Path:
+        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(self.wall()))
+        candidate = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        n = 1
+        while candidate.exists():
+            n += 1
+            candidate = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{n}")
+        return candidate
+
+    def _remove_stale_temps(self) -> None:
+        """Temp files left by a crash mid-save are incomplete by definition."""
+        if not self.path.parent.is_dir():
+            return
+        for tmp in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
+
+    # -- save ----------------------------------------------------------------------------------
+    def save(self, snapshot: Callable[[], dict]) -> bool:
+        """Serialize and write snapshot() atomically. Returns False (and records why) on failure.
+        The snapshot is taken under the save lock so saves land in the order state changed."""
+        with self._lock:
+            if not self.writable:
+                return False
+            try:
+                doc = {"version": CURRENT_VERSION, **snapshot(), "saved_at": self.wall()}
+                self._write(json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode())
+            except (OSError, TypeError, ValueError) as exc:
+                self.save_error = f"save failed: {getattr(exc, 'strerror', None) or exc}"
+                log.error("state file %s", self.save_error)
+                return False
+            self.save_error = None
+            self.last_saved_at = doc["saved_at"]
+            return True
+
+    def _write(self, payload: bytes) -> None:
+        directory = self.path.parent
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=directory)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(payload)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+        self._fsync_dir()
+
+    def _fsync_dir(self) -> None:
+        # Makes the rename itself durable; not every platform can open a directory.
+        try:
+            dfd = os.open(self.path.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        except OSError:
+            return
+        try:
+            os.fsync(dfd)
+        except OSError:
+            pass
+        finally:
+            os.close(dfd)
+
+    # -- health --------------------------------------------------------------------------------
+    def status(self) -> dict:
+        error = self.load_error or self.save_error
+        return {"ok": error is None, "error": error, "kept_aside": self.kept_aside,
+                "file": self.path.name, "writable": self.writable,
+                "last_saved_at": self.last_saved_at}

@@ -1,0 +1,134 @@
+"""Manual commands: pending -> confirmed by a NEWER frame, failed after the timeout, clock skew,
+re-sends after a failed POST, and 409s. Fake clock, recording sender."""
+from __future__ import annotations
+
+import pytest
+
+from automation_svc.engine import Conflict
+from automation_svc.models import CommandRequest, DisplayUpdate, RelayUpdate, SensorRule
+
+from .conftest import frame
+
+
+def on(state=1):
+    return CommandRequest(state=state)
+
+
+def warm_up(engine, clock, skew_s=0.0, n=3, **values):
+    """A few frames so the engine has seen the unit's clock."""
+    for _ in range(n):
+        clock.advance(10)
+        engine.on_frame(frame(clock, skew_s, **values))
+
+
+def test_manual_command_pending_then_confirmed(engine, clock, sender):
+    warm_up(engine, clock)
+    view = engine.command("i1", on())
+    assert view["command"]["state"] == "pending" and view["command"]["desired"] == 1
+    engine.queue.drain()
+    assert sender.relay_calls() == [{"i1": 1}]
+    clock.advance(3)
+    engine.on_frame(frame(clock, i1=0))                  # newer, but not there yet
+    assert engine.relay_view("i1")["command"]["state"] == "pending"
+    clock.advance(4)
+    engine.on_frame(frame(clock, i1=1))
+    cmd = engine.relay_view("i1")["command"]
+    assert cmd["state"] == "confirmed" and cmd["latency_s"] == pytest.approx(7.0)
+    assert engine.relay_view("i1")["actual"] == 1
+    entry = engine.audit_entries(1)[0]
+    assert (entry["who"], entry["result"], entry["latency_s"]) == ("admin", "confirmed", 7.0)
+    assert entry["what"].startswith("i1") and "ON" in entry["what"]
+
+
+def test_old_frame_delivered_late_does_not_confirm(engine, clock, sender):
+    warm_up(engine, clock)
+    sent_at = clock.wall()
+    engine.command("i2", on())
+    engine.queue.drain()
+    clock.advance(2)
+    # Made 5 s before the command (ts), delivered after it, showing the wanted state.
+    engine.on_frame({**frame(clock, i2=1), "ts": int(sent_at - 5)})
+    assert engine.relay_view("i2")["command"]["state"] == "pending"
+    clock.advance(2)
+    engine.on_frame(frame(clock, i2=1))
+    assert engine.relay_view("i2")["command"]["state"] == "confirmed"
+
+
+@pytest.mark.parametrize("skew_s", [-45.0, 45.0])
+def test_unit_clock_skew_is_tolerated(engine, clock, sender, skew_s):
+    """The unit's clock runs 45 s behind/ahead of ours: new frames still confirm, and an
+    old frame delivered late still does not."""
+    warm_up(engine, clock, skew_s)
+    engine.command("i3", on())
+    engine.queue.drain()
+    made_before = clock.wall() - 5 + skew_s
+    clock.advance(1)
+    engine.on_frame({**frame(clock, skew_s, i3=1), "ts": int(made_before)})
+    assert engine.relay_view("i3")["command"]["state"] == "pending"
+    clock.advance(9)
+    engine.on_frame(frame(clock, skew_s, i3=1))
+    assert engine.relay_view("i3")["command"]["state"] == "confirmed"
+
+
+def test_ignored_command_fails_after_the_timeout(engine, clock, sender):
+    warm_up(engine, clock)
+    engine.command("i1", on())
+    engine.queue.drain()
+    for _ in range(5):                                    # 50 s of frames that never show it
+        clock.advance(10)
+        engine.on_frame(frame(clock, i1=0))
+        engine.tick()
+    assert engine.relay_view("i1")["command"]["state"] == "pending"
+    clock.advance(10)                                     # 60 s
+    engine.tick()
+    cmd = engine.relay_view("i1")["command"]
+    assert cmd["state"] == "failed" and "60 s" in cmd["reason"]
+    assert engine.audit_entries(5)[0]["result"].startswith("failed")
+    # Unlocked: the admin can retry.
+    engine.command("i1", on())
+    assert engine.relay_view("i1")["command"]["state"] == "pending"
+
+
+def test_failed_post_is_retried_until_confirmed(engine, clock, sender):
+    engine.update_display(DisplayUpdate(enabled=False))   # only relay calls in this test
+    warm_up(engine, clock)
+    sender.fail_next = 2
+    engine.command("i6", on(0))
+    engine.queue.drain()
+    assert "send failed" in engine.relay_view("i6")["command"]["reason"]
+    clock.advance(1)
+    engine.tick()
+    engine.queue.drain()
+    assert len(sender.relay_calls()) == 1                 # backoff: 2 s after the first attempt
+    clock.advance(1)
+    engine.tick()
+    engine.queue.drain()
+    clock.advance(4)
+    engine.tick()
+    engine.queue.drain()
+    assert sender.relay_calls() == [{"i6": 0}] * 3
+    clock.advance(2)
+    engine.on_frame(frame(clock, i6=0))
+    assert engine.relay_view("i6")["command"]["state"] == "confirmed"
+
+
+def test_sender_crash_never_breaks_the_queue(engine, clock):
+    def explode(values):
+        raise RuntimeError("boom")
+    engine.send_relay = explode
+    engine.send_display = explode
+    warm_up(engine, clock)
+    engine.command("i7", on())
+    engine.tick()
+    assert engine.queue.drain() >= 2
+    assert "boom" in engine.relay_view("i7")["command"]["reason"]
+    assert engine.display_view()["last"]["error"] == "boom"
+
+
+def test_conflicts(engine, clock):
+    engine.command("i1", on())
+    with pytest.raises(Conflict, match="pending"):
+        engine.command("i1", on(0))
+    engine.update_relay("i2", RelayUpdate(mode="sensor", sensor=SensorRule(channel="d8", low=400, high=900, above=1)))
+    with pytest.raises(Conflict, match="sensor mode"):
+        engine.command("i2", on())
