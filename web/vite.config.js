@@ -21,5 +21,6 @@ export default defineConfig({
     include: ['src/**/*.test.{js,jsx}'],
     setupFiles: ['src/test/setup.js'],
     restoreMocks: true,
+    unstubGlobals: true,
   },
 });

@@ -9,9 +9,15 @@ import { keys } from './hooks.js';
 
 const LiveContext = createContext(null);
 
-async function fetchLive() {
+/** GET /api/live, but never let a slow response replace a newer frame the socket already gave. */
+async function fetchLive(qc) {
   const live = await api.live();
-  return { ...live, skewS: estimateSkew(live, Date.now() / 1000) };
+  const skewS = estimateSkew(live, Date.now() / 1000);
+  const prev = qc.getQueryData(keys.live);
+  const prevTs = Number(prev?.frame?.ts);
+  const newTs = Number(live?.frame?.ts ?? live?.ts);
+  if (prev?.frame && prevTs > newTs) return { ...prev, skewS };
+  return { ...live, skewS };
 }
 
 export function LiveProvider({ token, children }) {
@@ -20,7 +26,7 @@ export function LiveProvider({ token, children }) {
 
   const live = useQuery({
     queryKey: keys.live,
-    queryFn: fetchLive,
+    queryFn: () => fetchLive(qc),
     // The socket keeps it fresh; poll only as a fallback (faster while the socket is down).
     refetchInterval: wsConnected ? 60_000 : 5_000,
   });
@@ -34,7 +40,11 @@ export function LiveProvider({ token, children }) {
     if (!token) return undefined;
     return openLiveSocket({
       token,
-      onState: setWsConnected,
+      onState: (up) => {
+        setWsConnected(up);
+        // (Re)connected: re-read /api/live to cover frames missed while the socket was down.
+        if (up) qc.invalidateQueries({ queryKey: keys.live });
+      },
       onAuthFailure: expireSession,
       onMessage: (msg) => {
         if (msg.type === 'deviceData' && msg.data && typeof msg.data === 'object') {

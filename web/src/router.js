@@ -8,7 +8,9 @@ export const ROUTES = [
 ];
 
 export function routeFromHash(hash) {
-  const id = String(hash || '').replace(/^#\/?/, '').split(/[/?]/)[0];
+  const id = String(hash || '')
+    .replace(/^#\/?/, '')
+    .split(/[/?]/)[0];
   return ROUTES.some((r) => r.id === id) ? id : 'overview';
 }
 

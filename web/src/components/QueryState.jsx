@@ -25,14 +25,7 @@ export function ErrorBox({ what, error, onRetry, retrying }) {
 export function QueryState({ query, what, children }) {
   if (query.isPending) return <Loading what={what} />;
   if (query.isError && query.data === undefined) {
-    return (
-      <ErrorBox
-        what={what}
-        error={query.error}
-        onRetry={() => query.refetch()}
-        retrying={query.isFetching}
-      />
-    );
+    return <ErrorBox what={what} error={query.error} onRetry={() => query.refetch()} retrying={query.isFetching} />;
   }
   return children(query.data);
 }

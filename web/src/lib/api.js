@@ -69,15 +69,11 @@ export const api = {
   live: () => apiFetch('/api/live'),
   graph: (period) => apiFetch(`/api/graph/${period}`),
   history: (start, end, buckets) =>
-    apiFetch(
-      `/api/history?start=${start}&end=${end}${buckets ? `&buckets=${buckets}` : ''}`,
-    ),
-  report: (startDate, endDate) =>
-    apiFetch(`/api/report.csv?startDate=${startDate}&endDate=${endDate}`, { raw: true }),
+    apiFetch(`/api/history?start=${start}&end=${end}${buckets ? `&buckets=${buckets}` : ''}`),
+  report: (startDate, endDate) => apiFetch(`/api/report.csv?startDate=${startDate}&endDate=${endDate}`, { raw: true }),
   relays: () => apiFetch('/api/automation/relays'),
   saveRelay: (id, body) => apiFetch(`/api/automation/relays/${id}`, { method: 'PUT', body }),
-  commandRelay: (id, state) =>
-    apiFetch(`/api/automation/relays/${id}/command`, { method: 'POST', body: { state } }),
+  commandRelay: (id, state) => apiFetch(`/api/automation/relays/${id}/command`, { method: 'POST', body: { state } }),
   display: () => apiFetch('/api/automation/display'),
   saveDisplay: (body) => apiFetch('/api/automation/display', { method: 'PUT', body }),
   audit: (limit = 50) => apiFetch(`/api/automation/audit?limit=${limit}`),

@@ -53,23 +53,20 @@ export function judgeChange(inlet, outlet, channel) {
   if (i === null || o === null) return { kind: 'unknown', word: 'No data', hint: '' };
   if (better === 'target') {
     const target = num(channel?.target);
-    const hint = target === null ? '' : `closer to ${withUnit(formatNumber(target, precision), channel.unit)} is better`;
+    const hint =
+      target === null ? '' : `closer to ${withUnit(formatNumber(target, precision), channel.unit)} is better`;
     if (target === null) return { kind: 'neutral', word: 'No target set', hint };
     const dIn = Math.abs(i - target);
     const dOut = Math.abs(o - target);
     if (Math.abs(dIn - dOut) < eps) return { kind: 'same', word: 'No change', hint };
-    return dOut < dIn
-      ? { kind: 'better', word: 'Improved', hint }
-      : { kind: 'worse', word: 'Worse', hint };
+    return dOut < dIn ? { kind: 'better', word: 'Improved', hint } : { kind: 'worse', word: 'Worse', hint };
   }
   if (better === 'lower' || better === 'higher') {
     const hint = `${better} is better`;
     const d = o - i;
     if (Math.abs(d) < eps) return { kind: 'same', word: 'No change', hint };
     const improved = better === 'lower' ? d < 0 : d > 0;
-    return improved
-      ? { kind: 'better', word: 'Improved', hint }
-      : { kind: 'worse', word: 'Worse', hint };
+    return improved ? { kind: 'better', word: 'Improved', hint } : { kind: 'worse', word: 'Worse', hint };
   }
   return { kind: 'neutral', word: 'No preferred direction', hint: '' };
 }

@@ -65,7 +65,10 @@ export function bodyFromDraft(draft) {
 /** "sensor.low", "low", "time.windows[0].start" -> one canonical dotted key. */
 export function normalizeField(field) {
   if (!field) return null;
-  let f = String(field).trim().replace(/\[(\d+)\]/g, '.$1').replace(/^\.+/, '');
+  let f = String(field)
+    .trim()
+    .replace(/\[(\d+)\]/g, '.$1')
+    .replace(/^\.+/, '');
   const first = f.split('.')[0];
   if (['channel', 'low', 'high', 'above'].includes(first)) f = `sensor.${f}`;
   if (['windows', 'inside'].includes(first)) f = `time.${f}`;

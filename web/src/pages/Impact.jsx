@@ -82,7 +82,10 @@ function PairCard({ pair, frame, day, week }) {
   return (
     <section className="card impact-card" aria-label={`${pair.quantity} impact`}>
       <h2>
-        {pair.quantity} <span className="muted small">({pair.inlet.code} → {pair.outlet.code})</span>
+        {pair.quantity}{' '}
+        <span className="muted small">
+          ({pair.inlet.code} → {pair.outlet.code})
+        </span>
       </h2>
       {hint && <p className="muted small">Improvement: {hint}.</p>}
       <table className="data-table impact-table">

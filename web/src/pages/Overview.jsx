@@ -16,7 +16,7 @@ function ValueCell({ value, channel }) {
     prev.current = text;
     if (before === '—') return undefined; // first value, not a change
     setFlash((n) => n + 1);
-    const id = setTimeout(() => setFlash(0), 1200);
+    const id = setTimeout(() => setFlash(0), 900);
     return () => clearTimeout(id);
   }, [text]);
   const relay = isRelay(channel);

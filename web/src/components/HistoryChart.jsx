@@ -1,0 +1,176 @@
+import { useEffect, useRef, useState } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { formatNumber, withUnit } from '../lib/format.js';
+
+export const RENDER_MEASURE = 'chart-render';
+
+function chartHeight(width) {
+  return Math.round(Math.min(420, Math.max(220, width * 0.55)));
+}
+
+/** uPlot options for chart data built by historyToChartData (exported for tests). */
+export function buildOptions(chart, { width, height, unit = '', precision = 1, hooks = {} }) {
+  const fmt = (v) => (v === null || v === undefined ? '—' : withUnit(formatNumber(v, precision), unit));
+  return {
+    width,
+    height,
+    scales: { x: { time: true } },
+    cursor: { drag: { x: true, y: false, setScale: true } },
+    legend: { show: false },
+    series: [
+      { label: 'Time' },
+      ...chart.series.map((s) =>
+        s.kind === 'mean'
+          ? { label: s.label, stroke: s.color, width: 2, value: (u, v) => fmt(v), spanGaps: false }
+          : {
+              label: s.label,
+              stroke: s.color,
+              width: 1,
+              dash: [3, 4],
+              alpha: 0.5,
+              points: { show: false },
+              value: (u, v) => fmt(v),
+              spanGaps: false,
+            },
+      ),
+    ],
+    bands: chart.bands,
+    axes: [
+      { stroke: '#52606d', grid: { stroke: '#e4e7eb' } },
+      {
+        stroke: '#52606d',
+        grid: { stroke: '#e4e7eb' },
+        size: 56,
+        values: (u, vals) => vals.map((v) => formatNumber(v, Math.min(precision, 2))),
+      },
+    ],
+    hooks,
+  };
+}
+
+/**
+ * A time-series chart of mean lines with min–max bands. Drag to zoom, "Reset zoom" to undo.
+ * Sized to its container (ResizeObserver). Render time is measured as "chart-render" and
+ * exposed on window.__xo2ChartRenderMs.
+ */
+export function HistoryChart({ chart, unit, precision, title, measureTag }) {
+  const wrapRef = useRef(null);
+  const plotRef = useRef(null);
+  const readoutRef = useRef(null);
+  const [zoomed, setZoomed] = useState(false);
+
+  useEffect(() => {
+    const el = wrapRef.current;
+    if (!el || !chart?.points) return undefined;
+    const width = Math.max(280, el.clientWidth || 600);
+    let measured = false;
+    const startMark = `${RENDER_MEASURE}-start`;
+    performance.mark(startMark);
+    const hooks = {
+      draw: [
+        () => {
+          if (measured) return;
+          measured = true;
+          performance.mark(`${RENDER_MEASURE}-end`);
+          let ms = null;
+          try {
+            const m = performance.measure(RENDER_MEASURE, startMark, `${RENDER_MEASURE}-end`);
+            ms = m?.duration ?? performance.getEntriesByName(RENDER_MEASURE).pop()?.duration;
+          } catch {
+            /* marks cleared */
+          }
+          if (ms !== null && ms !== undefined) {
+            window.__xo2ChartRenderMs = ms;
+            window.__xo2ChartRender = { ms, tag: measureTag, points: chart.points };
+            el.dataset.renderMs = ms.toFixed(1);
+          }
+        },
+      ],
+      setScale: [
+        (u, key) => {
+          if (key !== 'x') return;
+          const xs = u.data[0];
+          const full = u.scales.x.min <= xs[0] && u.scales.x.max >= xs[xs.length - 1];
+          setZoomed(!full);
+        },
+      ],
+      setCursor: [
+        (u) => {
+          const out = readoutRef.current;
+          if (!out) return;
+          const i = u.cursor.idx;
+          if (i === null || i === undefined) {
+            out.textContent = '';
+            return;
+          }
+          const when = new Date(u.data[0][i] * 1000).toLocaleString(undefined, {
+            month: 'short',
+            day: '2-digit',
+            hour: '2-digit',
+            minute: '2-digit',
+          });
+          const parts = [];
+          chart.series.forEach((s, k) => {
+            if (s.kind !== 'mean') return;
+            const mean = u.data[k + 1][i];
+            const min = u.data[k + 2][i];
+            const max = u.data[k + 3][i];
+            const f = (v) => (v === null || v === undefined ? '—' : formatNumber(v, precision));
+            parts.push(`${s.label}: ${f(mean)} (min ${f(min)}, max ${f(max)})`);
+          });
+          out.textContent = `${when} — ${parts.join(' · ')}${unit ? ` ${unit}` : ''}`;
+        },
+      ],
+    };
+    const opts = buildOptions(chart, { width, height: chartHeight(width), unit, precision, hooks });
+    const u = new uPlot(opts, chart.data, el);
+    plotRef.current = u;
+    setZoomed(false);
+
+    let ro = null;
+    if (typeof ResizeObserver !== 'undefined') {
+      ro = new ResizeObserver(() => {
+        const w = Math.max(280, el.clientWidth);
+        if (Math.abs(w - u.width) > 1) u.setSize({ width: w, height: chartHeight(w) });
+      });
+      ro.observe(el);
+    }
+    return () => {
+      ro?.disconnect();
+      u.destroy();
+      plotRef.current = null;
+    };
+  }, [chart, unit, precision, measureTag]);
+
+  const resetZoom = () => {
+    const u = plotRef.current;
+    if (!u) return;
+    const xs = u.data[0];
+    u.setScale('x', { min: xs[0], max: xs[xs.length - 1] });
+  };
+
+  return (
+    <figure className="chart" aria-label={title}>
+      <div className="chart-tools">
+        <ul className="legend">
+          {chart.series
+            .filter((s) => s.kind === 'mean')
+            .map((s) => (
+              <li key={s.code}>
+                <span className="swatch" style={{ background: s.color }} aria-hidden="true" />
+                {s.label}
+              </li>
+            ))}
+          <li className="muted small">shaded: min–max</li>
+        </ul>
+        <button type="button" className="ghost" onClick={resetZoom} disabled={!zoomed}>
+          Reset zoom
+        </button>
+      </div>
+      <div ref={wrapRef} className="chart-canvas" data-testid="chart" />
+      <p className="chart-readout small muted" ref={readoutRef} aria-live="off" />
+      <figcaption className="small muted">Drag across the chart to zoom in.</figcaption>
+    </figure>
+  );
+}

@@ -1,0 +1,27 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest';
+import { addDays, csvFileName, dayNumber, daysInRange, lastDays, validateCsvRange } from './dates.js';
+
+describe('dates', () => {
+  it('does calendar arithmetic on YYYY-MM-DD', () => {
+    expect(addDays('2025-03-01', -1)).toBe('2025-02-28');
+    expect(addDays('2024-03-01', -1)).toBe('2024-02-29');
+    expect(daysInRange('2025-11-01', '2025-12-01')).toBe(31);
+    expect(dayNumber('2025-02-30')).toBeNull();
+    expect(lastDays(7, '2025-12-05')).toEqual({ start: '2025-11-29', end: '2025-12-05' });
+    expect(lastDays(30, '2025-12-05')).toEqual({ start: '2025-11-06', end: '2025-12-05' });
+  });
+
+  it('validates the CSV range (max 31 days)', () => {
+    expect(validateCsvRange('2025-11-01', '2025-12-01')).toBeNull(); // 31 days, the brief's example
+    expect(validateCsvRange('2025-11-01', '2025-11-01')).toBeNull();
+    expect(validateCsvRange('2025-11-01', '2025-12-02')).toMatch(/at most 31 days/);
+    expect(validateCsvRange('2025-11-10', '2025-11-01')).toMatch(/on or before/);
+    expect(validateCsvRange('', '2025-11-01')).toMatch(/both/);
+    expect(validateCsvRange('2025-13-01', '2025-11-01')).toMatch(/start date is not a valid/);
+  });
+
+  it('names the file', () => {
+    expect(csvFileName('2025-11-01', '2025-11-07')).toBe('xtrao2_2025-11-01_2025-11-07.csv');
+  });
+});

@@ -1,0 +1,164 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { defaultRoutes, installFakeWebSocket, jsonResponse, mockFetch, renderApp } from '../test/utils.jsx';
+import { lastDays } from '../lib/dates.js';
+
+// jsdom has no canvas: replace uPlot with a recorder.
+const plots = vi.hoisted(() => []);
+vi.mock('uplot', () => ({
+  default: class FakePlot {
+    constructor(opts, data, el) {
+      this.opts = opts;
+      this.data = data;
+      this.width = opts.width;
+      this.scales = { x: { min: data[0][0], max: data[0][data[0].length - 1] } };
+      const canvas = document.createElement('canvas');
+      el.appendChild(canvas);
+      this.canvas = canvas;
+      plots.push(this);
+      queueMicrotask(() => opts.hooks?.draw?.forEach((fn) => fn(this)));
+    }
+    setScale(key, { min, max }) {
+      this.scales[key] = { min, max };
+      this.opts.hooks?.setScale?.forEach((fn) => fn(this, key));
+    }
+    setSize() {}
+    destroy() {
+      this.canvas.remove();
+    }
+  },
+}));
+
+function history(start, end) {
+  return {
+    deviceId: 'IOCL_XTRA_O2_ADMIN',
+    start,
+    end,
+    bucket_s: 3600,
+    t: [1000, 4600, 8200],
+    series: {
+      d1: { min: [400, 401, 402], mean: [410, 411, 412], max: [420, 421, 422] },
+      d8: { min: [300, 301, 302], mean: [310, 311, 312], max: [320, 321, 322] },
+      d3: { min: [20, null, 22], mean: [21, null, 23], max: [22, null, 24] },
+    },
+  };
+}
+
+describe('analytics page', () => {
+  beforeEach(() => {
+    installFakeWebSocket();
+    plots.length = 0;
+  });
+
+  it('charts an inlet/outlet pair with mean lines and min–max bands, week and month', async () => {
+    const fetch = mockFetch(
+      defaultRoutes({
+        'GET /api/history': (init, url) => {
+          const q = new URL(url, 'http://x').searchParams;
+          return history(q.get('start'), q.get('end'));
+        },
+      }),
+    );
+    const user = userEvent.setup();
+    renderApp({ route: '#/analytics' });
+
+    const select = await screen.findByLabelText('Channel');
+    expect(select).toHaveDisplayValue('CO₂: inlet vs outlet');
+    await waitFor(() => expect(plots).toHaveLength(1));
+    const week = lastDays(7);
+    expect(fetch.mock.calls.some(([u]) => u === `/api/history?start=${week.start}&end=${week.end}&buckets=168`)).toBe(
+      true,
+    );
+    const p = plots[0];
+    expect(p.data).toHaveLength(7); // t + 2 × (mean, min, max)
+    expect(p.data[1]).toEqual([410, 411, 412]);
+    expect(p.data[4]).toEqual([310, 311, 312]);
+    expect(p.opts.bands.map((b) => b.series)).toEqual([
+      [3, 2],
+      [6, 5],
+    ]);
+    expect(p.opts.series.map((s) => s.label)).toEqual([
+      'Time',
+      'Inlet CO₂',
+      'Inlet CO₂ min',
+      'Inlet CO₂ max',
+      'Outlet CO₂',
+      'Outlet CO₂ min',
+      'Outlet CO₂ max',
+    ]);
+    expect(p.opts.cursor.drag).toMatchObject({ x: true, setScale: true });
+    await waitFor(() => expect(window.__xo2ChartRenderMs).toBeGreaterThanOrEqual(0));
+
+    // zoom + reset
+    const reset = screen.getByRole('button', { name: 'Reset zoom' });
+    expect(reset).toBeDisabled();
+    p.setScale('x', { min: 2000, max: 5000 });
+    await waitFor(() => expect(reset).toBeEnabled());
+    await user.click(reset);
+    expect(p.scales.x).toEqual({ min: 1000, max: 8200 });
+
+    // a single channel
+    await user.selectOptions(select, 'ch:d3');
+    await waitFor(() => expect(plots.at(-1).data).toHaveLength(4));
+    expect(plots.at(-1).data[1]).toEqual([21, null, 23]);
+
+    // month
+    await user.click(screen.getByRole('button', { name: 'Month' }));
+    expect(screen.getByRole('button', { name: 'Month' })).toHaveAttribute('aria-pressed', 'true');
+    const month = lastDays(30);
+    await waitFor(() =>
+      expect(
+        fetch.mock.calls.some(([u]) => u === `/api/history?start=${month.start}&end=${month.end}&buckets=360`),
+      ).toBe(true),
+    );
+    expect(screen.getByRole('figure', { name: 'Inlet Temperature (d3), last 30 days' })).toBeInTheDocument();
+  });
+
+  it('validates the CSV range client-side and downloads with the bearer token', async () => {
+    const fetch = mockFetch(
+      defaultRoutes({
+        'GET /api/history': history('a', 'b'),
+        'GET /api/report.csv': () => ({
+          ...jsonResponse(200, 'd,deviceId,d1\nIOCL_XTRA_O2_ADMIN,IOCL_XTRA_O2_ADMIN,1\n'),
+          headers: new Headers({ 'Content-Type': 'text/csv' }),
+        }),
+      }),
+    );
+    const createObjectURL = vi.fn(() => 'blob:csv');
+    vi.stubGlobal('URL', Object.assign(URL, { createObjectURL, revokeObjectURL: vi.fn() }));
+    const clicks = [];
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function () {
+      clicks.push(this.download);
+    });
+    const user = userEvent.setup();
+    renderApp({ route: '#/analytics' });
+
+    const start = await screen.findByLabelText('Start date');
+    const end = screen.getByLabelText('End date');
+    const button = screen.getByRole('button', { name: 'Download CSV' });
+
+    fireEvent.change(start, { target: { value: '2025-10-01' } });
+    fireEvent.change(end, { target: { value: '2025-11-15' } });
+    await user.click(button);
+    expect(screen.getByRole('alert')).toHaveTextContent('The range is 46 days; choose at most 31 days.');
+
+    fireEvent.change(start, { target: { value: '2025-11-20' } });
+    await user.click(button);
+    expect(screen.getByRole('alert')).toHaveTextContent('The start date must be on or before the end date.');
+    expect(fetch.mock.calls.some(([u]) => u.startsWith('/api/report.csv'))).toBe(false);
+
+    fireEvent.change(start, { target: { value: '2025-11-01' } });
+    fireEvent.change(end, { target: { value: '2025-12-01' } });
+    await user.click(button);
+    const region = screen.getByRole('region', { name: 'Download CSV' });
+    expect(await within(region).findByRole('status')).toHaveTextContent('Downloaded xtrao2_2025-11-01_2025-12-01.csv');
+    expect(within(region).queryByRole('alert')).toBeNull();
+    const call = fetch.mock.calls.find(([u]) => u.startsWith('/api/report.csv'));
+    expect(call[0]).toBe('/api/report.csv?startDate=2025-11-01&endDate=2025-12-01');
+    expect(call[1].headers.Authorization).toBe('Bearer test-token');
+    expect(clicks).toEqual(['xtrao2_2025-11-01_2025-12-01.csv']);
+    expect(createObjectURL).toHaveBeenCalledTimes(1);
+    click.mockRestore();
+  });
+});

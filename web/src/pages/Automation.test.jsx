@@ -1,0 +1,289 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { relay, relays } from '../test/fixtures.js';
+import { defaultRoutes, installFakeWebSocket, jsonResponse, mockFetch, renderApp } from '../test/utils.jsx';
+
+const display = () => ({
+  enabled: true,
+  interval_s: 10,
+  standard: 'cpcb',
+  max_age_s: 60,
+  last: {
+    at: Math.floor(Date.now() / 1000) - 4,
+    values: { i11: 51, i12: 32, i13: 67, i14: 12, i15: 45, i16: 27, i17: 11, i18: 25 },
+    text: 'AQI: 51  TEMP: 32  HUMIDITY:67%  12:45  27/11/25',
+    skipped_reason: null,
+  },
+});
+const audit = {
+  entries: [
+    { at: 1764949464, who: 'admin', what: 'i1 -> ON', why: 'manual', result: 'confirmed', latency_s: 2.4 },
+    { at: 1764949400, who: 'rule', what: 'i2 -> OFF', why: 'd9 below 20', result: 'failed', latency_s: null },
+  ],
+};
+
+function routes(extra) {
+  return defaultRoutes({
+    'GET /api/automation/display': display,
+    'GET /api/automation/audit': audit,
+    ...extra,
+  });
+}
+
+async function card(id) {
+  return screen.findByRole('region', { name: new RegExp(`\\(${id}\\)$`) });
+}
+
+function controls(c) {
+  return [
+    within(c).getByLabelText('Name'),
+    within(c).getByLabelText('Mode'),
+    within(c).getByRole('switch'),
+    within(c).getByRole('button', { name: 'Save' }),
+  ];
+}
+
+describe('automation page', () => {
+  beforeEach(() => {
+    installFakeWebSocket();
+  });
+
+  it('a manual tap shows PENDING and locks the relay until the command is confirmed', async () => {
+    let state = relays();
+    let polls = 0;
+    const fetch = mockFetch(
+      routes({
+        'GET /api/automation/relays': () => {
+          polls += 1;
+          return state;
+        },
+        'POST /api/automation/relays/i1/command': (init) => {
+          const { state: desired } = JSON.parse(init.body);
+          const pending = relay('i1', { command: { state: 'pending', desired, since: 1, reason: null } });
+          state = { relays: state.relays.map((r) => (r.id === 'i1' ? pending : r)) };
+          // the unit confirms after the next poll
+          setTimeout(() => {
+            state = {
+              relays: state.relays.map((r) =>
+                r.id === 'i1'
+                  ? { ...r, actual: 1, command: { state: 'confirmed', desired: 1, since: 2, reason: null } }
+                  : r,
+              ),
+            };
+          }, 300);
+          return jsonResponse(202, { relay: pending });
+        },
+      }),
+    );
+    const user = userEvent.setup();
+    renderApp({ route: '#/automation' });
+
+    const c = await card('i1');
+    const sw = within(c).getByRole('switch', { name: 'Relay 1 power' });
+    expect(sw).toHaveAttribute('aria-checked', 'false');
+    expect(within(c).getByText('Actual: OFF')).toBeInTheDocument();
+    await user.click(sw);
+
+    expect(await within(c).findByText('PENDING')).toBeInTheDocument();
+    for (const el of controls(c)) expect(el).toBeDisabled();
+    expect(sw).toHaveAttribute('aria-checked', 'true'); // shows the requested state while pending
+    const post = fetch.mock.calls.find(([u]) => u === '/api/automation/relays/i1/command');
+    expect(JSON.parse(post[1].body)).toEqual({ state: 1 });
+    // other relays stay usable
+    expect(within(await card('i2')).getByRole('switch')).toBeEnabled();
+
+    // polling picks up the confirmation and unlocks
+    expect(await within(c).findByText('CONFIRMED', {}, { timeout: 5000 })).toBeInTheDocument();
+    expect(within(c).queryByText('PENDING')).toBeNull();
+    expect(within(c).getByText('Actual: ON')).toBeInTheDocument();
+    expect(within(c).getByRole('switch')).toBeEnabled();
+    expect(within(c).getByLabelText('Name')).toBeEnabled();
+    expect(polls).toBeGreaterThan(1);
+  }, 10_000);
+
+  it('a failed command offers Retry, which sends the command again', async () => {
+    const failed = relay('i3', {
+      command: { state: 'failed', desired: 1, since: 1, reason: 'no confirmation within 60 s' },
+    });
+    let state = relays({ i3: failed });
+    const fetch = mockFetch(
+      routes({
+        'GET /api/automation/relays': () => state,
+        'POST /api/automation/relays/i3/command': () => {
+          const pending = { ...failed, command: { state: 'pending', desired: 1, since: 2 } };
+          state = relays({ i3: pending });
+          return jsonResponse(202, { relay: pending });
+        },
+      }),
+    );
+    const user = userEvent.setup();
+    renderApp({ route: '#/automation' });
+    const c = await card('i3');
+    expect(within(c).getByText('FAILED')).toBeInTheDocument();
+    expect(within(c).getByText(/no confirmation within 60 s/)).toBeInTheDocument();
+    expect(within(c).getByRole('switch')).toBeEnabled();
+    await user.click(within(c).getByRole('button', { name: 'Retry' }));
+    expect(await within(c).findByText('PENDING')).toBeInTheDocument();
+    const post = fetch.mock.calls.find(([u]) => u === '/api/automation/relays/i3/command');
+    expect(JSON.parse(post[1].body)).toEqual({ state: 1 });
+  });
+
+  it('shows a 409 conflict message', async () => {
+    mockFetch(
+      routes({
+        'GET /api/automation/relays': relays(),
+        'POST /api/automation/relays/i4/command': {
+          status: 409,
+          body: { error: 'a command for i4 is already pending' },
+        },
+      }),
+    );
+    const user = userEvent.setup();
+    renderApp({ route: '#/automation' });
+    const c = await card('i4');
+    await user.click(within(c).getByRole('switch'));
+    expect(await within(c).findByRole('alert')).toHaveTextContent('a command for i4 is already pending');
+  });
+
+  it('saves a sensor rule and shows a 400 field error at that field', async () => {
+    const puts = [];
+    mockFetch(
+      routes({
+        'GET /api/automation/relays': relays(),
+        'PUT /api/automation/relays/i2': (init) => {
+          const body = JSON.parse(init.body);
+          puts.push(body);
+          if (body.sensor.low >= body.sensor.high) {
+            return jsonResponse(400, { error: 'low must be below high', field: 'sensor.low' });
+          }
+          return jsonResponse(200, { ...relay('i2'), ...body });
+        },
+      }),
+    );
+    const user = userEvent.setup();
+    renderApp({ route: '#/automation' });
+    const c = await card('i2');
+    expect(within(c).getByRole('button', { name: 'Save' })).toBeDisabled(); // nothing changed yet
+    await user.selectOptions(within(c).getByLabelText('Mode'), 'sensor');
+
+    // sensor channels come from the map, without relays
+    const channel = within(c).getByLabelText('Sensor channel');
+    expect(within(channel).getByRole('option', { name: 'Outlet Dust PM (d9)' })).toBeInTheDocument();
+    expect(within(channel).queryByRole('option', { name: /Relay/ })).toBeNull();
+    await user.selectOptions(channel, 'd9');
+    expect(within(c).getByLabelText('Low (µg/m³)')).toBeInTheDocument();
+
+    await user.type(within(c).getByLabelText(/^Low/), '40');
+    await user.type(within(c).getByLabelText(/^High/), '30');
+    await user.selectOptions(within(c).getByLabelText('State above high'), '0');
+    expect(
+      within(c).getByText(/Above high → OFF; below low → ON; in between the relay keeps its state/),
+    ).toBeInTheDocument();
+    await user.click(within(c).getByRole('button', { name: 'Save' }));
+
+    const low = within(c).getByLabelText(/^Low/);
+    await waitFor(() => expect(low).toHaveAttribute('aria-invalid', 'true'));
+    expect(low).toHaveAccessibleDescription('low must be below high');
+    expect(within(low.closest('.field')).getByRole('alert')).toHaveTextContent('low must be below high');
+    expect(within(c).getByLabelText(/^High/)).not.toHaveAttribute('aria-invalid');
+    expect(puts[0]).toEqual({
+      name: 'Relay 2',
+      mode: 'sensor',
+      sensor: { channel: 'd9', low: 40, high: 30, above: 0 },
+    });
+
+    // fix it and save again
+    await user.clear(within(c).getByLabelText(/^Low/));
+    await user.type(within(c).getByLabelText(/^Low/), '20');
+    await user.click(within(c).getByRole('button', { name: 'Save' }));
+    expect(await within(c).findByText('Saved.')).toBeInTheDocument();
+    expect(within(c).queryByRole('alert')).toBeNull();
+    expect(puts[1].sensor).toEqual({ channel: 'd9', low: 20, high: 30, above: 0 });
+  });
+
+  it('edits time windows with weekday toggles', async () => {
+    const puts = [];
+    mockFetch(
+      routes({
+        'GET /api/automation/relays': relays(),
+        'PUT /api/automation/relays/i5': (init) => {
+          const body = JSON.parse(init.body);
+          puts.push(body);
+          if (body.time.windows[1]?.start === '') {
+            return jsonResponse(400, { error: 'start must be HH:MM', field: 'time.windows[1].start' });
+          }
+          return jsonResponse(200, { ...relay('i5'), ...body });
+        },
+      }),
+    );
+    const user = userEvent.setup();
+    renderApp({ route: '#/automation' });
+    const c = await card('i5');
+    await user.selectOptions(within(c).getByLabelText('Mode'), 'time');
+    const from = within(c).getByLabelText('Window 1 from');
+    await user.clear(from);
+    await user.type(from, '22:00');
+    const to = within(c).getByLabelText('Window 1 to');
+    await user.clear(to);
+    await user.type(to, '06:00');
+    const days = within(c).getByRole('group', { name: 'Window 1 days' });
+    await user.click(within(days).getByRole('button', { name: 'Mon' }));
+    await user.click(within(days).getByRole('button', { name: 'Fri' }));
+    expect(within(days).getByRole('button', { name: 'Fri' })).toHaveAttribute('aria-pressed', 'true');
+    await user.click(within(c).getByRole('button', { name: '+ Add window' }));
+    await user.clear(within(c).getByLabelText('Window 2 from'));
+    await user.selectOptions(within(c).getByLabelText('State inside windows'), '0');
+    await user.click(within(c).getByRole('button', { name: 'Save' }));
+
+    const start2 = within(c).getByLabelText('Window 2 from');
+    await waitFor(() => expect(start2).toHaveAccessibleDescription('start must be HH:MM'));
+    expect(puts[0]).toEqual({
+      name: 'Relay 5',
+      mode: 'time',
+      time: {
+        windows: [
+          { start: '22:00', end: '06:00', days: [0, 4] },
+          { start: '', end: '18:00', days: [] },
+        ],
+        inside: 0,
+      },
+    });
+    await user.click(within(c).getByRole('button', { name: 'Remove window 2' }));
+    await user.click(within(c).getByRole('button', { name: 'Save' }));
+    expect(await within(c).findByText('Saved.')).toBeInTheDocument();
+    expect(puts[1].time.windows).toHaveLength(1);
+  });
+
+  it('shows the display preview, pauses it, and lists the audit log', async () => {
+    const puts = [];
+    mockFetch(
+      routes({
+        'GET /api/automation/relays': relays(),
+        'PUT /api/automation/display': (init) => {
+          const body = JSON.parse(init.body);
+          puts.push(body);
+          return { ...display(), ...body };
+        },
+      }),
+    );
+    const user = userEvent.setup();
+    renderApp({ route: '#/automation' });
+    const lcd = await screen.findByLabelText('Display preview');
+    expect(lcd).toHaveTextContent('AQI: 51 TEMP: 32 HUMIDITY:67% 12:45 27/11/25');
+    expect(screen.getByText(/Pushed \d+ s ago/)).toBeInTheDocument();
+    const toggle = screen.getByRole('switch', { name: 'Display updates' });
+    expect(toggle).toHaveAttribute('aria-checked', 'true');
+    await user.click(toggle);
+    await waitFor(() => expect(puts).toEqual([{ enabled: false }]));
+    await user.selectOptions(screen.getByLabelText('AQI standard'), 'epa');
+    await waitFor(() => expect(puts[1]).toEqual({ standard: 'epa' }));
+
+    const table = screen.getByRole('table', { name: 'Audit log' });
+    const rows = within(table).getAllByRole('row');
+    expect(rows).toHaveLength(3);
+    expect(rows[1]).toHaveTextContent('i1 -> ON');
+    expect(rows[1]).toHaveTextContent('2.4 s');
+    expect(rows[2]).toHaveTextContent('d9 below 20');
+  });
+});

@@ -1,0 +1,94 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { act, screen, waitFor, within } from '@testing-library/react';
+import { channelMap, frame, liveResponse } from '../test/fixtures.js';
+import { FakeWebSocket, defaultRoutes, installFakeWebSocket, mockFetch, renderApp } from '../test/utils.jsx';
+
+async function banner() {
+  return within(await screen.findByRole('region', { name: 'Device status' })).getByRole('status');
+}
+
+function row(label) {
+  return screen.getByRole('row', { name: new RegExp(label) });
+}
+
+describe('overview page', () => {
+  beforeEach(() => {
+    installFakeWebSocket();
+  });
+
+  it('renders labels, units and precision from the channel map, then updates from the WebSocket', async () => {
+    const map = channelMap().map((c) =>
+      c.code === 'd1' ? { ...c, label: 'Intake carbon dioxide', unit: 'ppmv', precision: 1 } : c,
+    );
+    mockFetch(defaultRoutes({ 'GET /api/channels': map }));
+    renderApp({ token: 'tok' });
+
+    const d1 = await screen.findByRole('row', { name: /Intake carbon dioxide/ });
+    expect(within(d1).getByText('d1')).toBeInTheDocument();
+    expect(within(d1).getByText('412.0 ppmv')).toBeInTheDocument();
+    expect(within(row('Outlet Temperature')).getByText('27.5°C')).toBeInTheDocument();
+    expect(within(row('Inlet Water pH')).getByText('7.42 pH')).toBeInTheDocument();
+    expect(within(row('Relay 1')).getByText('ON')).toBeInTheDocument();
+    expect(within(row('Relay 2')).getByText('OFF')).toBeInTheDocument();
+    expect(await banner()).toHaveTextContent('Online');
+    expect(screen.getByText(/updated \d+ s ago/)).toBeInTheDocument();
+
+    // The socket connects with the token, same origin.
+    const ws = FakeWebSocket.last();
+    expect(ws.url).toBe(`ws://${window.location.host}/api/ws?token=tok`);
+    act(() => ws.open());
+    act(() =>
+      ws.emit({
+        type: 'deviceData',
+        deviceId: 'IOCL_XTRA_O2_ADMIN',
+        data: frame({ ts: Math.floor(Date.now() / 1000), d1: 455.25, i2: 1.0 }),
+      }),
+    );
+    const cell = await within(row('Intake carbon dioxide')).findByText('455.3 ppmv');
+    expect(cell).toHaveClass('flash'); // briefly marked as changed
+    expect(within(row('Relay 2')).getByText('ON')).toBeInTheDocument();
+    expect(screen.getByText(/updated (just now|\d s ago)/)).toBeInTheDocument();
+  });
+
+  it('shows offline when the frame says offline or the upstream socket drops', async () => {
+    mockFetch(defaultRoutes({ 'GET /api/live': liveResponse(frame({ offline: 1.0 })) }));
+    renderApp();
+    expect(await banner()).toHaveTextContent('Offline');
+    expect(screen.getByText(/reports itself offline/)).toBeInTheDocument();
+  });
+
+  it('goes offline on an upstream status message and back online', async () => {
+    mockFetch(defaultRoutes());
+    renderApp();
+    expect(await banner()).toHaveTextContent('Online');
+    const ws = FakeWebSocket.last();
+    act(() => ws.open());
+    act(() => ws.emit({ type: 'status', upstream: { socket_connected: false, last_frame_age_s: 5 } }));
+    await waitFor(async () => expect(await banner()).toHaveTextContent('Offline'));
+    expect(screen.getByText(/device cloud is down/)).toBeInTheDocument();
+    act(() => ws.emit({ type: 'status', upstream: { socket_connected: true, last_frame_age_s: 1 } }));
+    await waitFor(async () => expect(await banner()).toHaveTextContent('Online'));
+  });
+
+  it('shows stale when no frame came for over a minute', async () => {
+    const old = frame({ ts: Math.floor(Date.now() / 1000) - 330 });
+    mockFetch(defaultRoutes({ 'GET /api/live': { ...liveResponse(old), age_s: 330, stale: true } }));
+    renderApp();
+    expect(await banner()).toHaveTextContent('Stale');
+    expect(screen.getByText('updated 5 min ago')).toBeInTheDocument();
+  });
+
+  it('offers a retry when the channel map cannot be loaded', async () => {
+    let calls = 0;
+    mockFetch(
+      defaultRoutes({
+        'GET /api/channels': () => (++calls === 1 ? { status: 503, body: { error: 'gateway down' } } : channelMap()),
+      }),
+    );
+    renderApp();
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Could not load channels: gateway down');
+    act(() => within(alert).getByRole('button', { name: 'Retry' }).click());
+    expect(await screen.findByRole('row', { name: /Inlet CO₂/ })).toBeInTheDocument();
+  });
+});
