@@ -23,9 +23,11 @@ class Aliaser:
         if isinstance(obj, str):
             return obj.replace(old, new) if old in obj else obj
         if isinstance(obj, dict):
+            # Keys too: a cloud reply keyed by device id must not leak it either.
             return {
-                k: (new if force_ids and k in ID_FIELDS and isinstance(v, str) and v else
-                    self._swap(v, old, new, force_ids))
+                self._swap(k, old, new, False):
+                    (new if force_ids and k in ID_FIELDS and isinstance(v, str) and v else
+                     self._swap(v, old, new, force_ids))
                 for k, v in obj.items()
             }
         if isinstance(obj, (list, tuple)):

@@ -63,8 +63,6 @@ class Settings(BaseSettings):
     cache_ttl_week_s: float = Field(900.0, ge=0)
     frame_stale_s: float = Field(60.0, gt=0)
     history_buckets: int = Field(500, ge=10, le=5000)
-    cache_ttl_history_s: float = Field(300.0, ge=0)        # a history range that includes today
-    cache_ttl_history_past_s: float = Field(86400.0, ge=0)  # past days never change
 
     # automation_svc
     state_file: Path = Path("data/automation_state.json")

@@ -52,6 +52,7 @@ def create_base_app(name: str, settings: Settings) -> Flask:
         MAX_CONTENT_LENGTH=64 * 1024,
     )
     app.json.ensure_ascii = False
+    app.json.sort_keys = False   # JSON_SORT_KEYS is ignored by Flask >= 2.3; keep the cloud's order
     app.extensions["xo2_settings"] = settings
     # nginx is the one proxy in front: trust one hop of X-Forwarded-* for client IPs.
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)

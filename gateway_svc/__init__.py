@@ -1,0 +1,15 @@
+"""gateway_svc: the browser-facing API in front of the device cloud (SPEC sections 2 and 8).
+
+Login, cached and aliased cloud REST (graph, report CSV, month history), and ONE upstream
+WebSocket fanned out to every browser socket.
+
+- app.py            create_app(): settings, login, blueprints, the upstream socket
+- gateway.py        Gateway: what the routes do with the cloud (graph, live bootstrap, history, health)
+- cache.py          CloudCache: per-entry TTL (cachetools), single-flight, stale fallback
+- upstream.py       Upstream: the REST client, aliasing, last cloud error; report download
+- live.py           LiveHub: latest frame, fan-out to bounded per-browser queues
+- history.py        report CSV -> min/mean/max buckets (pandas + numpy)
+- coop.py           gevent-aware helpers (run CPU work off the hub)
+- params.py         query validation -> 400 JSON
+- routes_*.py       blueprints; metrics.py Prometheus text; wsgi.py / __main__.py entry points
+"""

@@ -1,0 +1,37 @@
+"""Cooperation with gevent: the same code runs under real threads (tests, dev server) and
+under gunicorn's gevent worker, which monkey-patches `threading` before the app is built.
+
+Always use `threading.X` at call time (never `from threading import X` at import time) so
+the patched, greenlet-friendly primitives are picked up in production.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def under_gevent() -> bool:
+    try:
+        from gevent import monkey
+    except ImportError:  # gevent is a hard requirement, but stay importable without it
+        return False
+    return bool(monkey.is_module_patched("threading"))
+
+
+def run_cpu(fn: Callable[..., T], *args: object) -> T:
+    """Run CPU-bound work without freezing the gevent hub (other browsers, the upstream
+    socket). Under gevent it goes to the hub's pool of real OS threads, so `fn` must not
+    touch gevent sockets or patched locks; elsewhere it is a plain call."""
+    if under_gevent():
+        from gevent import get_hub
+        return get_hub().threadpool.apply(fn, args)
+    return fn(*args)
+
+
+def cooperate() -> None:
+    """Let other greenlets run during a long pure-Python loop (e.g. a CSV being streamed)."""
+    if under_gevent():
+        import gevent
+        gevent.sleep(0)

@@ -1,0 +1,100 @@
+"""The process-wide gateway: one cloud client, the caches, one live hub, one upstream socket.
+
+Routes are thin; what they do with the cloud lives here, once. `current()` returns the
+instance the running app was built with.
+"""
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask import current_app
+
+from devicecloud.alias import Aliaser
+from devicecloud.frames import frame_ts
+from devicecloud.rest import PERIODS, CloudError
+from devicecloud.settings import Settings
+from devicecloud.stream import CloudStream
+
+from .cache import Cached, CloudCache
+from .coop import run_cpu
+from .history import ReportFormatError, Window, history_from_csv
+from .live import LiveHub
+from .upstream import Upstream
+
+EXTENSION = "xo2_gateway"
+HISTORY_PAST_TTL_S = 86_400.0
+
+
+@dataclass
+class Gateway:
+    settings: Settings
+    aliaser: Aliaser
+    upstream: Upstream
+    graph_cache: CloudCache       # 3 keys (hour, day, week)
+    history_cache: CloudCache     # one entry per range; kept few, a 5000-bucket one is ~8 MB
+    hub: LiveHub
+    stream: CloudStream | None = None
+
+    # -- graph ---------------------------------------------------------------------------------
+    def graph_ttl(self, period: str) -> float:
+        return getattr(self.settings, f"cache_ttl_{period}_s")
+
+    def graph(self, period: str) -> Cached:
+        """graph/<period>, aliased, through the cache (raises CloudError with nothing cached)."""
+        if period not in PERIODS:
+            raise ValueError("unknown period")
+        return self.graph_cache.get(("graph", period), self.graph_ttl(period),
+                                    lambda: self.upstream.graph(period))
+
+    # -- live ----------------------------------------------------------------------------------
+    def bootstrap_live(self) -> None:
+        """No socket frame yet: seed /api/live with the newest frame of graph/hour."""
+        if self.hub.has_frame:
+            return
+        try:
+            frames = self.graph("hour").value.get("data") or []
+        except CloudError:
+            return                        # /api/live then says stale, with no frame
+        frames = [f for f in frames if isinstance(f, dict) and frame_ts(f) is not None]
+        if frames:
+            self.hub.bootstrap(max(frames, key=frame_ts))
+
+    # -- history -------------------------------------------------------------------------------
+    def history(self, start: date, end: date, buckets: int) -> Cached:
+        window = Window.for_days(start, end, self.settings.tz, buckets)
+        today = datetime.now(self.settings.tz).date()
+        # A range reaching today grows every 10 s: as fresh as the day graph. Days wholly in
+        # the past never change: kept a day (the cache's size bounds memory, not the TTL).
+        ttl = self.settings.cache_ttl_day_s if end >= today else HISTORY_PAST_TTL_S
+        return self.history_cache.get(("history", start, end, window.buckets), ttl,
+                                      lambda: self._load_history(window))
+
+    def _load_history(self, window: Window) -> dict:
+        first, last = window.report_dates()
+        # Network I/O stays on this greenlet; only the parse goes to a worker thread. The
+        # spool keeps a ~90 MB month out of memory.
+        with tempfile.TemporaryFile() as spool:
+            self.upstream.download_report(first, last, spool)
+            spool.seek(0)
+            try:
+                agg = run_cpu(history_from_csv, spool, window, self.settings.tz)
+            except ReportFormatError as exc:
+                self.upstream.record(str(exc))
+                raise CloudError(f"device cloud sent an unreadable report: {exc}") from None
+        return {"deviceId": self.aliaser.alias, "start": window.start.isoformat(),
+                "end": window.end.isoformat(), **agg}
+
+    # -- health --------------------------------------------------------------------------------
+    def health(self) -> dict:
+        up = self.hub.upstream_status()
+        age = up["last_frame_age_s"]
+        frame_ok = age is not None and age <= self.settings.frame_stale_s
+        degraded = not up["socket_connected"] or not frame_ok or self.upstream.last_error is not None
+        return {"status": "degraded" if degraded else "ok",
+                "upstream": {**up, "last_cloud_error": self.upstream.last_error}}
+
+
+def current() -> Gateway:
+    return current_app.extensions[EXTENSION]

@@ -1,0 +1,164 @@
+"""The live side: the latest frame (for /api/live) and fan-out of the ONE upstream socket to
+every browser socket.
+
+Each upstream frame is aliased and serialized once, then appended to each browser's small
+bounded queue (oldest dropped when full). Publishing never blocks: every browser socket has
+its own sender loop (routes_ws), so a slow browser only ever delays itself.
+"""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from devicecloud.alias import Aliaser
+from devicecloud.frames import frame_ts, is_offline
+
+QUEUE_SIZE = 16   # ~2.5 min of 10 s frames; a browser further behind only needs the newest
+
+
+def _dumps(obj: Any) -> str:
+    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
+
+
+class Subscriber:
+    """One browser socket's outbox."""
+
+    def __init__(self, size: int = QUEUE_SIZE) -> None:
+        self._queue: deque[str] = deque(maxlen=size)
+        self._ready = threading.Event()
+        self.dropped = 0
+
+    def put(self, message: str) -> None:
+        if len(self._queue) == self._queue.maxlen:
+            self.dropped += 1
+        self._queue.append(message)     # deque(maxlen) drops the oldest by itself
+        self._ready.set()
+
+    def drain(self, timeout: float) -> list[str]:
+        """Everything queued, waiting up to timeout for the first message."""
+        if not self._ready.wait(timeout):
+            return []
+        self._ready.clear()             # clear before popping: a later put sets it again
+        out = []
+        while True:
+            try:
+                out.append(self._queue.popleft())
+            except IndexError:
+                return out
+
+
+@dataclass(frozen=True)
+class _Latest:
+    frame: dict          # aliased
+    message: str         # the deviceData message carrying it, serialized once
+    received_at: float
+
+
+class LiveHub:
+    def __init__(self, aliaser: Aliaser, stale_after_s: float, *,
+                 clock: Callable[[], float] = time.time, queue_size: int = QUEUE_SIZE) -> None:
+        self.aliaser = aliaser
+        self.stale_after_s = stale_after_s
+        self.clock = clock
+        self.queue_size = queue_size
+        self.connected = False          # the upstream socket, as CloudStream reports it
+        self.frames = 0                 # upstream frames fanned out
+        self.dropped = 0                # dropped for browsers that have since left
+        # Replaced whole (one atomic assignment), so readers need no lock.
+        self._latest: _Latest | None = None
+        self._subs: set[Subscriber] = set()
+        self._lock = threading.Lock()   # guards _subs and the counters; never held while calling out
+
+    def _latest_of(self, raw: dict) -> _Latest:
+        frame = self.aliaser.to_alias(raw)
+        msg = _dumps({"type": "deviceData", "deviceId": self.aliaser.alias, "data": frame})
+        return _Latest(frame, msg, self.clock())
+
+    # -- upstream side (CloudStream callbacks) -----------------------------------------------
+    def on_frame(self, raw: dict) -> None:
+        latest = self._latest = self._latest_of(raw)
+        with self._lock:
+            self.frames += 1
+            subs = list(self._subs)
+        for sub in subs:
+            sub.put(latest.message)
+
+    def on_status(self, connected: bool, reason: str = "") -> None:
+        self.connected = connected
+        self.broadcast(self.status_message())
+
+    def bootstrap(self, raw: dict) -> None:
+        """Seed the latest frame (e.g. from graph/hour) when no socket frame has come yet."""
+        if self._latest is None:
+            self._latest = self._latest_of(raw)
+
+    # -- browser side ------------------------------------------------------------------------
+    def subscribe(self) -> Subscriber:
+        """A new outbox, primed with the status and the latest frame so the page fills at once."""
+        sub = Subscriber(self.queue_size)
+        sub.put(self.status_message())
+        latest = self._latest
+        if latest is not None:
+            sub.put(latest.message)
+        with self._lock:
+            self._subs.add(sub)
+        return sub
+
+    def unsubscribe(self, sub: Subscriber) -> None:
+        with self._lock:
+            self._subs.discard(sub)
+            self.dropped += sub.dropped
+
+    def broadcast(self, message: str) -> None:
+        with self._lock:
+            subs = list(self._subs)
+        for sub in subs:
+            sub.put(message)
+
+    @property
+    def subscribers(self) -> int:
+        return len(self._subs)
+
+    def dropped_total(self) -> int:
+        """Messages dropped for slow browsers, connected ones included."""
+        with self._lock:
+            return self.dropped + sum(s.dropped for s in self._subs)
+
+    # -- views -------------------------------------------------------------------------------
+    @property
+    def has_frame(self) -> bool:
+        return self._latest is not None
+
+    def frame_age_s(self, latest: _Latest | None = None) -> float | None:
+        """Seconds since the latest frame was taken (its own ts, else when it arrived)."""
+        latest = latest or self._latest
+        if latest is None:
+            return None
+        ts = frame_ts(latest.frame) or latest.received_at
+        return round(max(0.0, self.clock() - ts), 1)
+
+    def upstream_status(self) -> dict:
+        return {"socket_connected": self.connected, "last_frame_age_s": self.frame_age_s()}
+
+    def status_message(self) -> str:
+        return _dumps({"type": "status", "upstream": self.upstream_status()})
+
+    def live(self) -> dict:
+        """The body of GET /api/live."""
+        latest = self._latest
+        frame = latest.frame if latest else None
+        age = self.frame_age_s(latest)
+        stale = age is None or age > self.stale_after_s
+        return {
+            "deviceId": self.aliaser.alias,
+            "ts": frame_ts(frame),
+            "age_s": age,
+            "online": bool(self.connected and not stale and not is_offline(frame)),
+            "stale": stale,
+            "frame": frame,
+        }

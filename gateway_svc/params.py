@@ -1,0 +1,46 @@
+"""Query-string validation: every bad value becomes a clear 400 naming the parameter.
+
+Messages never echo the value back (it could be anything, including a real device id).
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from flask import request
+
+from devicecloud.webapp import ApiError
+
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_INT_RE = re.compile(r"[0-9]{1,6}")
+
+
+def day(name: str) -> date:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        raise ApiError(400, f"{name} is required (YYYY-MM-DD)", name)
+    if not _DATE_RE.fullmatch(raw):
+        raise ApiError(400, f"{name} must be a date as YYYY-MM-DD", name)
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ApiError(400, f"{name} is not a real calendar date", name) from None
+
+
+def day_range(start_name: str, end_name: str, max_days: int) -> tuple[date, date]:
+    """Inclusive start..end, at most max_days days long."""
+    start, end = day(start_name), day(end_name)
+    if end < start:
+        raise ApiError(400, f"{end_name} must not be before {start_name}", end_name)
+    if (end - start).days + 1 > max_days:
+        raise ApiError(400, f"the range may span at most {max_days} days", end_name)
+    return start, end
+
+
+def bounded_int(name: str, default: int, lo: int, hi: int) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if not _INT_RE.fullmatch(raw) or not lo <= int(raw) <= hi:
+        raise ApiError(400, f"{name} must be a whole number from {lo} to {hi}", name)
+    return int(raw)

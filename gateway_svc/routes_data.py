@@ -1,0 +1,45 @@
+"""GET /api/channels, /api/live, /api/graph/<period>, /api/history (all need login)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, Response, jsonify
+
+from devicecloud.channels import channel_map
+from devicecloud.rest import PERIODS
+from devicecloud.webapp import ApiError
+
+from . import gateway, params
+from .history import MAX_DAYS
+from .replies import cached_reply, require_login
+
+bp = require_login(Blueprint("gw_data", __name__, url_prefix="/api"))
+
+
+@bp.get("/channels")
+def channels() -> Response:
+    return jsonify(channel_map())
+
+
+@bp.get("/live")
+def live() -> Response:
+    gw = gateway.current()
+    gw.bootstrap_live()
+    return jsonify(gw.hub.live())
+
+
+@bp.get("/graph/<period>")
+def graph(period: str) -> Response:
+    if period not in PERIODS:
+        raise ApiError(400, f"unknown period; use one of: {', '.join(PERIODS)}", "period")
+    return cached_reply(gateway.current().graph(period))
+
+
+@bp.get("/history")
+def history() -> Response:
+    gw = gateway.current()
+    start, end = params.day_range("start", "end", MAX_DAYS)
+    if start > datetime.now(gw.settings.tz).date():
+        raise ApiError(400, "start is in the future", "start")
+    buckets = params.bounded_int("buckets", gw.settings.history_buckets, 10, 5000)
+    return cached_reply(gw.history(start, end, buckets))

@@ -1,0 +1,91 @@
+"""The gateway's REST side of the device cloud: one CloudClient, aliasing of what comes back,
+and the outcome of the last call (for /api/health and metrics).
+
+Errors are devicecloud.rest.CloudError, whose messages never carry a URL; the app turns
+them into 502 JSON. The report's pre-signed S3 link stays inside this module.
+"""
+from __future__ import annotations
+
+import io
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import date
+from typing import IO, TypeVar
+
+import requests
+
+from devicecloud.alias import Aliaser
+from devicecloud.rest import CloudClient, CloudError
+
+T = TypeVar("T")
+DOWNLOAD_CHUNK = 1 << 20
+
+
+class Upstream:
+    def __init__(self, client: CloudClient, aliaser: Aliaser) -> None:
+        self.client = client
+        self.aliaser = aliaser
+        self.last_error: str | None = None
+        self.last_error_at: float | None = None
+        self.calls = 0
+        self.errors = 0
+        self._lock = threading.Lock()
+
+    def _track(self, call: Callable[[], T]) -> T:
+        try:
+            result = call()
+        except CloudError as exc:
+            self.record(str(exc))
+            raise
+        self.record(None)
+        return result
+
+    def record(self, error: str | None) -> None:
+        with self._lock:
+            self.calls += 1
+            if error is not None:
+                self.errors += 1
+                self.last_error_at = time.time()
+            self.last_error = error
+
+    def graph(self, period: str) -> dict:
+        """graph/<period> in the cloud's shape, aliased."""
+        return self.aliaser.to_alias(self._track(lambda: self.client.graph(period)))
+
+    def _open_report(self, start: date, end: date) -> requests.Response:
+        info = self.client.report(start, end)
+        try:
+            return self.client.download(info["downloadUrl"])
+        except CloudError as exc:
+            if exc.status in (401, 403):
+                raise CloudError("the report's download link was refused or has expired; "
+                                 "try again", exc.status) from None
+            raise
+
+    def open_report(self, start: date, end: date) -> requests.Response:
+        """Ask for the report and open its CSV as a stream (the caller closes it)."""
+        return self._track(lambda: self._open_report(start, end))
+
+    def download_report(self, start: date, end: date, dest: IO[bytes]) -> int:
+        """Copy the report CSV for start..end into dest; returns the byte count."""
+        def copy() -> int:
+            resp = self._open_report(start, end)
+            size = 0
+            try:
+                for chunk in resp.iter_content(DOWNLOAD_CHUNK):
+                    dest.write(chunk)
+                    size += len(chunk)
+            except requests.RequestException as exc:
+                raise CloudError(f"report download broke off ({type(exc).__name__})") from None
+            finally:
+                resp.close()
+            return size
+        return self._track(copy)
+
+
+def text_lines(resp: requests.Response) -> Iterator[str]:
+    """The lines of a streamed text response, line endings kept (the csv module wants them)."""
+    resp.raw.decode_content = True          # undo gzip if the store sent it
+    resp.raw.auto_close = False             # else TextIOWrapper trips over the EOF close
+    yield from io.TextIOWrapper(resp.raw, encoding="utf-8-sig", newline="")
