@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -18,9 +19,19 @@ class Aliaser:
     def __init__(self, real_id: str, alias: str) -> None:
         self.real_id = real_id
         self.alias = alias
+        # The cloud's ids share a letter prefix (BTTE1250001, BTTE1250002, ...): hide the
+        # whole family, since replies may name a sibling unit in free text too.
+        prefix = re.match(r"[A-Za-z]*", real_id).group()
+        self._marker = prefix if len(prefix) >= 2 else real_id
+        self._family = re.compile(re.escape(prefix) + r"\d+" if len(prefix) >= 2 else re.escape(real_id))
+
+    def _hide(self, text: str) -> str:
+        return self._family.sub(self.alias, text) if self._marker in text else text
 
     def _swap(self, obj: Any, old: str, new: str, force_ids: bool) -> Any:
         if isinstance(obj, str):
+            if force_ids:   # the to_alias direction
+                return self._hide(obj)
             return obj.replace(old, new) if old in obj else obj
         if isinstance(obj, dict):
             # Keys too: a cloud reply keyed by device id must not leak it either.
@@ -54,7 +65,7 @@ class Aliaser:
         # Athena may lower-case column names (deviceid), so match id columns case-blind.
         id_names = {f.lower() for f in ID_FIELDS}
         id_cols = [i for i, name in enumerate(header) if name.strip().lower() in id_names]
-        real, alias = self.real_id, self.alias
+        alias = self.alias
         buf = io.StringIO()
         writer = csv.writer(buf, quoting=csv.QUOTE_ALL, lineterminator="\n")
 
@@ -70,6 +81,6 @@ class Aliaser:
             for i in id_cols:
                 if i < len(row) and row[i]:
                     row[i] = alias
-            if real in "\x1f".join(row):   # \x1f never occurs in an id, so no false match
-                row = [v.replace(real, alias) for v in row]
+            if self._marker in "\x1f".join(row):   # \x1f never occurs in an id
+                row = [self._hide(v) for v in row]
             yield emit(row)

@@ -35,6 +35,8 @@ def serve(factory: Callable[[], Flask], bind: str) -> None:
         "timeout": 60,
         "graceful_timeout": 10,
         "accesslog": "-",
+        # Path without the query string: browser sockets carry their JWT as ?token=.
+        "access_log_format": '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms',
         "errorlog": "-",
         "loglevel": "info",
     }).run()

@@ -35,3 +35,13 @@ def test_csv_rows_keep_athena_quoting_and_alias_id_columns():
 
 def test_empty_csv_gives_nothing():
     assert list(A.csv_lines([])) == []
+
+
+def test_sibling_ids_of_the_same_family_are_hidden_in_free_text_too():
+    out = A.to_alias({"msg": "relayed by BTTE1250002 and BTTE99", "list": ["BTTE1250003"]})
+    assert out == {"msg": "relayed by IOCL_XTRA_O2_ADMIN and IOCL_XTRA_O2_ADMIN",
+                   "list": ["IOCL_XTRA_O2_ADMIN"]}
+    lines = ['"d","note"\n', '"BTTE1250002","seen BTTE1250007"\n']
+    assert list(A.csv_lines(lines))[1] == '"IOCL_XTRA_O2_ADMIN","seen IOCL_XTRA_O2_ADMIN"\n'
+    # text that merely starts like the prefix is left alone
+    assert A.to_alias("BTTEXT") == "BTTEXT"
