@@ -4,10 +4,11 @@ from __future__ import annotations
 from flask import Flask, Response, request
 
 from devicecloud.auth import add_login
+from devicecloud.metrics import exposition
 from devicecloud.settings import Settings, load_settings
 from devicecloud.webapp import create_base_app
 
-from . import api
+from . import api, metrics
 from .service import AutomationService
 
 LOGIN_PREFIX = "/api/automation/auth"
@@ -24,6 +25,8 @@ def create_app(settings: Settings | None = None, *, service: AutomationService |
     service = service or AutomationService(settings)
     app.extensions["automation"] = service
     app.register_blueprint(api.bp)
+    # Bound internally: no login (Prometheus scrapes the service port); nginx answers 404.
+    app.add_url_rule("/api/automation/metrics", "metrics", exposition(lambda: metrics.read(service)))
     login_endpoint = f"{app.name}_auth.login"
 
     @app.after_request

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -70,6 +71,10 @@ class Engine:
         self._frame_clock = FrameClock()
         self.latest: Latest | None = None
         self.actual: dict[str, int | None] = {rid: None for rid in RELAY_IDS}
+        # For metrics: finished commands by (who, result) and cloud calls by (who, outcome).
+        self.finished: Counter[tuple[str, str]] = Counter()
+        self.sends: Counter[tuple[str, str]] = Counter()
+        self.frames = 0
 
         loaded = store.load(StateFile.model_validate)
         self.relays: dict[str, RelayRecord] = default_relays()
@@ -128,6 +133,7 @@ class Engine:
         received = self.clock.wall()
         changed = False
         with self._lock:
+            self.frames += 1
             made = self._frame_clock.observe(frame_ts(frame), received)
             if self.latest is None:
                 self.schedule.restart(self.clock.mono())   # the first data: show it right away
@@ -180,6 +186,7 @@ class Engine:
         except Exception as exc:  # CloudError, or anything a sender raises: retry, never crash
             error = str(exc) or type(exc).__name__
         with self._lock:
+            self.sends[(cmd.who, "error" if error else "ok")] += 1
             cmd._in_flight = False
             cmd.send_error = error
             if cmd.state == "pending":
@@ -200,6 +207,7 @@ class Engine:
         cmd.reason = reason
         cmd.done_at = now
         cmd.next_send_at = None
+        self.finished[(cmd.who, state)] += 1
         if state == "confirmed":
             cmd.latency_s = round(now - cmd.since, 3)
         self.audit.update(cmd.audit_id, state if state == "confirmed" else f"failed: {reason}", cmd.latency_s)
