@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_apt+=(nginx)
 if [ "${XO2_SETUP_BROWSER:-1}" = 1 ]; then
-  command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+  # Fonts explicitly: without recommends, screenshots would have no readable text.
+  command -v chromium >/dev/null 2>&1 || need_apt+=(chromium fonts-liberation fonts-dejavu-core)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
