@@ -37,7 +37,7 @@ _PAIRS: list[tuple[str, str, str, str, int, Better, float | None]] = [
     ("d3", "d10", "Temperature", "°C", 1, "lower", None),
     ("d4", "d11", "Humidity", "%", 0, "target", 55.0),
     ("d5", "d12", "Water pH", "pH", 2, "target", 7.0),
-    ("d6", "d13", "Water Level", "%", 0, "higher", None),
+    ("d6", "d13", "Water Level", "%", 0, None, None),   # a tank level: no better direction
     ("d7", "d14", "Water Temp", "°C", 1, "lower", None),
 ]
 
