@@ -91,6 +91,6 @@ def audit():
     engine = _engine()
     raw = request.args.get("limit", "100")
     cap = engine.settings.audit_max
-    if not raw.isdigit() or not 1 <= int(raw) <= cap:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= cap:   # "²".isdigit() is True
         raise FieldError("limit", f"limit: must be a whole number from 1 to {cap}")
     return jsonify(entries=engine.audit_entries(int(raw)))

@@ -12,7 +12,10 @@ from . import api, metrics
 from .service import AutomationService
 
 LOGIN_PREFIX = "/api/automation/auth"
-LOGIN_RESULTS = {200: "ok", 400: "bad request", 401: "wrong id or password", 429: "rate-limited"}
+# Only real credential checks are audited. Malformed (400) and rate-limited (429) attempts are
+# unlimited and unauthenticated: auditing them would let anyone rewrite the state file at will
+# and push the command history out of the bounded audit tail.
+LOGIN_RESULTS = {200: "ok", 401: "wrong id or password"}
 
 
 def create_app(settings: Settings | None = None, *, service: AutomationService | None = None,
@@ -31,9 +34,9 @@ def create_app(settings: Settings | None = None, *, service: AutomationService |
 
     @app.after_request
     def _audit_login(resp: Response) -> Response:
-        if request.endpoint == login_endpoint:
-            result = LOGIN_RESULTS.get(resp.status_code, f"HTTP {resp.status_code}")
-            service.engine.record("admin", "login", f"from {request.remote_addr}", result)
+        if request.endpoint == login_endpoint and resp.status_code in LOGIN_RESULTS:
+            service.engine.record("admin", "login", f"from {request.remote_addr}",
+                                  LOGIN_RESULTS[resp.status_code])
         return resp
 
     if start:

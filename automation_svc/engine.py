@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 Sender = Callable[[dict[str, int]], Any]
 RULE_PERIOD_S = 1.0           # how often rules are re-evaluated without a new frame
 SEND_RETRY_MAX_S = 30.0       # cap on the re-send backoff of a command whose POST failed
+CLOUD_ERROR_HOLD_S = 60.0     # a failed cloud call degrades health for at most this long
 
 
 class Conflict(Exception):
@@ -71,6 +72,9 @@ class Engine:
         self._frame_clock = FrameClock()
         self.latest: Latest | None = None
         self.actual: dict[str, int | None] = {rid: None for rid in RELAY_IDS}
+        # Why the latest cloud command call (relay or display) failed; None once one succeeds.
+        self.cloud_error: str | None = None
+        self.cloud_error_at = 0.0
         # For metrics: finished commands by (who, result) and cloud calls by (who, outcome).
         self.finished: Counter[tuple[str, str]] = Counter()
         self.sends: Counter[tuple[str, str]] = Counter()
@@ -187,6 +191,7 @@ class Engine:
             error = str(exc) or type(exc).__name__
         with self._lock:
             self.sends[(cmd.who, "error" if error else "ok")] += 1
+            self.cloud_error, self.cloud_error_at = error, self.clock.wall()
             cmd._in_flight = False
             cmd.send_error = error
             if cmd.state == "pending":
@@ -327,6 +332,7 @@ class Engine:
             error = str(exc) or type(exc).__name__
             log.warning("display push failed: %s", error)
         with self._lock:
+            self.cloud_error, self.cloud_error_at = error, self.clock.wall()
             last = self.display_last
             note = (last.pushed(started, reading, f"every {self.display_interval_s:g} s") if error is None
                     else last.failed(error))
@@ -431,7 +437,11 @@ class Engine:
         age = self.frame_age_s()
         state_file = self.store.status()
         fresh = age is not None and age <= self.settings.frame_stale_s
-        ok = socket_connected and fresh and state_file["ok"]
+        with self._lock:
+            # An old failure with no call since (display paused, no commands) says nothing now.
+            recent = self.clock.wall() - self.cloud_error_at <= CLOUD_ERROR_HOLD_S
+            cloud_error = self.cloud_error if recent else None
+        ok = socket_connected and fresh and state_file["ok"] and cloud_error is None
         with self._lock:
             display = {"enabled": self.display_cfg.enabled, "last_at": self.display_last.at,
                        "skipped_reason": self.display_last.skipped_reason,
@@ -443,5 +453,5 @@ class Engine:
                          "last_frame_age_s": None if age is None else round(age, 1)},
             "state_file": state_file,
             "display": display,
-            "commands": {"pending": pending, "queued": self.queue.depth()},
+            "commands": {"pending": pending, "queued": self.queue.depth(), "last_cloud_error": cloud_error},
         }

@@ -11,13 +11,16 @@ from typing import Any, Literal
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import ConnectTimeoutError, ReadTimeoutError
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from .channels import DISPLAY_IDS, RELAY_IDS
 from .settings import Settings
 
 log = logging.getLogger(__name__)
+# urllib3 logs each retry with the full URL; a report link's query carries AWS credentials.
+# Our own messages name the operation instead, so keep urllib3 to errors only.
+logging.getLogger("urllib3.connectionpool").setLevel(logging.ERROR)
 Period = Literal["hour", "day", "week"]
 PERIODS: tuple[str, ...] = ("hour", "day", "week")
 
@@ -47,7 +50,10 @@ def _session(retries: int, backoff: float) -> requests.Session:
 
 def _timed_out(exc: requests.RequestException) -> bool:
     # After retries, requests reports a read timeout as a ConnectionError wrapping it.
+    # A refused connection (NewConnectionError) subclasses ConnectTimeoutError: not a timeout.
     reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    if isinstance(reason, NewConnectionError):
+        return False
     return isinstance(exc, requests.Timeout) or isinstance(reason, (ReadTimeoutError, ConnectTimeoutError))
 
 

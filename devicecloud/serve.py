@@ -5,6 +5,7 @@ engine; gevent gives it thousands of concurrent browser sockets without more pro
 """
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 
 from flask import Flask
@@ -23,7 +24,25 @@ class _Gunicorn(BaseApplication):
 
     def load(self) -> Flask:
         # Built in the worker after fork, so threads and sockets belong to the worker.
-        return self.factory()
+        app = self.factory()
+        # What exists now (modules, the app, pandas/numpy, pydantic...) lives as long as the
+        # worker: take it out of the cyclic GC's sight. Otherwise each full collection walks
+        # ~100k objects, a 50-75 ms stop of every request and socket a few times a minute
+        # under load (the gateway's p99 was 2x its p50).
+        gc.freeze()
+        return app
+
+
+def _yield_after_request(worker, req, environ, resp) -> None:
+    """Let the other connections run before this keep-alive connection's next request.
+
+    gevent's handler loop reads the next request straight away when the client has already
+    sent it (nginx and busy browsers do), so without a yield one connection can be served
+    back to back while the others wait: at 50 busy connections p99 was ~1-4 s with p50 under
+    1 ms. One switch through the hub per request makes it round-robin (p99 ~40 ms, same
+    throughput)."""
+    import gevent
+    gevent.sleep(0)
 
 
 def serve(factory: Callable[[], Flask], bind: str) -> None:
@@ -39,4 +58,5 @@ def serve(factory: Callable[[], Flask], bind: str) -> None:
         "access_log_format": '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms',
         "errorlog": "-",
         "loglevel": "info",
+        "post_request": _yield_after_request,
     }).run()

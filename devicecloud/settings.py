@@ -18,6 +18,10 @@ ENV_PREFIX = "XO2_"
 # Used only with XO2_DEV=1; a service refuses it otherwise.
 DEV_JWT_SECRET = "dev-only-insecure-jwt-secret-change-me"
 MIN_PASSWORD_LEN = 8
+# Passwords printed in this project's docs and scripts, and the commonest 8+ character ones:
+# accepted only with XO2_DEV=1.
+KNOWN_PASSWORDS = frozenset({"xtrao2-local", "change-me-now", "changeme", "password", "password1",
+                             "12345678", "123456789", "1234567890", "qwertyuiop", "iloveyou"})
 MIN_SECRET_LEN = 32
 SIM_URL = "http://127.0.0.1:8300"
 
@@ -51,7 +55,9 @@ class Settings(BaseSettings):
     http_backoff_s: float = Field(0.5, ge=0, le=30)
     ws_keepalive_s: float = Field(300.0, gt=0, lt=600)     # API Gateway drops idle sockets at 10 min
     ws_max_age_s: float = Field(6600.0, gt=0, lt=7200)     # ... and every socket at 2 h
-    ws_backoff_max_s: float = Field(30.0, gt=0, le=600)
+    # Longest wait between reconnect attempts: with a 10 s frame period, 15 s keeps recovery
+    # within 30 s of the cloud coming back even after a long outage.
+    ws_backoff_max_s: float = Field(15.0, gt=0, le=600)
 
     # Where each service listens (host:port); nginx proxies to these.
     gateway_bind: str = "127.0.0.1:8001"
@@ -136,6 +142,9 @@ class Settings(BaseSettings):
         pw = self.admin_password.get_secret_value() if self.admin_password else ""
         if len(pw) < MIN_PASSWORD_LEN:
             problems.append(f"{ENV_PREFIX}ADMIN_PASSWORD: required, at least {MIN_PASSWORD_LEN} characters")
+        elif not self.dev and (pw.lower() in KNOWN_PASSWORDS or pw.lower() == self.device_alias.lower()):
+            problems.append(f"{ENV_PREFIX}ADMIN_PASSWORD: a published, common or device-id password is "
+                            f"not allowed outside development (XO2_DEV=1); choose another")
         secret = self.jwt_secret.get_secret_value() if self.jwt_secret else ""
         if not self.dev and (len(secret) < MIN_SECRET_LEN or secret == DEV_JWT_SECRET):
             problems.append(

@@ -5,8 +5,11 @@ instance the running app was built with.
 """
 from __future__ import annotations
 
+import logging
 import tempfile
-from dataclasses import dataclass
+import threading
+import time
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask import current_app
@@ -18,13 +21,16 @@ from devicecloud.settings import Settings
 from devicecloud.stream import CloudStream
 
 from .cache import Cached, CloudCache
-from .coop import run_cpu
-from .history import ReportFormatError, Window, history_from_csv
+from .coop import run_cpu, run_cpu_all
+from .history import (ReportFormatError, Window, aggregate_parts, history_from_csv,
+                      read_report_part, split_report)
 from .live import LiveHub
 from .upstream import Upstream
 
 EXTENSION = "xo2_gateway"
 HISTORY_PAST_TTL_S = 86_400.0
+HEALTH_PROBE_S = 3.0          # after a failed cloud call, health re-checks the cloud at most this often
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -36,6 +42,8 @@ class Gateway:
     history_cache: CloudCache     # one entry per range; kept few, a 5000-bucket one is ~8 MB
     hub: LiveHub
     stream: CloudStream | None = None
+    _probe_at: float = field(default=0.0, repr=False)
+    _probing: bool = field(default=False, repr=False)
 
     # -- graph ---------------------------------------------------------------------------------
     def graph_ttl(self, period: str) -> float:
@@ -79,21 +87,61 @@ class Gateway:
             self.upstream.download_report(first, last, spool)
             spool.seek(0)
             try:
-                agg = run_cpu(history_from_csv, spool, window, self.settings.tz)
+                agg = self._parse_history(spool, window)
             except ReportFormatError as exc:
                 self.upstream.record(str(exc))
                 raise CloudError(f"device cloud sent an unreadable report: {exc}") from None
         return {"deviceId": self.aliaser.alias, "start": window.start.isoformat(),
                 "end": window.end.isoformat(), **agg}
 
+    def _parse_history(self, spool, window: Window) -> dict:
+        """Parse + aggregate off the hub: a big report in parts on two threads at once (the
+        parse is ~90% of a cold month), else whole; a part that will not parse alone (a line
+        break inside a quoted field, which Athena's numeric rows never have) means: whole."""
+        tz = self.settings.tz
+        split = split_report(spool)
+        if split is not None:
+            fd, head, ranges = split
+            try:
+                frames = run_cpu_all([(read_report_part, (fd, head, a, b, tz)) for a, b in ranges])
+            except ReportFormatError:
+                spool.seek(0)
+            else:
+                return run_cpu(aggregate_parts, frames, window)
+        return run_cpu(history_from_csv, spool, window, tz)
+
     # -- health --------------------------------------------------------------------------------
     def health(self) -> dict:
         up = self.hub.upstream_status()
         age = up["last_frame_age_s"]
         frame_ok = age is not None and age <= self.settings.frame_stale_s
-        degraded = not up["socket_connected"] or not frame_ok or self.upstream.last_error is not None
+        last_error = self.upstream.last_error
+        degraded = not up["socket_connected"] or not frame_ok or last_error is not None
+        if last_error is not None:
+            self._probe_soon()
         return {"status": "degraded" if degraded else "ok",
-                "upstream": {**up, "last_cloud_error": self.upstream.last_error}}
+                "upstream": {**up, "last_cloud_error": last_error}}
+
+    def _probe_soon(self) -> None:
+        """Only a successful cloud call clears a failed one. When no page is asking the cloud
+        for anything, health re-checks it in the background (at most every HEALTH_PROBE_S, and
+        not right after a failure) so it recovers by itself once the cloud is back."""
+        now = time.monotonic()
+        failed_at = self.upstream.last_error_at or 0.0
+        if self._probing or now - self._probe_at < HEALTH_PROBE_S or time.time() - failed_at < HEALTH_PROBE_S:
+            return
+        self._probing, self._probe_at = True, now
+        threading.Thread(target=self._probe, name="cloud-probe", daemon=True).start()
+
+    def _probe(self) -> None:
+        try:
+            self.upstream.graph("hour")       # records its own success or failure
+        except CloudError:
+            pass
+        except Exception:
+            log.exception("cloud health probe (graph/hour) failed")
+        finally:
+            self._probing = False
 
 
 def current() -> Gateway:

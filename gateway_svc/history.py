@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
@@ -24,6 +25,8 @@ import pandas as pd
 from devicecloud.channels import BY_CODE, SENSOR_CODES
 
 MAX_DAYS = 31
+PARSE_PARTS = 2                 # the report is parsed in this many byte ranges at once
+MIN_PART_BYTES = 4 << 20        # smaller reports are parsed whole
 
 
 class ReportFormatError(ValueError):
@@ -141,6 +144,80 @@ def aggregate(df: pd.DataFrame, window: Window, codes: Iterable[str] = SENSOR_CO
                         "max": _rounded(maxs[:, j], digits)}
     return {"bucket_s": window.bucket_s, "t": window.bucket_starts(), "series": series,
             "rows": int(len(idx))}
+
+
+class _Part(io.RawIOBase):
+    """A read-only file of `head` (the header line) followed by bytes start..end of the file
+    behind descriptor fd, read with pread, so several threads can read one file at once."""
+
+    def __init__(self, fd: int, head: bytes, start: int, end: int) -> None:
+        super().__init__()
+        self.fd, self.head, self.start = fd, head, start
+        self.size = len(head) + end - start
+        self.pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self.pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self.pos, io.SEEK_END: self.size}[whence]
+        self.pos = max(0, min(self.size, base + offset))
+        return self.pos
+
+    def readinto(self, buf) -> int:
+        n = min(len(buf), self.size - self.pos)
+        if n <= 0:
+            return 0
+        if self.pos < len(self.head):
+            data = self.head[self.pos:self.pos + n]
+        else:
+            data = os.pread(self.fd, n, self.start + self.pos - len(self.head))
+        buf[:len(data)] = data
+        self.pos += len(data)
+        return len(data)
+
+
+def split_report(source: IO[bytes], parts: int = PARSE_PARTS) -> tuple[int, bytes, list[tuple[int, int]]] | None:
+    """(fd, header line, byte ranges of the rows cut at line ends) to parse a report file in
+    `parts` pieces at once; None when it is small or not a real file. Athena writes one record
+    per line (the report's fields are numbers, ids and dates), so a line end is a record end."""
+    try:
+        fd = source.fileno()
+        size = os.fstat(fd).st_size
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        return None
+    first = os.pread(fd, 1 << 16, 0)
+    head_end = first.find(b"\n") + 1
+    if parts < 2 or head_end == 0 or size - head_end < MIN_PART_BYTES:
+        return None
+    cuts = [head_end]
+    for k in range(1, parts):
+        at = head_end + (size - head_end) * k // parts
+        nl = os.pread(fd, 1 << 16, at).find(b"\n")
+        if nl < 0:
+            return None
+        cuts.append(at + nl + 1)
+    cuts.append(size)
+    return fd, first[:head_end], [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+
+
+def read_report_part(fd: int, head: bytes, start: int, end: int, tz: ZoneInfo,
+                     codes: Iterable[str] = SENSOR_CODES) -> pd.DataFrame:
+    """read_report() of one byte range from split_report (CPU-bound: run on a worker thread)."""
+    return read_report(io.BufferedReader(_Part(fd, head, start, end), 1 << 20), tz, codes)
+
+
+def aggregate_parts(frames: list[pd.DataFrame], window: Window,
+                    codes: Iterable[str] = SENSOR_CODES) -> dict:
+    """aggregate() over the parts' rows, in file order."""
+    return aggregate(pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0],
+                     window, list(codes))
 
 
 def history_from_csv(source: IO[bytes] | bytes, window: Window, tz: ZoneInfo,

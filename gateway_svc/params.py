@@ -11,7 +11,9 @@ from flask import request
 
 from devicecloud.webapp import ApiError
 
-_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# Older dates cannot be data from the unit; year 1 would overflow the unit-local day maths.
+MIN_DAY = date(2000, 1, 1)
 _INT_RE = re.compile(r"[0-9]{1,6}")
 
 
@@ -22,9 +24,12 @@ def day(name: str) -> date:
     if not _DATE_RE.fullmatch(raw):
         raise ApiError(400, f"{name} must be a date as YYYY-MM-DD", name)
     try:
-        return date.fromisoformat(raw)
+        parsed = date.fromisoformat(raw)
     except ValueError:
         raise ApiError(400, f"{name} is not a real calendar date", name) from None
+    if parsed < MIN_DAY:
+        raise ApiError(400, f"{name} must be {MIN_DAY.isoformat()} or later", name)
+    return parsed
 
 
 def day_range(start_name: str, end_name: str, max_days: int) -> tuple[date, date]:

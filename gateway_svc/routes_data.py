@@ -25,7 +25,7 @@ def channels() -> Response:
 def live() -> Response:
     gw = gateway.current()
     gw.bootstrap_live()
-    return jsonify(gw.hub.live())
+    return Response(gw.hub.live_json(), mimetype="application/json")
 
 
 @bp.get("/graph/<period>")

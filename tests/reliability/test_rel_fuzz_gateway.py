@@ -1,0 +1,177 @@
+"""Property fuzzing of every gateway_svc JSON route (Flask test client, `responses` at the cloud
+edge on a loopback URL): any path parameter, query string, body, method or token gives 2xx or
+4xx, never 5xx; a 4xx is JSON naming the problem and costs no cloud call and no cache change;
+and no reply, good or bad, carries the real device id or an AWS link."""
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections import Counter
+from datetime import date, datetime, timedelta
+from typing import Any
+from urllib.parse import parse_qs, quote, urlencode, urlparse
+from zoneinfo import ZoneInfo
+
+import pytest
+import responses
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from devicecloud.settings import load_settings
+from devicecloud.sim import make_frame, report_csv_lines, rest_shape
+from gateway_svc.app import create_app
+from gateway_svc.gateway import EXTENSION
+
+from .conftest import ALIAS, JWT_SECRET, PASSWORD, REAL, bearer, mint_token
+
+pytestmark = pytest.mark.timeout(120)
+FUZZ = settings(max_examples=100, deadline=None, database=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+CLOUD = "http://127.0.0.1:9"          # never reached: `responses` answers for it
+IST = ZoneInfo("Asia/Kolkata")
+FORBIDDEN = ("btte", "amazonaws", "awsaccesskeyid", "x-amz-", "athena-results", "akia")
+
+
+def _graph(request):
+    period = request.url.rsplit("/", 1)[-1]
+    now = int(time.time())
+    frames = [rest_shape(make_frame(now - 30 * k, {}, REAL)) for k in range(5)]
+    return 200, {}, json.dumps({"deviceId": REAL, "period": period, "count": 5, "startTime": now - 3600,
+                                "endTime": now, "data": frames})
+
+
+def _report(request):
+    q = parse_qs(urlparse(request.url).query)
+    start, end = q["startDate"][0], q["endDate"][0]
+    link = (f"{CLOUD}/athena-results/{start}_{end}.csv?AWSAccessKeyId=AKIAEXAMPLE1234567890"
+            f"&Signature=abc&x-amz-security-token=tok&Expires=1")
+    return 200, {}, json.dumps({"status": "success", "deviceId": REAL, "startDate": start, "endDate": end,
+                                "recordCount": 1, "downloadUrl": link, "expiresIn": "1 hour"})
+
+
+def _csv(request):
+    start, end = urlparse(request.url).path.rsplit("/", 1)[-1].removesuffix(".csv").split("_")
+    t0 = int(datetime.fromisoformat(start).replace(tzinfo=IST).timestamp())
+    t1 = min(int(datetime.fromisoformat(end).replace(tzinfo=IST).timestamp()) + 86399, int(time.time()))
+    step = max(3600, (t1 - t0) // 400)
+    return 200, {"Content-Type": "text/csv"}, "".join(report_csv_lines(REAL, t0, max(t0, t1), step=step))
+
+
+class Gw:
+    def __init__(self, mock: responses.RequestsMock) -> None:
+        self.mock = mock
+        settings_ = load_settings(cloud_rest_url=CLOUD, cloud_ws_url="ws://127.0.0.1:9/production",
+                                  device_id=REAL, device_alias=ALIAS, admin_password=PASSWORD,
+                                  jwt_secret=JWT_SECRET, dev=False, http_retries=0, http_timeout_s=2)
+        self.app = create_app(settings_, start_stream=False)
+        self.gw = self.app.extensions[EXTENSION]
+        self.client = self.app.test_client()
+        self.auth = bearer(mint_token())
+        self.seen: Counter[tuple[str, int]] = Counter()
+
+    def caches(self) -> tuple:
+        return (dict(self.gw.graph_cache.counts), dict(self.gw.history_cache.counts))
+
+    def request(self, method: str, path: str, route: str, headers: dict | None = None, **kw: Any):
+        calls, caches = len(self.mock.calls), self.caches()
+        resp = self.client.open(path, method=method, headers=self.auth if headers is None else headers, **kw)
+        body = resp.get_data()                        # runs streamed bodies (CSV) to the end
+        self.seen[(route, resp.status_code)] += 1
+        assert resp.status_code < 500, (method, path, resp.status_code, body[:300])
+        text = (body.decode("utf-8", "replace") + "\n".join(f"{k}: {v}" for k, v in resp.headers.items())).lower()
+        assert not [w for w in FORBIDDEN if w in text], (path, text[:300])
+        if resp.status_code >= 400:
+            err = resp.get_json(silent=True)
+            assert isinstance(err, dict) and isinstance(err.get("error"), str) and err["error"], body[:200]
+            assert len(self.mock.calls) == calls, f"{path} -> {resp.status_code} still called the cloud"
+            assert self.caches() == caches, f"{path} -> {resp.status_code} touched a cache"
+        return resp
+
+
+@pytest.fixture(scope="module")
+def gw():
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.add_callback(responses.GET, re.compile(rf"{re.escape(CLOUD)}/device/{REAL}/graph/\w+"), callback=_graph)
+        mock.add_callback(responses.GET, re.compile(rf"{re.escape(CLOUD)}/device/{REAL}/report\b.*"), callback=_report)
+        mock.add_callback(responses.GET, re.compile(rf"{re.escape(CLOUD)}/athena-results/.*"), callback=_csv)
+        yield Gw(mock)
+
+
+today = datetime.now(IST).date()
+dates = (st.dates(today - timedelta(days=45), today + timedelta(days=3)).map(date.isoformat)
+         | st.dates().map(date.isoformat)
+         | st.sampled_from(["0001-01-01", "1999-12-31", "2025-02-30", "2025-13-01", "9999-12-31", "", "today",
+                            "٢٠٢٥-٠١-٠١", "2025-1-1", REAL])
+         | st.text(max_size=12))
+ints = st.integers(-5, 6000).map(str) | st.sampled_from(["", "²", "1e3", "0x10", " 10", REAL]) | st.text(max_size=5)
+
+
+def query(**params: Any) -> str:
+    return urlencode({k: v for k, v in params.items() if v is not None})
+
+
+@FUZZ
+@given(period=st.sampled_from(["hour", "day", "week"]) | st.text(min_size=1, max_size=12))
+@example(period=REAL)
+@example(period="..")
+def test_graph(gw, period):
+    gw.request("GET", f"/api/graph/{quote(period, safe='')}", "graph")
+
+
+@FUZZ
+@given(start=st.none() | dates, end=st.none() | dates, buckets=st.none() | ints)
+@example(start="0001-01-01", end="0001-01-01", buckets=None)
+@example(start=(today - timedelta(days=2)).isoformat(), end=today.isoformat(), buckets="10")
+def test_history(gw, start, end, buckets):
+    gw.request("GET", "/api/history?" + query(start=start, end=end, buckets=buckets), "history")
+
+
+@settings(FUZZ, max_examples=60)
+@given(start=st.none() | dates, end=st.none() | dates)
+@example(start="0001-01-01", end="0001-12-31")
+@example(start=today.isoformat(), end=today.isoformat())
+def test_report_csv(gw, start, end):
+    resp = gw.request("GET", "/api/report.csv?" + query(startDate=start, endDate=end), "report")
+    if resp.status_code == 200:
+        lines = resp.get_data(as_text=True).splitlines()
+        assert resp.mimetype == "text/csv" and lines[0].startswith('"d","deviceId"')
+        assert all(line.startswith(f'"{ALIAS}","{ALIAS}"') for line in lines[1:])
+
+
+json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10),
+                           lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=8), c, max_size=3),
+                           max_leaves=6)
+
+
+@settings(FUZZ, max_examples=60)
+@given(body=st.fixed_dictionaries({}, optional={"deviceId": st.sampled_from([ALIAS, REAL]) | json_values,
+                                                "password": st.sampled_from([PASSWORD, "wrong-pass"]) | json_values})
+       | json_values, raw=st.none() | st.binary(max_size=40))
+@example(body={"deviceId": ALIAS, "password": PASSWORD}, raw=None)
+def test_login(gw, body, raw):
+    data = raw if raw is not None else json.dumps(body)
+    gw.request("POST", "/api/auth/login", "login", headers={}, data=data, content_type="application/json")
+
+
+latin1 = st.text(st.characters(min_codepoint=32, max_codepoint=255), max_size=60)
+
+
+@settings(FUZZ, max_examples=80)
+@given(path=st.sampled_from(["/api/live", "/api/channels", "/api/graph/hour", "/api/health", "/api/metrics",
+                             "/api/history?start=2025-12-01&end=2025-12-01", "/api/nope", "/api/auth/login"]),
+       method=st.sampled_from(["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]),
+       auth=st.sampled_from(["good", "none"]) | latin1, token=st.none() | latin1)
+def test_methods_and_tokens(gw, path, method, auth, token):
+    headers = {"good": gw.auth, "none": {}}.get(auth, {"Authorization": auth})
+    if token is not None:
+        path += ("&" if "?" in path else "?") + "token=" + quote(token, safe="")
+    gw.request(method, path, "methods", headers=headers)
+
+
+def test_fuzzing_reached_the_real_paths_too(gw):
+    reached = set(gw.seen)
+    for want in [("graph", 200), ("graph", 400), ("history", 200), ("history", 400), ("report", 200),
+                 ("report", 400), ("login", 200), ("login", 400), ("methods", 200), ("methods", 401),
+                 ("methods", 405)]:
+        assert want in reached, (want, sorted(reached))
