@@ -27,7 +27,9 @@ const missing = [
 ].filter(Boolean);
 const skip = missing.length ? `needs ${missing.join(', ')}` : false;
 
-const T = { short: 10_000, live: 20_000, command: 75_000 };
+// history: a cold week/month is aggregated from the report CSV, which the simulator
+// generates row by row (~10 s for a month, longer on a loaded 2-core CI machine).
+const T = { short: 10_000, live: 20_000, command: 75_000, history: 120_000 };
 
 /** Poll an async predicate until it returns a truthy value. */
 async function until(fn, { timeout = T.short, interval = 200, what = 'condition' } = {}) {
@@ -218,7 +220,7 @@ describe('XtraO2 console end to end', { skip }, () => {
   it('analytics draws week and month charts and measures the render', async () => {
     await goTo('Analytics');
     const figure = page.getByRole('figure');
-    await figure.locator('canvas').first().waitFor({ timeout: T.live });
+    await figure.locator('canvas').first().waitFor({ timeout: T.history });
     await shot('06-analytics-week');
 
     await page.evaluate(() => {
@@ -226,8 +228,8 @@ describe('XtraO2 console end to end', { skip }, () => {
     });
     await page.getByRole('button', { name: 'Month' }).click();
     assert.equal(await page.getByRole('button', { name: 'Month' }).getAttribute('aria-pressed'), 'true');
-    await figure.locator('canvas').first().waitFor({ timeout: T.live });
-    const ms = await page.waitForFunction(() => window.__xo2ChartRenderMs, null, { timeout: T.live });
+    await figure.locator('canvas').first().waitFor({ timeout: T.history });
+    const ms = await page.waitForFunction(() => window.__xo2ChartRenderMs, null, { timeout: T.history });
     const renderMs = await ms.jsonValue();
     assert.ok(renderMs > 0, 'chart-render measured');
     const measures = await page.evaluate(() => performance.getEntriesByName('chart-render').length);
