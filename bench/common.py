@@ -81,6 +81,7 @@ class Report:
         self.bench = bench
         self.figures: list[dict[str, Any]] = []
         self.started = time.time()
+        self.load_at_start = loadavg()
         # A SIGTERM (run_all, timeout, CI) unwinds the `with` blocks, so no server is left behind.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
         print(f"== bench {bench} ==", flush=True)
@@ -103,6 +104,9 @@ class Report:
 
     def finish(self) -> int:
         elapsed = time.time() - self.started
+        # The 2 cores are shared: what else ran says how much to trust a figure near its target.
+        self.info("machine load average (1 min) at start / end",
+                  f"{self.load_at_start:.2f} / {loadavg():.2f}", f"on {os.cpu_count()} CPUs")
         (OUT / "results").mkdir(parents=True, exist_ok=True)
         (OUT / "results" / f"{self.bench}.json").write_text(json.dumps(
             {"bench": self.bench, "finished": time.time(), "elapsed_s": round(elapsed, 1),
@@ -112,6 +116,13 @@ class Report:
             return 1
         print(f"== {self.bench}: all targets met in {elapsed:.0f} s ==", flush=True)
         return 0
+
+
+def loadavg() -> float:
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return float("nan")
 
 
 def log(msg: str) -> None:
