@@ -352,10 +352,7 @@ class HelloStack(Stack):
             app = self._spawn("hello", [sys.executable, str(BENCH / "hello_app.py"),
                                         "--bind", f"127.0.0.1:{self.gateway_port}"])
             wait_http(f"http://127.0.0.1:{self.gateway_port}/api/health", 30, app)
-            conf = self._nginx_conf()
-            ngx = self._spawn("nginx", [NGINX, "-c", str(conf), "-p", str(conf.parent.parent),
-                                        "-g", "daemon off;"])
-            wait_http(f"{self.url}/api/health", 15, ngx)
+            self._start_nginx()
         except BaseException:
             self.stop()
             raise

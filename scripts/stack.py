@@ -141,6 +141,14 @@ http {{
 """)
         return main
 
+    def _start_nginx(self) -> None:
+        """nginx in front of whatever listens on the gateway/automation ports; waits for it."""
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        conf = self._nginx_conf()
+        proc = self._spawn("nginx", [nginx, "-c", str(conf), "-p", str(conf.parent.parent),
+                                     "-g", "daemon off;"])
+        wait_http(f"{self.url}/api/health", 15, proc)
+
     def start(self) -> "Stack":
         (self.run_dir / "logs").mkdir(parents=True, exist_ok=True)
         py = sys.executable
@@ -153,11 +161,7 @@ http {{
             auto = self._spawn("automation", [py, "-m", "automation_svc"])
             wait_http(f"http://127.0.0.1:{self.gateway_port}/api/health", 30, gw)
             wait_http(f"http://127.0.0.1:{self.automation_port}/api/automation/health", 30, auto)
-            nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-            conf = self._nginx_conf()
-            ngx = self._spawn("nginx", [nginx, "-c", str(conf), "-p", str(conf.parent.parent),
-                                        "-g", "daemon off;"])
-            wait_http(f"{self.url}/api/health", 15, ngx)
+            self._start_nginx()
         except BaseException:
             self.stop()
             raise
