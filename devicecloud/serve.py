@@ -25,7 +25,7 @@ class _Gunicorn(BaseApplication):
     def load(self) -> Flask:
         # Built in the worker after fork, so threads and sockets belong to the worker.
         app = self.factory()
-        # What exists now (modules, the app, pandas/numpy, pydantic...) lives as long as the
+        # What exists now (modules, the app, pyarrow/numpy, pydantic...) lives as long as the
         # worker: take it out of the cyclic GC's sight. Otherwise each full collection walks
         # ~100k objects, a 50-75 ms stop of every request and socket a few times a minute
         # under load (the gateway's p99 was 2x its p50).
@@ -59,4 +59,7 @@ def serve(factory: Callable[[], Flask], bind: str) -> None:
         "errorlog": "-",
         "loglevel": "info",
         "post_request": _yield_after_request,
+        # gunicorn's admin control socket is not used, and both services would share its
+        # default path (~/.gunicorn/gunicorn.ctl).
+        "control_socket_disable": True,
     }).run()

@@ -30,21 +30,6 @@ def run_cpu(fn: Callable[..., T], *args: object) -> T:
     return fn(*args)
 
 
-def run_cpu_all(calls: list[tuple[Callable[..., T], tuple]]) -> list[T]:
-    """Run several CPU-bound calls at once on real OS threads and return their results in
-    order (the first exception is raised). pandas' CSV parser releases the GIL, so on 2 cores
-    two halves of a report parse ~1.5x faster than the whole. Same rules as run_cpu."""
-    if under_gevent():
-        from gevent import get_hub
-        pool = get_hub().threadpool
-        pending = [pool.spawn(fn, *args) for fn, args in calls]
-        return [p.get() for p in pending]
-    from concurrent.futures import ThreadPoolExecutor
-    with ThreadPoolExecutor(max(1, len(calls))) as ex:
-        futures = [ex.submit(fn, *args) for fn, args in calls]
-        return [f.result() for f in futures]
-
-
 def cooperate() -> None:
     """Let other greenlets run during a long pure-Python loop (e.g. a CSV being streamed)."""
     if under_gevent():

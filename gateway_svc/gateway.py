@@ -21,9 +21,8 @@ from devicecloud.settings import Settings
 from devicecloud.stream import CloudStream
 
 from .cache import Cached, CloudCache
-from .coop import run_cpu, run_cpu_all
-from .history import (ReportFormatError, Window, aggregate_parts, history_from_csv,
-                      read_report_part, split_report)
+from .coop import run_cpu
+from .history import ReportFormatError, Window, history_from_csv
 from .live import LiveHub
 from .upstream import Upstream
 
@@ -81,34 +80,19 @@ class Gateway:
 
     def _load_history(self, window: Window) -> dict:
         first, last = window.report_dates()
-        # Network I/O stays on this greenlet; only the parse goes to a worker thread. The
-        # spool keeps a ~90 MB month out of memory.
-        with tempfile.TemporaryFile() as spool:
+        # Network I/O stays on this greenlet; only the parse goes to a worker thread (pyarrow
+        # then spreads it over every core). The spool keeps a ~90 MB month out of memory and
+        # is parsed by name, memory-mapped.
+        with tempfile.NamedTemporaryFile(prefix="xo2-report-", suffix=".csv") as spool:
             self.upstream.download_report(first, last, spool)
-            spool.seek(0)
+            spool.flush()
             try:
-                agg = self._parse_history(spool, window)
+                agg = run_cpu(history_from_csv, spool.name, window, self.settings.tz)
             except ReportFormatError as exc:
                 self.upstream.record(str(exc))
                 raise CloudError(f"device cloud sent an unreadable report: {exc}") from None
         return {"deviceId": self.aliaser.alias, "start": window.start.isoformat(),
                 "end": window.end.isoformat(), **agg}
-
-    def _parse_history(self, spool, window: Window) -> dict:
-        """Parse + aggregate off the hub: a big report in parts on two threads at once (the
-        parse is ~90% of a cold month), else whole; a part that will not parse alone (a line
-        break inside a quoted field, which Athena's numeric rows never have) means: whole."""
-        tz = self.settings.tz
-        split = split_report(spool)
-        if split is not None:
-            fd, head, ranges = split
-            try:
-                frames = run_cpu_all([(read_report_part, (fd, head, a, b, tz)) for a, b in ranges])
-            except ReportFormatError:
-                spool.seek(0)
-            else:
-                return run_cpu(aggregate_parts, frames, window)
-        return run_cpu(history_from_csv, spool, window, tz)
 
     # -- health --------------------------------------------------------------------------------
     def health(self) -> dict:
