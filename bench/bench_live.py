@@ -9,13 +9,14 @@ for the whole bench, so background work (frames, display pushes) is the same for
 Load: wrk, 50 connections (keep-alive), one thread, the same Authorization header to both.
 The machine is shared and noisy, so the bench runs --rounds pairs of back-to-back runs
 (hello then live, live then hello, ...): each pair gives one ratio, measured under the same
-conditions, and the figure is the median over the pairs; the per-target medians are shown
+conditions (short runs, so other jobs' load changes little within a pair), and the figure
+is the median over the pairs; the per-target medians are shown
 too. Ratios: live/hello for throughput and hello/live for p99 (higher is better for both;
 target >= 0.8). The gunicorn worker's CPU time per request is shown as a steadier view of
 the same cost. Without wrk (apt-get install wrk) a Python closed-loop client is used and
 says so.
 
-    .venv/bin/python bench/bench_live.py [--connections 50] [--rounds 8] [--seconds 4]
+    .venv/bin/python bench/bench_live.py [--connections 50] [--rounds 16] [--seconds 2]
 """
 from __future__ import annotations
 
@@ -92,8 +93,8 @@ def measured(url: str, token: str, connections: int, seconds: float, worker: int
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--connections", type=int, default=50)
-    ap.add_argument("--rounds", type=int, default=8, help="pairs of hello + live runs")
-    ap.add_argument("--seconds", type=float, default=4.0, help="length of one measured run")
+    ap.add_argument("--rounds", type=int, default=16, help="pairs of hello + live runs")
+    ap.add_argument("--seconds", type=float, default=2.0, help="length of one measured run")
     ap.add_argument("--warmup", type=float, default=3.0)
     args = ap.parse_args()
     raise_nofile()

@@ -54,8 +54,10 @@ def create_base_app(name: str, settings: Settings) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False   # JSON_SORT_KEYS is ignored by Flask >= 2.3; keep the cloud's order
     app.extensions["xo2_settings"] = settings
-    # nginx is the one proxy in front: trust one hop of X-Forwarded-* for client IPs.
-    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    # nginx is the one proxy in front: trust one hop of X-Forwarded-For (client IPs for the
+    # login limit and the audit) and -Proto. Not -Host: nginx passes the Host itself, and
+    # every header ProxyFix reads is parsed on every request.
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=0)
     _jwt(app)
 
     @app.errorhandler(ApiError)

@@ -24,8 +24,12 @@ def _check_jwt() -> None:
     # claims (no get_jwt()), and there is no revocation list, so a remembered token is
     # accepted exactly when verify_jwt_in_request() would accept it. Bad tokens are never
     # remembered: they always take the full path and its 401.
-    # Keyed by both places a token may come from: the same inputs give the same verdict.
-    key = (request.headers.get("Authorization"), request.args.get("token"))
+    # Keyed by both places a token may come from, raw: the same inputs give the same verdict
+    # (and reading the environ skips building the request's header and query views). The
+    # query string counts only when it may carry a token, so ranges do not each need a key.
+    environ = request.environ
+    query = environ.get("QUERY_STRING") or ""
+    key = (environ.get("HTTP_AUTHORIZATION"), query if "token" in query else None)
     verified: dict[tuple, float] = current_app.extensions.setdefault(VERIFIED_TOKENS, {})
     exp = verified.get(key)
     if exp is not None and time.time() < exp:

@@ -96,12 +96,17 @@ def register(app: Flask) -> None:
                                                   "max_message_size": 4096})
     sock = Sock(app)
 
-    @app.before_request
-    def _no_ws_compression() -> None:
-        # Browsers offer permessage-deflate and simple-websocket accepts it: a zlib state per
-        # socket (~120 KB: +120 MB at 1000 browsers) and a compression per frame per browser.
-        # Frames are ~1.5 KB every 10 s, so /api/ws declines it and sends one pre-built frame.
-        request.environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)
+    # Browsers offer permessage-deflate and simple-websocket accepts it: a zlib state per
+    # socket (~120 KB: +120 MB at 1000 browsers) and a compression per frame per browser.
+    # Frames are ~1.5 KB every 10 s, so /api/ws declines it and sends one pre-built frame.
+    # A WSGI wrapper, not a before_request hook: it then costs the other routes nothing.
+    inner = app.wsgi_app
+
+    def no_ws_compression(environ: dict, start_response: Callable) -> Any:
+        if environ.get("PATH_INFO") == "/api/ws":
+            environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)
+        return inner(environ, start_response)
+    app.wsgi_app = no_ws_compression
 
     @sock.route("/api/ws")
     def browser_socket(ws: Any) -> None:
