@@ -100,7 +100,7 @@ def main() -> int:
     raise_nofile()
     report = Report("live")
     if not shutil.which("wrk"):
-        log("wrk not found (apt-get install wrk): using the Python client, which may itself be "
+        log("wrk not found (XO2_SETUP_BENCH=1 scripts/setup.sh installs it): using the Python client, which may itself be "
             "the bottleneck and compress the ratio")
     with BenchStack("live", sim_period=10) as stack, HelloStack() as hello:
         token = login(stack.url)
