@@ -43,6 +43,7 @@ TITLES = {
     "web": "#7 web bundle and month chart render",
 }
 
+NOTES = "## Notes (kept by --record)"
 _child: subprocess.Popen | None = None
 
 
@@ -145,7 +146,11 @@ Recorded by `bench/run_all.py --record`; see README "Benchmarks" for what each b
 
 {table(details)}
 """
-        (BENCH / "RESULTS.md").write_text(text)
+        results = BENCH / "RESULTS.md"
+        old = results.read_text() if results.exists() else ""
+        if NOTES in old:                      # hand-written notes outlive re-recording
+            text += "\n" + old[old.index(NOTES):]
+        results.write_text(text)
         print(f"wrote {(BENCH / 'RESULTS.md').relative_to(ROOT)}")
     return 1 if failed else 0
 

@@ -117,6 +117,26 @@ def test_report_csv_lines_helper_streams_quoted_rows() -> None:
     assert [float(r[2]) for r in rows[1:]] == [1764947000.0 + 10 * n for n in range(6)]
 
 
+def test_report_chunks_equal_the_row_by_row_csv_with_days_from_the_cache() -> None:
+    from devicecloud.sim.frames import _day_rows, report_csv_chunks
+    midnight = 1764527400                       # 2025-12-01 00:00 IST
+    relays = {"i1": 0, "i2": 1}
+    for start, end in [(midnight - 3605, midnight + 2 * 86_400 + 35),      # partial, 2 whole, partial
+                       (midnight, midnight + 86_400 - 10),                 # exactly one day
+                       (midnight + 5, midnight + 25), (midnight + 7, midnight + 8)]:  # inside one
+        want = "".join(report_csv_lines(DEVICE, start, end, seed=4, relays=relays))
+        assert b"".join(report_csv_chunks(DEVICE, start, end, seed=4, relays=relays)) == want.encode()
+    hits = _day_rows.cache_info().hits
+    day = b"".join(report_csv_chunks(DEVICE, midnight, midnight + 86_400 - 10, seed=4, relays=relays))
+    assert _day_rows.cache_info().hits == hits + 1          # the same day again: not remade
+    # keyed by relay state: the same day with i1 on is another block
+    other = b"".join(report_csv_chunks(DEVICE, midnight, midnight + 86_400 - 10, seed=4, relays={"i1": 1}))
+    i1 = CSV_COLUMNS.index("i1")
+    first_rows = [next(iter(csv.reader(io.StringIO(text.split("\n")[1]))))
+                  for text in (day.decode(), other.decode())]
+    assert (first_rows[0][i1], first_rows[1][i1]) == ("0.0", "1.0")
+
+
 # -- REST graphs -------------------------------------------------------------------------------
 def test_hour_has_raw_frames_with_float_quirks(sim: SimServer) -> None:
     r = requests.get(url(sim, f"/device/{DEVICE}/graph/hour"), timeout=5)

@@ -4,19 +4,18 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from flask import Flask, Response, g, request
 from flask_sock import Sock
 
-from .frames import rest_shape, report_csv_lines
+from .frames import report_csv_chunks, rest_shape
 from .hub import serve_socket
 from .reports import LinkError, ReportJob, report_range, s3_error_xml
 from .state import PERIODS, SimState
 
-CHUNK_BYTES = 64 * 1024  # batch CSV lines: one socket write per line would crawl
 
 
 def json_response(payload: Any, status: int = 200) -> Response:
@@ -26,19 +25,6 @@ def json_response(payload: Any, status: int = 200) -> Response:
 
 def _error(message: str, status: int) -> Response:
     return json_response({"message": message}, status)
-
-
-def _chunks(lines: Iterable[str], size: int = CHUNK_BYTES) -> Iterator[bytes]:
-    buf: list[str] = []
-    held = 0
-    for line in lines:
-        buf.append(line)
-        held += len(line)
-        if held >= size:
-            yield "".join(buf).encode()
-            buf, held = [], 0
-    if buf:
-        yield "".join(buf).encode()
 
 
 def _rest_kind() -> str:
@@ -137,9 +123,8 @@ def _register_download(app: Flask, state: SimState) -> None:
         except LinkError as exc:
             return Response(s3_error_xml(exc.code, exc.message), exc.status,
                             mimetype="application/xml")
-        lines = report_csv_lines(job.device_id, job.start_ts, job.end_ts, seed=job.seed,
-                                 relays=job.relays)
-        return Response(_chunks(lines), mimetype="text/csv")
+        return Response(report_csv_chunks(job.device_id, job.start_ts, job.end_ts, seed=job.seed,
+                                          relays=job.relays), mimetype="text/csv")
 
 
 def _register_admin(app: Flask, state: SimState) -> None:
