@@ -31,7 +31,7 @@ def _bad_field(err: FieldError):
 
 @bp.errorhandler(UnknownRelay)
 def _unknown_relay(err: UnknownRelay):
-    return error_response(404, f"unknown relay {err.args[0]!r}; relays are i1..i8", "id")
+    return error_response(404, "unknown relay; relays are i1..i8", "id")
 
 
 @bp.errorhandler(Conflict)

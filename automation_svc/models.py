@@ -24,7 +24,7 @@ _HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 
 def _hhmm(v: str) -> str:
     if not _HHMM.fullmatch(v):
-        raise ValueError(f"{v!r} is not a time of day as HH:MM (00:00 to 23:59)")
+        raise ValueError("not a time of day as HH:MM (00:00 to 23:59)")
     return v
 
 
@@ -68,7 +68,7 @@ class SensorRule(_Strict):
     @classmethod
     def _known_channel(cls, v: str) -> str:
         if v not in SENSOR_CODES:
-            raise ValueError(f"unknown sensor channel {v!r}; use one of {', '.join(SENSOR_CODES)}")
+            raise ValueError(f"unknown sensor channel; use one of {', '.join(SENSOR_CODES)}")
         return v
 
     @field_validator("high")

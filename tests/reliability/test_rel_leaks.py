@@ -4,7 +4,7 @@ carries a BTTE device id, an AWS link or key (amazonaws, execute-api, AWSAccessK
 a pre-signed download link) or the admin password / JWT secret - on the happy paths and on
 every error path, including while the cloud fails (5xx, hangs, malformed JSON, a refused
 report link, dropped sockets, failed commands). A reply may only repeat such a string when
-the request itself carried it (e.g. "unknown relay 'BTTE1250001'")."""
+the request itself carried it (e.g. a value repeated in a 400 message)."""
 from __future__ import annotations
 
 import json
