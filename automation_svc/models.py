@@ -95,9 +95,8 @@ class TimeWindow(_Strict):
     @field_validator("days")
     @classmethod
     def _days(cls, v: list[int]) -> list[int]:
-        if not v:
-            raise ValueError("give at least one weekday (0=Monday..6=Sunday) or omit days for every day")
-        return sorted(set(v))
+        # No day picked means every day, as when days is left out (the UI says so too).
+        return sorted(set(v)) if v else list(ALL_DAYS)
 
 
 class TimeRule(_Strict):

@@ -42,7 +42,6 @@ BAD_REQUESTS = [
     ("put", "/relays/i1", {"time": win(end="22:00")}, "time.windows.0.end"),
     ("put", "/relays/i1", {"time": win(days=[7])}, "time.windows.0.days.0"),
     ("put", "/relays/i1", {"time": win(days=["mon"])}, "time.windows.0.days.0"),
-    ("put", "/relays/i1", {"time": win(days=[])}, "time.windows.0.days"),
     ("put", "/relays/i1", {"time": {"windows": [], "inside": 1}}, "time.windows"),
     ("put", "/relays/i1", {"time": {"windows": [WINDOW], "inside": -1}}, "time.inside"),
     ("put", "/relays/i1", {"time": {"windows": [WINDOW]}}, "time.inside"),
@@ -153,6 +152,10 @@ def test_relay_shape_and_rule_editing(client, auth):
     r = client.put("/api/automation/relays/i6", json={"time": {"windows": [WINDOW], "inside": 1}}, headers=auth)
     assert r.get_json()["time"]["windows"][0]["days"] == [0, 1, 2, 3, 4, 5, 6]    # every day by default
     assert r.get_json()["mode"] == "manual"
+    # no day picked (the web's new window, or all days cleared) also means every day
+    r = client.put("/api/automation/relays/i7", json={"mode": "time", "time": {
+        "windows": [{**WINDOW, "days": []}], "inside": 1}}, headers=auth)
+    assert r.status_code == 200 and r.get_json()["time"]["windows"][0]["days"] == [0, 1, 2, 3, 4, 5, 6]
 
 
 def test_command_flow_and_conflicts(client, auth, service, clock):
