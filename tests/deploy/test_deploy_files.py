@@ -31,6 +31,14 @@ def test_expected_services_and_sim_profile():
     assert SERVICES["sim"].get("profiles") == ["sim"]
     for name in ("nginx", "gateway", "automation"):
         assert "profiles" not in SERVICES[name]
+    # The cloud URLs default to the simulator, so a .env made from the example starts it
+    # (compose reads COMPOSE_PROFILES from .env): the first `docker compose up` is a demo.
+    example = dict(line.split("=", 1) for line in (ROOT / ".env.example").read_text().splitlines()
+                   if line and not line.startswith("#"))
+    assert example["COMPOSE_PROFILES"] == "sim"
+    assert "XO2_CLOUD_REST_URL" not in example and "XO2_CLOUD_WS_URL" not in example
+    env = SERVICES["gateway"]["environment"]
+    assert env["XO2_CLOUD_REST_URL"] == "${XO2_CLOUD_REST_URL:-http://sim:8300}"
 
 
 @pytest.mark.parametrize("name", ["nginx", "gateway", "automation", "sim"])
