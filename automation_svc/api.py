@@ -5,12 +5,14 @@ Handlers only parse and translate: validation lives in models.py, decisions in e
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
-from flask_jwt_extended import jwt_required
+from flask_jwt_extended import get_jwt, jwt_required
+
+from devicecloud.auth import LOGIN_AUDIT_CLAIM
 
 from devicecloud.webapp import error_response, json_body
 
 from .engine import Conflict, Engine, UnknownRelay
-from .models import CommandRequest, DisplayUpdate, FieldError, RelayUpdate, parse
+from .models import CommandRequest, DisplayUpdate, FieldError, LoginReport, RelayUpdate, parse
 from .service import AutomationService
 
 bp = Blueprint("automation", __name__, url_prefix="/api/automation")
@@ -94,3 +96,15 @@ def audit():
     if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= cap:   # "²".isdigit() is True
         raise FieldError("limit", f"limit: must be a whole number from 1 to {cap}")
     return jsonify(entries=engine.audit_entries(int(raw)))
+
+
+@bp.post("/internal/login")
+@jwt_required()
+def login_report():
+    """Browser logins are checked by the gateway, the audit log is here: the gateway reports
+    each one with a short-lived token of its own. nginx does not expose /internal/."""
+    if not get_jwt().get(LOGIN_AUDIT_CLAIM):
+        return error_response(403, "only the gateway reports logins")
+    report = parse(LoginReport, json_body())
+    _engine().record("admin", "login", f"from {report.client} (web)", report.result)
+    return "", 204

@@ -123,6 +123,12 @@ class CommandRequest(_Strict):
     state: Bit
 
 
+class LoginReport(_Strict):
+    """A browser login checked by the gateway, for the audit log (internal route)."""
+    result: Literal["ok", "wrong id or password"]
+    client: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[0-9A-Fa-f.:]+$")]
+
+
 class DisplayUpdate(_Strict):
     enabled: bool | None = None
     interval_s: Annotated[float, Field(ge=1, le=3600)] | None = None

@@ -45,7 +45,7 @@ def main() -> int:
     env = {"XO2_COMMAND_TIMEOUT_S": str(3 * args.period + 10)}
     with BenchStack("relay", sim_period=args.period, env=env,
                     sim_args=["--command-delay", str(COMMAND_DELAY)]) as stack:
-        token = login(stack.url, path="/api/automation/auth/login")
+        token = login(stack.url)
         deadline = time.monotonic() + 3 * args.period
         while relay(stack.url, token)["actual"] is None:
             if time.monotonic() > deadline:

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import hmac
 import logging
+from collections.abc import Callable
 from functools import partial
 
-from flask import Blueprint, Flask, jsonify
+from flask import Blueprint, Flask, Response, jsonify, request
 from flask_jwt_extended import create_access_token
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -18,10 +19,18 @@ from .settings import Settings
 from .webapp import ApiError, json_body
 
 log = logging.getLogger(__name__)
+# Only real credential checks count. Malformed (400) and rate-limited (429) attempts are
+# unlimited and unauthenticated: auditing them would let anyone rewrite the state file at will
+# and push the command history out of the bounded audit tail.
+LOGIN_RESULTS = {200: "ok", 401: "wrong id or password"}
+LoginHook = Callable[[str, str], None]      # (result, client address)
+LOGIN_AUDIT_CLAIM = "login_audit"           # marks the gateway's token for automation's audit route
 
 
-def add_login(app: Flask, settings: Settings, url_prefix: str) -> Limiter:
-    """Register POST <url_prefix>/login. Refuses to start with weak secrets (unless XO2_DEV)."""
+def add_login(app: Flask, settings: Settings, url_prefix: str,
+              on_result: LoginHook | None = None) -> Limiter:
+    """Register POST <url_prefix>/login. Refuses to start with weak secrets (unless XO2_DEV).
+    `on_result(result, client)` hears every real credential check (for the audit log)."""
     settings.check_secrets()
     pw_hash = generate_password_hash(settings.admin_password.get_secret_value())
     limiter = Limiter(get_remote_address, app=app, storage_uri="memory://",
@@ -46,6 +55,13 @@ def add_login(app: Flask, settings: Settings, url_prefix: str) -> Limiter:
         token = create_access_token(identity="admin", additional_claims={"dev": settings.device_alias})
         return jsonify(access_token=token, token_type="Bearer",
                        expires_in=settings.jwt_expires_s, deviceId=settings.device_alias)
+
+    if on_result is not None:
+        @bp.after_request
+        def _report(resp: Response) -> Response:
+            if resp.status_code in LOGIN_RESULTS:
+                on_result(LOGIN_RESULTS[resp.status_code], request.remote_addr or "?")
+            return resp
 
     _limit_hooks_to(app, limiter, bp)
     app.register_blueprint(bp)

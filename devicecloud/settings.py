@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     # Where each service listens (host:port); nginx proxies to these.
     gateway_bind: str = "127.0.0.1:8001"
     automation_bind: str = "127.0.0.1:8002"
+    # How the gateway reaches automation_svc (browser logins go to its audit log).
+    automation_url: str = "http://127.0.0.1:8002"
 
     # gateway_svc
     cache_ttl_hour_s: float = Field(30.0, ge=0)
@@ -82,7 +84,7 @@ class Settings(BaseSettings):
     retry_backoff_max_s: float = Field(600.0, gt=0)
     audit_max: int = Field(500, ge=10, le=10000)        # audit entries kept in the state file
 
-    @field_validator("cloud_rest_url")
+    @field_validator("cloud_rest_url", "automation_url")
     @classmethod
     def _http_url(cls, v: str) -> str:
         if not re.match(r"^https?://[^\s/]+", v):

@@ -24,6 +24,7 @@ from . import routes_data, routes_report, routes_status, routes_ws
 from .cache import CloudCache
 from .gateway import EXTENSION, Gateway
 from .live import LiveHub
+from .login_audit import LoginAudit
 from .upstream import Upstream
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,7 @@ def create_app(settings: Settings | None = None, *, client: CloudClient | None =
     configure_logging()
     settings = settings or load_settings()
     app = create_base_app("gateway_svc", settings)
-    add_login(app, settings, "/api/auth")   # refuses weak secrets unless XO2_DEV
+    add_login(app, settings, "/api/auth", on_result=LoginAudit(settings))  # refuses weak secrets unless XO2_DEV
 
     aliaser = Aliaser(settings.device_id, settings.device_alias)
     gw = Gateway(settings=settings, aliaser=aliaser,

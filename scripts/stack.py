@@ -85,6 +85,7 @@ class Stack:
                             XO2_CLOUD_WS_URL=f"ws://127.0.0.1:{self.sim_port}/production")
         self.env.update(XO2_GATEWAY_BIND=f"127.0.0.1:{self.gateway_port}",
                         XO2_AUTOMATION_BIND=f"127.0.0.1:{self.automation_port}",
+                        XO2_AUTOMATION_URL=f"http://127.0.0.1:{self.automation_port}",
                         PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1")
 
     @property
@@ -141,13 +142,16 @@ http {{
 """)
         return main
 
-    def _start_nginx(self) -> None:
-        """nginx in front of whatever listens on the gateway/automation ports; waits for it."""
+    def spawn_nginx(self) -> subprocess.Popen:
+        """nginx in front of whatever listens on the gateway/automation ports (no wait)."""
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
         conf = self._nginx_conf()
-        proc = self._spawn("nginx", [nginx, "-c", str(conf), "-p", str(conf.parent.parent),
+        return self._spawn("nginx", [nginx, "-c", str(conf), "-p", str(conf.parent.parent),
                                      "-g", "daemon off;"])
-        wait_http(f"{self.url}/api/health", 15, proc)
+
+    def _start_nginx(self) -> None:
+        """spawn_nginx(), then wait until it answers with the gateway behind it."""
+        wait_http(f"{self.url}/api/health", 15, self.spawn_nginx())
 
     def start(self) -> "Stack":
         (self.run_dir / "logs").mkdir(parents=True, exist_ok=True)

@@ -4,10 +4,12 @@ from __future__ import annotations
 import secrets
 
 import pytest
+from flask_jwt_extended import create_access_token
 
 from automation_svc.app import create_app
 from automation_svc.clock import FakeClock
 from automation_svc.service import AutomationService
+from devicecloud.auth import LOGIN_AUDIT_CLAIM
 from devicecloud.settings import load_settings
 
 from .conftest import PASSWORD, RecordingSender, frame
@@ -204,3 +206,28 @@ def test_audit_newest_first_with_who_what_why_result_latency(client, auth, servi
     assert (failed_login["what"], failed_login["result"]) == ("login", "wrong id or password")
     assert (login["what"], login["result"]) == ("login", "ok")
     assert len(client.get("/api/automation/audit?limit=1", headers=auth).get_json()["entries"]) == 1
+
+
+def test_the_gateway_reports_browser_logins_to_the_audit_log(app, client, auth, service):
+    """POST /api/automation/internal/login: only a token marked by the gateway may write."""
+    with app.app_context():
+        gateway = {"Authorization": "Bearer " + create_access_token(
+            identity="gateway", additional_claims={LOGIN_AUDIT_CLAIM: True})}
+    url = "/api/automation/internal/login"
+    before = service.engine.audit_entries(500)
+    r = client.post(url, json={"result": "ok", "client": "127.0.0.1"}, headers=auth)
+    assert r.status_code == 403 and "error" in r.get_json()             # an admin token is not enough
+    assert client.post(url, json={"result": "ok", "client": "127.0.0.1"}).status_code == 401
+    for bad, field in [({"result": "maybe", "client": "127.0.0.1"}, "result"),
+                       ({"result": "ok", "client": "<script>"}, "client"),
+                       ({"result": "ok", "client": "1" * 65}, "client"),
+                       ({"result": "ok"}, "client"),
+                       ({"result": "ok", "client": "::1", "who": "root"}, "who")]:
+        r = client.post(url, json=bad, headers=gateway)
+        assert r.status_code == 400 and r.get_json()["field"] == field, bad
+    assert service.engine.audit_entries(500) == before                  # refused: nothing written
+    assert client.post(url, json={"result": "wrong id or password", "client": "10.0.0.7"},
+                       headers=gateway).status_code == 204
+    entry = client.get("/api/automation/audit?limit=1", headers=auth).get_json()["entries"][0]
+    assert (entry["who"], entry["what"], entry["why"], entry["result"]) == (
+        "admin", "login", "from 10.0.0.7 (web)", "wrong id or password")

@@ -29,10 +29,12 @@ CLOUD = "https://vtg0j85nv4.execute-api.us-east-1.amazonaws.com"
 S3_LINK = ("https://devicedatalongterm.s3.amazonaws.com/athena-results/efce8e77.csv"
            "?AWSAccessKeyId=AKIAEXAMPLE&Signature=abc%2F&x-amz-security-token=tok&Expires=1764952585")
 NOW = 1764949464
+AUTOMATION = "http://127.0.0.1:9"      # nothing listens: login reports fail fast unless mocked
 
 
 def make_settings(**overrides: Any) -> Settings:
     base = dict(cloud_rest_url=CLOUD, cloud_ws_url="ws://127.0.0.1:9/production",
+                automation_url=AUTOMATION,
                 device_id=REAL, device_alias=ALIAS, admin_password=PASSWORD,
                 jwt_secret="t" * 48, dev=False, http_retries=0, http_timeout_s=5,
                 frame_stale_s=60, cache_ttl_hour_s=30, cache_ttl_day_s=300, cache_ttl_week_s=900)

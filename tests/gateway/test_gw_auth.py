@@ -1,15 +1,18 @@
 """Login and token checks on the gateway (SPEC 8; issue items 2 and 8)."""
 from __future__ import annotations
 
+import json
+import time
 from datetime import timedelta
 
 import pytest
+import responses
 from flask_jwt_extended import create_access_token, decode_token
 
 from devicecloud.settings import SettingsError
 from gateway_svc.app import create_app
 
-from .conftest import ALIAS, PASSWORD, make_settings
+from .conftest import ALIAS, AUTOMATION, PASSWORD, make_settings
 
 PROTECTED = ["/api/live", "/api/channels", "/api/graph/hour",
              "/api/history?start=2025-12-01&end=2025-12-02",
@@ -40,6 +43,34 @@ def test_bad_login_bodies_are_400_json(client, kwargs):
     resp = client.post("/api/auth/login", **kwargs)
     assert resp.status_code == 400
     assert isinstance(resp.get_json()["error"], str)
+
+
+def test_credential_checks_are_reported_to_automations_audit_log(client, app, cloud):
+    """Browser logins happen here, the audit log is automation_svc's: each real credential
+    check is posted to its internal route with a short-lived token marked for it."""
+    route = cloud.add(responses.POST, AUTOMATION + "/api/automation/internal/login", status=204)
+    client.post("/api/auth/login", json={"deviceId": ALIAS, "password": PASSWORD})
+    client.post("/api/auth/login", json={"deviceId": ALIAS, "password": "wrong-password"})
+    client.post("/api/auth/login", json={"deviceId": ALIAS})                  # malformed: not a check
+    deadline = time.monotonic() + 5
+    while route.call_count < 2 and time.monotonic() < deadline:            # posted in the background
+        time.sleep(0.02)
+    time.sleep(0.2)
+    assert route.call_count == 2
+    bodies = sorted(json.loads(c.request.body)["result"] for c in route.calls)
+    assert bodies == ["ok", "wrong id or password"]
+    call = route.calls[0].request
+    assert json.loads(call.body)["client"] == "127.0.0.1"
+    with app.app_context():
+        claims = decode_token(call.headers["Authorization"].removeprefix("Bearer "))
+    assert claims["login_audit"] is True and claims["sub"] == "gateway"
+    assert claims["exp"] - claims["iat"] <= 60
+
+
+def test_a_stopped_automation_svc_does_not_delay_or_break_logins(client):
+    t0 = time.monotonic()
+    resp = client.post("/api/auth/login", json={"deviceId": ALIAS, "password": PASSWORD})
+    assert resp.status_code == 200 and time.monotonic() - t0 < 2
 
 
 def test_repeated_failures_are_rate_limited(client):

@@ -19,6 +19,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from datetime import timedelta
 
 import pytest
@@ -31,7 +32,7 @@ from .conftest import (ALIAS, DISPLAY, IMEI, METER, PASSWORD, REAL, RELAYS, ROOT
                        mint_token, session_from, sim_reset, wait_for)
 
 pytestmark = pytest.mark.timeout(120)
-LOGINS = ["/api/auth/login", "/api/automation/auth/login"]
+LOGINS = ["/api/auth/login"]       # automation_svc's own login is not exposed by nginx
 
 
 def wrong_login(http: requests.Session, url: str, **headers: str) -> requests.Response:
@@ -69,24 +70,47 @@ def test_login_brute_force_is_limited_per_client_and_spoofing_does_not_help(rel_
     assert ok.status_code == 200 and ok.json()["token_type"] == "Bearer"
 
 
-def test_unauthenticated_junk_cannot_flush_the_audit_log(rel_stack):
-    """Malformed and rate-limited logins are unlimited, so they must not be written to the
+def test_browser_logins_are_audited_but_junk_cannot_flush_the_audit_log(rel_stack):
+    """Browser logins are checked by the gateway and written to automation_svc's audit log.
+    Malformed and rate-limited logins are unlimited, so they must not be written to the
     bounded audit tail (and the state file) like real credential checks are."""
     s = rel_stack
     before = s.get("/api/automation/audit?limit=500").json()["entries"]
     top = max((e["id"] for e in before), default=0)
     http = session_from("127.0.23.1")
-    url = s.url + "/api/automation/auth/login"
+    url = s.url + "/api/auth/login"
     codes = [http.post(url, data="{junk", headers={"Content-Type": "application/json"}, timeout=10).status_code
              for _ in range(150)]
     codes += [http.post(url, json={"deviceId": ALIAS}, timeout=10).status_code for _ in range(50)]
     assert set(codes) == {400}
     codes = [wrong_login(http, url).status_code for _ in range(60)]
     assert codes[:5] == [401] * 5 and set(codes[5:]) == {429}
+    ok = session_from("127.0.23.2").post(url, json={"deviceId": ALIAS, "password": PASSWORD}, timeout=10)
+    assert ok.status_code == 200
+
+    def new_logins() -> list[dict]:
+        after = s.get("/api/automation/audit?limit=500").json()["entries"]
+        return [e for e in after if e["id"] > top and e["what"] == "login"]
+    wait_for(lambda: len(new_logins()) >= 6, 10, what="the gateway's login reports")   # posted async
+    time.sleep(0.5)                                        # and no more come: junk is not reported
+    logins = new_logins()
+    assert sorted((e["why"], e["result"]) for e in logins) == sorted(
+        [("from 127.0.23.1 (web)", "wrong id or password")] * 5 + [("from 127.0.23.2 (web)", "ok")]), logins
     after = s.get("/api/automation/audit?limit=500").json()["entries"]
-    logins = [e for e in after if e["id"] > top and e["what"] == "login"]
-    assert len(logins) == 5 and {e["result"] for e in logins} == {"wrong id or password"}, logins
     assert {e["id"] for e in before} <= {e["id"] for e in after}       # nothing pushed out
+
+
+def test_nginx_hides_internal_routes_with_a_json_404(rel_stack):
+    """automation_svc's own login (for running it alone), its internal login reports and
+    both services' metrics exist on the service ports, never through nginx."""
+    s = rel_stack
+    for method, path in [("POST", "/api/automation/auth/login"), ("POST", "/api/automation/internal/login"),
+                         ("GET", "/api/metrics"), ("GET", "/api/automation/metrics")]:
+        r = s.http.request(method, s.url + path, json={"deviceId": ALIAS, "password": PASSWORD},
+                           headers=s.auth, timeout=10)
+        assert r.status_code == 404 and r.json() == {"error": "not found"}, (path, r.status_code, r.text[:200])
+        assert_security_headers(r, path)
+    assert requests.get(s.gateway_url + "/api/metrics", timeout=10).status_code == 200   # still scrapeable
 
 
 # -- tokens ----------------------------------------------------------------------------------
