@@ -77,7 +77,8 @@ class DisplayStatus:
     skipped_reason: str | None = None       # why the latest period pushed nothing
     error: str | None = None                # why the latest push failed
     pushes: int = 0
-    failures: int = 0
+    failures: int = 0                       # since the service started
+    failures_in_row: int = 0                # since the last successful push
     # Waiting for the very first frame is not news.
     _outcome: str = field(default=f"skipped: {NO_DATA_YET}", repr=False)
 
@@ -95,17 +96,20 @@ class DisplayStatus:
         self.at, self.values, self.text = round(at, 3), reading.values, reading.text
         self.skipped_reason = self.error = None
         self.pushes += 1
+        self.failures_in_row = 0
         return self._note("ok", (f"display: {reading.text}", why, "sent"))
 
     def failed(self, error: str) -> AuditNote | None:
         self.error = error
         self.failures += 1
+        self.failures_in_row += 1
         return self._note(f"failed: {error}", ("display push", "", f"failed: {error}"))
 
     def as_dict(self) -> dict:
         return {"at": self.at, "values": self.values, "text": self.text,
                 "skipped_reason": self.skipped_reason, "error": self.error,
-                "pushes": self.pushes, "failures": self.failures}
+                "pushes": self.pushes, "failures": self.failures,
+                "failures_in_row": self.failures_in_row}
 
 
 class Deadline:

@@ -203,6 +203,7 @@ class LiveHub:
             "age_s": age,
             "online": bool(self.connected and not stale and not is_offline(frame)),
             "stale": stale,
+            "stale_after_s": self.stale_after_s,    # so a page can tell when a shown frame ages out
             "frame": frame,
         }
 

@@ -168,16 +168,20 @@ def test_display_push_waits_for_at_most_one_call():
 
 def test_failed_push_is_logged_and_the_loop_goes_on(engine, sender, clock):
     engine.on_frame(frame(clock))
-    sender.fail_next = 1
-    engine.tick()
-    engine.queue.drain()
+    sender.fail_next = 2
+    for _ in range(2):
+        engine.tick()
+        engine.queue.drain()
+        clock.advance(10)
+        engine.on_frame(frame(clock))
     view = engine.display_view()
     assert "503" in view["last"]["error"] and view["last"]["text"] is None
-    clock.advance(10)
+    assert (view["last"]["failures"], view["last"]["failures_in_row"]) == (2, 2)
     engine.tick()
     engine.queue.drain()
     view = engine.display_view()
     assert view["last"]["error"] is None and view["last"]["text"].startswith("AQI: ")
+    assert (view["last"]["failures"], view["last"]["failures_in_row"]) == (2, 0)   # the run is over
     whats = [e["result"] for e in engine.audit_entries(10) if e["who"] == "display"]
     assert any(r.startswith("failed") for r in whats) and "sent" in whats
 

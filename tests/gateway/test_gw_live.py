@@ -38,7 +38,7 @@ def test_live_without_any_frame_is_stale_not_an_error(client, auth, cloud):
     resp = client.get("/api/live", headers=auth)
     assert resp.status_code == 200
     assert resp.get_json() == {"deviceId": ALIAS, "ts": None, "age_s": None, "online": False,
-                               "stale": True, "frame": None}
+                               "stale": True, "stale_after_s": 60, "frame": None}
 
 
 def test_old_frame_is_stale(client, auth, gw, settings):

@@ -198,6 +198,14 @@ describe('XtraO2 console end to end', { skip }, () => {
     await timed.getByLabel('State inside windows').selectOption('1');
     await saveCard(timed);
 
+    // a window with no weekday picked is saved as every day (the server used to refuse it)
+    const everyDay = relayCard('i4');
+    await waitUnlocked(everyDay);
+    await everyDay.getByLabel('Mode').selectOption('time');
+    await everyDay.getByLabel('Window 1 from').fill('00:00');
+    await everyDay.getByLabel('Window 1 to').fill('23:59');
+    await saveCard(everyDay);
+
     await page.reload();
     await relayCard('i3').waitFor({ timeout: T.short });
     assert.equal(await relayCard('i2').getByLabel('Mode').inputValue(), 'sensor');
@@ -211,6 +219,10 @@ describe('XtraO2 console end to end', { skip }, () => {
     assert.equal(await days3.getByRole('button', { name: 'Mon' }).getAttribute('aria-pressed'), 'true');
     assert.equal(await days3.getByRole('button', { name: 'Fri' }).getAttribute('aria-pressed'), 'true');
     assert.equal(await days3.getByRole('button', { name: 'Tue' }).getAttribute('aria-pressed'), 'false');
+    const days4 = relayCard('i4').getByRole('group', { name: 'Window 1 days' });
+    for (const d of ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']) {
+      assert.equal(await days4.getByRole('button', { name: d }).getAttribute('aria-pressed'), 'true', d);
+    }
     await page.getByLabel('Display preview').waitFor({ timeout: T.short });
     await page.getByRole('heading', { name: 'Audit log' }).waitFor();
     await noRealId('automation');

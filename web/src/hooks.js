@@ -11,6 +11,7 @@ export const keys = {
   relays: ['relays'],
   display: ['display'],
   audit: (limit) => ['audit', limit],
+  automationHealth: ['automationHealth'],
 };
 
 /** The channel map: the only source of labels, units, precision and pairs. */

@@ -3,6 +3,7 @@ import { createContext, useContext, useEffect, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './lib/api.js';
 import { estimateSkew } from './lib/age.js';
+import { num } from './lib/format.js';
 import { expireSession } from './lib/auth.js';
 import { openLiveSocket } from './lib/liveSocket.js';
 import { keys } from './hooks.js';
@@ -18,6 +19,28 @@ async function fetchLive(qc) {
   const newTs = Number(live?.frame?.ts ?? live?.ts);
   if (prev?.frame && prevTs > newTs) return { ...prev, skewS };
   return { ...live, skewS };
+}
+
+/**
+ * The live cache after a deviceData message. Socket frames carry no stale/online flags: a frame
+ * newer than the one we had has just come from the unit, so it is fresh (online unless it says
+ * offline). The newest frame re-sent on (re)connect is not news: it keeps the flags /api/live
+ * gave for it (that request is re-run on every connect).
+ */
+export function socketFrame(prev, msg) {
+  const frame = msg.data;
+  const prevTs = num(prev?.frame?.ts ?? prev?.ts);
+  const ts = num(frame.ts);
+  const newer = !prev?.frame || prevTs === null || (ts !== null && ts > prevTs);
+  return {
+    ...(prev || {}),
+    deviceId: msg.deviceId ?? prev?.deviceId,
+    ts: frame.ts ?? prev?.ts,
+    frame,
+    skewS: prev?.skewS ?? 0,
+    viaSocket: true,
+    ...(newer ? { stale: false, online: !num(frame.offline) } : {}),
+  };
 }
 
 export function LiveProvider({ token, children }) {
@@ -48,14 +71,7 @@ export function LiveProvider({ token, children }) {
       onAuthFailure: expireSession,
       onMessage: (msg) => {
         if (msg.type === 'deviceData' && msg.data && typeof msg.data === 'object') {
-          qc.setQueryData(keys.live, (prev) => ({
-            ...(prev || {}),
-            deviceId: msg.deviceId ?? prev?.deviceId,
-            ts: msg.data.ts ?? prev?.ts,
-            frame: msg.data,
-            skewS: prev?.skewS ?? 0,
-            viaSocket: true,
-          }));
+          qc.setQueryData(keys.live, (prev) => socketFrame(prev, msg));
         } else if (msg.type === 'status' && msg.upstream) {
           qc.setQueryData(keys.health, (prev) => ({
             ...(prev || {}),
@@ -72,6 +88,9 @@ export function LiveProvider({ token, children }) {
     frame: live.data?.frame ?? null,
     ts: live.data?.frame?.ts ?? live.data?.ts ?? null,
     skewS: live.data?.skewS ?? 0,
+    stale: live.data?.stale,
+    online: live.data?.online,
+    staleAfterS: live.data?.stale_after_s,
     upstreamConnected: health.data?.upstream?.socket_connected,
     wsConnected,
   };

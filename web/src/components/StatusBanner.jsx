@@ -5,11 +5,11 @@ import { formatAge } from '../lib/format.js';
 
 /** Online / offline / stale banner with a ticking "updated N s ago". */
 export function StatusBanner() {
-  const { frame, ts, skewS, upstreamConnected, wsConnected, live } = useLive();
+  const { frame, ts, skewS, stale, online, staleAfterS, upstreamConnected, wsConnected, live } = useLive();
   const now = useNow(1000);
   if (live.isPending) return null;
   const ageS = ageOf(ts, now, skewS);
-  const status = deriveStatus({ frame, ageS, upstreamConnected });
+  const status = deriveStatus({ frame, stale, online, upstreamConnected, ageS, staleAfterS });
   return (
     <section className={`banner banner-${status.state}`} aria-label="Device status">
       <span className="banner-dot" aria-hidden="true" />

@@ -76,6 +76,7 @@ export const api = {
   commandRelay: (id, state) => apiFetch(`/api/automation/relays/${id}/command`, { method: 'POST', body: { state } }),
   display: () => apiFetch('/api/automation/display'),
   saveDisplay: (body) => apiFetch('/api/automation/display', { method: 'PUT', body }),
+  automationHealth: () => apiFetch('/api/automation/health', { auth: false }),
   audit: (limit = 50) => apiFetch(`/api/automation/audit?limit=${limit}`),
 };
 

@@ -42,21 +42,29 @@ function Chart({ choice, period }) {
   const ch = choice.channels[0];
   return (
     <QueryState query={history} what="history">
-      {() =>
-        chart?.hasData ? (
-          <HistoryChart
-            chart={chart}
-            unit={ch.unit}
-            precision={ch.precision ?? 1}
-            title={`${choice.label}, ${PERIODS[period].text}`}
-            measureTag={period}
-          />
-        ) : (
-          <p className="muted">
-            No data for {choice.label} in the {PERIODS[period].text}.
-          </p>
-        )
-      }
+      {(data) => (
+        <>
+          {data?.stale && (
+            <p className="notice" role="status">
+              This history comes from the cache: the device cloud is not answering, so the latest data may be
+              missing.
+            </p>
+          )}
+          {chart?.hasData ? (
+            <HistoryChart
+              chart={chart}
+              unit={ch.unit}
+              precision={ch.precision ?? 1}
+              title={`${choice.label}, ${PERIODS[period].text}`}
+              measureTag={period}
+            />
+          ) : (
+            <p className="muted">
+              No data for {choice.label} in the {PERIODS[period].text}.
+            </p>
+          )}
+        </>
+      )}
     </QueryState>
   );
 }

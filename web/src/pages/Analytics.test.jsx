@@ -161,4 +161,28 @@ describe('analytics page', () => {
     expect(createObjectURL).toHaveBeenCalledTimes(1);
     click.mockRestore();
   });
+
+  it('flags history served from the cache because the device cloud failed', async () => {
+    const week = lastDays(7);
+    mockFetch(
+      defaultRoutes({
+        'GET /api/history': (init, url) => {
+          const q = new URL(url, 'http://x').searchParams;
+          const stale = q.get('start') === week.start; // the week is cached, the month fresh
+          const body = { ...history(q.get('start'), q.get('end')), stale };
+          return jsonResponse(200, body, { 'X-Cache': stale ? 'stale' : 'miss' });
+        },
+      }),
+    );
+    const user = userEvent.setup();
+    renderApp({ route: '#/analytics' });
+
+    const notice = await screen.findByText(/This history comes from the cache: the device cloud is not answering/);
+    expect(notice).toHaveAttribute('role', 'status');
+    await waitFor(() => expect(plots).toHaveLength(1)); // the cached data is still charted
+
+    await user.click(screen.getByRole('button', { name: 'Month' }));
+    expect(await screen.findByRole('figure', { name: /last 30 days/ })).toBeInTheDocument();
+    expect(screen.queryByText(/This history comes from the cache/)).toBeNull();
+  });
 });

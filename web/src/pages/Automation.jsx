@@ -7,6 +7,7 @@ import { QueryState } from '../components/QueryState.jsx';
 import { Switch } from '../components/Switch.jsx';
 import { RelayCard } from './RelayCard.jsx';
 import { anyPending } from '../lib/relays.js';
+import { healthProblems } from '../lib/automation.js';
 import { formatAge, formatDateTime, num } from '../lib/format.js';
 
 export const RELAY_POLL_MS = 1500;
@@ -57,6 +58,31 @@ const DISPLAY_FIELDS = [
   ['i18', 'Year'],
 ];
 
+/** A notice when GET /api/automation/health says degraded, saying what is wrong; nothing when ok. */
+function AutomationHealth() {
+  const health = useQuery({
+    queryKey: keys.automationHealth,
+    queryFn: api.automationHealth,
+    refetchInterval: 30_000,
+  });
+  const problems = healthProblems(health.data);
+  if (problems.length === 0) return null;
+  return (
+    <div className="notice health-notice" role="status">
+      <strong>Automation is degraded.</strong>
+      <ul>
+        {problems.map((p) => (
+          <li key={p}>{p}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function failuresText(inARow) {
+  return `${inARow} ${inARow === 1 ? 'push' : 'pushes'} failed in a row.`;
+}
+
 function DisplayPanel() {
   const qc = useQueryClient();
   const now = useNow(1000);
@@ -82,14 +108,17 @@ function DisplayPanel() {
               <output className="lcd" aria-label="Display preview">
                 {last?.text || '— nothing pushed yet —'}
               </output>
+              {last?.error && (
+                <p className="notice" role="status">
+                  Last push failed: {String(last.error).replace(/\.$/, '')}.{' '}
+                  {failuresText(num(last.failures_in_row) ?? 1)}
+                </p>
+              )}
               <p className="small muted">
-                {last?.at ? (
-                  <>
-                    Pushed {formatAge(now - last.at)} ({formatDateTime(last.at)})
-                  </>
-                ) : (
-                  'No push yet.'
-                )}
+                {last?.at
+                  ? `${last.error ? 'Last successful push' : 'Pushed'} ${formatAge(now - last.at)} ` +
+                    `(${formatDateTime(last.at)})`
+                  : 'No push yet.'}
                 {last?.skipped_reason ? ` · Last push skipped: ${last.skipped_reason}` : ''}
               </p>
               {last?.values && (
@@ -203,6 +232,7 @@ export function AutomationPage() {
       <p className="muted">
         Each relay is manual, sensor-driven or time-driven. Every change is confirmed from the unit’s data.
       </p>
+      <AutomationHealth />
       <Relays />
       <div className="card-grid two">
         <DisplayPanel />

@@ -1,8 +1,16 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { relay, relays } from '../test/fixtures.js';
-import { defaultRoutes, installFakeWebSocket, jsonResponse, mockFetch, renderApp } from '../test/utils.jsx';
+import { frame, liveResponse, relay, relays } from '../test/fixtures.js';
+import {
+  FakeWebSocket,
+  defaultRoutes,
+  installFakeWebSocket,
+  jsonResponse,
+  mockFetch,
+  renderApp,
+} from '../test/utils.jsx';
+import { keys } from '../hooks.js';
 
 const display = () => ({
   enabled: true,
@@ -23,10 +31,19 @@ const audit = {
   ],
 };
 
+const healthOk = {
+  status: 'ok',
+  upstream: { socket_connected: true, last_frame_age_s: 4.2 },
+  state_file: { ok: true, error: null, kept_aside: null, file: 'state.json', writable: true, last_saved_at: 1 },
+  display: { enabled: true, last_at: 1, skipped_reason: null, error: null },
+  commands: { pending: 0, queued: 0, last_cloud_error: null },
+};
+
 function routes(extra) {
   return defaultRoutes({
     'GET /api/automation/display': display,
     'GET /api/automation/audit': audit,
+    'GET /api/automation/health': healthOk,
     ...extra,
   });
 }
@@ -54,6 +71,7 @@ describe('automation page', () => {
     let polls = 0;
     const fetch = mockFetch(
       routes({
+        'GET /api/live': liveResponse(frame({ i1: 0 })),
         'GET /api/automation/relays': () => {
           polls += 1;
           return state;
@@ -62,8 +80,15 @@ describe('automation page', () => {
           const { state: desired } = JSON.parse(init.body);
           const pending = relay('i1', { command: { state: 'pending', desired, since: 1, reason: null } });
           state = { relays: state.relays.map((r) => (r.id === 'i1' ? pending : r)) };
-          // the unit confirms after the next poll
+          // the unit confirms after the next poll (a newer frame shows the new state)
           setTimeout(() => {
+            act(() =>
+              FakeWebSocket.last().emit({
+                type: 'deviceData',
+                deviceId: 'IOCL_XTRA_O2_ADMIN',
+                data: frame({ ts: Math.floor(Date.now() / 1000), i1: 1 }),
+              }),
+            );
             state = {
               relays: state.relays.map((r) =>
                 r.id === 'i1'
@@ -285,5 +310,143 @@ describe('automation page', () => {
     expect(rows[1]).toHaveTextContent('i1 -> ON');
     expect(rows[1]).toHaveTextContent('2.4 s');
     expect(rows[2]).toHaveTextContent('d9 below 20');
+  });
+
+  it('a sensor relay with a pending automation command stays editable and shows PENDING', async () => {
+    const sensorRule = { channel: 'd9', low: 20, high: 35, above: 1 };
+    const puts = [];
+    mockFetch(
+      routes({
+        'GET /api/automation/relays': relays({
+          i6: {
+            mode: 'sensor',
+            sensor: sensorRule,
+            command: { state: 'pending', desired: 1, since: 1, reason: 'd9 above 35' },
+          },
+          i7: { command: { state: 'pending', desired: 1, since: 1, reason: null } }, // a manual tap
+        }),
+        'PUT /api/automation/relays/i6': (init) => {
+          const body = JSON.parse(init.body);
+          puts.push(body);
+          return jsonResponse(200, { relay: relay('i6', { ...body, command: { state: 'pending', desired: 1 } }) });
+        },
+      }),
+    );
+    const user = userEvent.setup();
+    renderApp({ route: '#/automation' });
+
+    // manual relay: the tap locks the whole card
+    const manual = await card('i7');
+    expect(within(manual).getByText('PENDING')).toBeInTheDocument();
+    for (const el of controls(manual)) expect(el).toBeDisabled();
+
+    // sensor relay: the automation's command is shown, but the rule stays editable
+    const c = await card('i6');
+    expect(within(c).getByText('PENDING')).toBeInTheDocument();
+    expect(c).toHaveAttribute('aria-busy', 'false');
+    const name = within(c).getByLabelText('Name');
+    const high = within(c).getByLabelText(/^High/);
+    for (const el of [name, within(c).getByLabelText('Mode'), within(c).getByLabelText('Sensor channel'), high]) {
+      expect(el).toBeEnabled();
+    }
+    await user.clear(high);
+    await user.type(high, '40');
+    await user.click(within(c).getByRole('button', { name: 'Save' }));
+    expect(await within(c).findByText('Saved.')).toBeInTheDocument();
+    expect(puts[0]).toEqual({ name: 'Relay 6', mode: 'sensor', sensor: { ...sensorRule, high: 40 } });
+
+    // and the admin can switch it back to manual while the command is still pending
+    await user.selectOptions(within(c).getByLabelText('Mode'), 'manual');
+    await user.click(within(c).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(puts[1]).toEqual({ name: 'Relay 6', mode: 'manual' }));
+  });
+
+  it('the relay switch follows the newest live frame, else the relay list', async () => {
+    mockFetch(
+      routes({
+        'GET /api/live': liveResponse(frame({ i2: 0, i8: undefined })),
+        'GET /api/automation/relays': relays({ i2: { actual: 0 }, i8: { actual: 1 } }),
+      }),
+    );
+    renderApp({ route: '#/automation' });
+    const c = await card('i2');
+    expect(within(c).getByText('Actual: OFF')).toBeInTheDocument();
+    // no live value for i8: the relay list's actual is used
+    expect(within(await card('i8')).getByText('Actual: ON')).toBeInTheDocument();
+
+    // a newer frame shows i2 ON: the card follows at once, before the relay list is polled again
+    act(() => FakeWebSocket.last().open());
+    act(() =>
+      FakeWebSocket.last().emit({
+        type: 'deviceData',
+        deviceId: 'IOCL_XTRA_O2_ADMIN',
+        data: frame({ ts: Math.floor(Date.now() / 1000), i2: 1 }),
+      }),
+    );
+    expect(await within(c).findByText('Actual: ON')).toBeInTheDocument();
+    expect(within(c).getByRole('switch', { name: 'Relay 2 power' })).toHaveAttribute('aria-checked', 'true');
+  });
+
+  it('shows a failing display push: the error and how many pushes failed in a row', async () => {
+    const ok = display();
+    let last = { ...ok.last, pushes: 40, failures: 2, failures_in_row: 0, error: null };
+    mockFetch(
+      routes({ 'GET /api/automation/relays': relays(), 'GET /api/automation/display': () => ({ ...ok, last }) }),
+    );
+    const { client } = renderApp({ route: '#/automation' });
+    expect(await screen.findByText(/^Pushed \d+ s ago/)).toBeInTheDocument();
+    expect(screen.queryByText(/Last push failed/)).toBeNull();
+
+    // three pushes fail (the server counts the run since the last successful push)
+    last = { ...last, failures: 5, failures_in_row: 3, error: 'device cloud answered 503.' };
+    await act(() => client.refetchQueries({ queryKey: keys.display }));
+    expect(
+      await screen.findByText('Last push failed: device cloud answered 503. 3 pushes failed in a row.'),
+    ).toBeInTheDocument();
+    expect(screen.getByText(/^Last successful push \d+ s ago/)).toBeInTheDocument();
+
+    // a push goes through: the notice goes away
+    last = { ...last, pushes: 41, failures_in_row: 0, error: null, at: Math.floor(Date.now() / 1000) };
+    await act(() => client.refetchQueries({ queryKey: keys.display }));
+    await waitFor(() => expect(screen.queryByText(/Last push failed/)).toBeNull());
+    expect(screen.getByText(/^Pushed (just now|\d+ s ago)/)).toBeInTheDocument();
+  });
+
+  it('polls the automation health and says in plain words what is wrong when degraded', async () => {
+    let health = {
+      ...healthOk,
+      status: 'degraded',
+      upstream: { socket_connected: false, last_frame_age_s: 312 },
+      state_file: {
+        ...healthOk.state_file,
+        ok: false,
+        error: 'state file is not valid JSON (Expecting value)',
+        kept_aside: 'state.json.corrupt-20251127T101500Z',
+      },
+      commands: { pending: 1, queued: 0, last_cloud_error: 'HTTP 502 from the device cloud' },
+    };
+    const fetch = mockFetch(
+      routes({ 'GET /api/automation/relays': relays(), 'GET /api/automation/health': () => health }),
+    );
+    const { client } = renderApp({ route: '#/automation' });
+
+    const notice = await screen.findByText('Automation is degraded.');
+    const box = notice.closest('.notice');
+    expect(box).toHaveAttribute('role', 'status');
+    expect(box).toHaveTextContent('no live connection to the device cloud, so it gets no data from the unit');
+    expect(box).toHaveTextContent(
+      'The automation state file has a problem (state file is not valid JSON (Expecting value)). ' +
+        'The damaged file was kept as state.json.corrupt-20251127T101500Z',
+    );
+    expect(box).toHaveTextContent(
+      'Commands to the unit are failing: the device cloud answered “HTTP 502 from the device cloud”',
+    );
+    expect(fetch.mock.calls.some(([u]) => u === '/api/automation/health')).toBe(true);
+
+    // it polls: once healthy again the notice goes away
+    health = healthOk;
+    await act(() => client.refetchQueries({ queryKey: keys.automationHealth }));
+    await waitFor(() => expect(screen.queryByText('Automation is degraded.')).toBeNull());
+    expect(await card('i1')).toBeInTheDocument();
   });
 });

@@ -78,6 +78,38 @@ describe('overview page', () => {
     expect(screen.getByText('updated 5 min ago')).toBeInTheDocument();
   });
 
+  it("uses the server's stale/online flags, not a fixed age", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    // The server's threshold is longer than a minute: 90 s old is still fresh there.
+    mockFetch(defaultRoutes({ 'GET /api/live': { ...liveResponse(frame({ ts: now - 90 })), age_s: 90 } }));
+    renderApp();
+    expect(await banner()).toHaveTextContent('Online');
+    expect(screen.getByText('updated 1 min ago')).toBeInTheDocument();
+  });
+
+  it('shows stale when the server says so, until a newer frame comes over the socket', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const old = frame({ ts: now - 20 });
+    // A server with a 15 s threshold: 20 s is stale there.
+    const fetch = mockFetch(
+      defaultRoutes({ 'GET /api/live': { ...liveResponse(old), age_s: 20, stale: true, online: false } }),
+    );
+    renderApp();
+    expect(await banner()).toHaveTextContent('Stale');
+    expect(screen.getByText(/^updated (19|20|21) s ago$/)).toBeInTheDocument();
+
+    const ws = FakeWebSocket.last();
+    act(() => ws.open());
+    await waitFor(() => expect(fetch.mock.calls.filter(([u]) => u === '/api/live').length).toBeGreaterThan(1));
+    // on connect the socket re-sends the newest frame it has: not news, still stale
+    act(() => ws.emit({ type: 'deviceData', deviceId: 'IOCL_XTRA_O2_ADMIN', data: old }));
+    expect(await banner()).toHaveTextContent('Stale');
+    // a newer frame has just come from the unit: fresh
+    act(() => ws.emit({ type: 'deviceData', deviceId: 'IOCL_XTRA_O2_ADMIN', data: frame({ ts: now, d1: 500 }) }));
+    await waitFor(async () => expect(await banner()).toHaveTextContent('Online'));
+    expect(within(row('Inlet CO₂')).getByText('500 ppm')).toBeInTheDocument();
+  });
+
   it('offers a retry when the channel map cannot be loaded', async () => {
     let calls = 0;
     mockFetch(

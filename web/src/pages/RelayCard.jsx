@@ -126,9 +126,13 @@ export function RelayCard({ relay, sensorChannels, channelsByCode, liveValue }) 
   });
 
   const pending = isPending(relay);
-  const locked = pending || command.isPending;
+  // A manual tap locks the card until the unit confirms it or it fails. In sensor/time mode a
+  // pending command is the automation's own (retried with backoff, maybe for minutes), so the
+  // rule and mode stay editable (e.g. back to manual); only the status shows PENDING.
+  const locked = (pending && relay.mode === 'manual') || command.isPending;
   const disabled = locked || save.isPending;
-  const actual = relay.actual ?? liveValue ?? null;
+  // The live frame is newer than the relay list (polled every 15 s): prefer it when there is one.
+  const actual = liveValue ?? relay.actual ?? null;
   const shownOn = pending ? relay.command.desired === 1 : actual === 1;
   const knownKeys = useMemo(() => fieldKeys(draft), [draft]);
   const strayError = fieldError && !knownKeys.includes(fieldError.key) ? fieldError : null;
@@ -173,7 +177,7 @@ export function RelayCard({ relay, sensorChannels, channelsByCode, liveValue }) 
     <section
       className={`card relay-card${pending ? ' is-pending' : ''}`}
       aria-label={`${title} (${relay.id})`}
-      aria-busy={pending}
+      aria-busy={locked}
     >
       <form onSubmit={onSave}>
         <header className="relay-head">
