@@ -63,7 +63,7 @@ def create_app(settings: Settings | None = None, *, client: CloudClient | None =
         resp.headers["X-Cache"] = "miss"
         return resp, status
 
-    for bp in (routes_status.bp, routes_data.bp, routes_report.bp):
+    for bp in (routes_status.bp, routes_data.bp, routes_report.bp, routes_report.public):
         app.register_blueprint(bp)
     routes_ws.register(app)
 

@@ -22,6 +22,7 @@ from devicecloud.stream import CloudStream
 
 from .cache import Cached, CloudCache
 from .coop import run_cpu
+from .downloads import DownloadLinks
 from .history import ReportFormatError, Window, history_from_csv
 from .live import LiveHub
 from .upstream import Upstream
@@ -41,6 +42,7 @@ class Gateway:
     history_cache: CloudCache     # one entry per range; kept few, a 5000-bucket one is ~8 MB
     hub: LiveHub
     stream: CloudStream | None = None
+    downloads: DownloadLinks = field(default_factory=DownloadLinks)
     _probe_at: float = field(default=0.0, repr=False)
     _probing: bool = field(default=False, repr=False)
 

@@ -1,4 +1,4 @@
-"""GET /api/channels, /api/live, /api/graph/<period>, /api/history (all need login)."""
+"""GET /api/config, /api/channels, /api/live, /api/graph/<period>, /api/history (all need login)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -14,6 +14,14 @@ from .history import MAX_DAYS
 from .replies import cached_reply, require_login
 
 bp = require_login(Blueprint("gw_data", __name__, url_prefix="/api"))
+
+
+@bp.get("/config")
+def config() -> Response:
+    """What a page needs to show the unit's data as the unit sees it: its local time zone
+    (for "today", date ranges and chart times), and the alias."""
+    gw = gateway.current()
+    return jsonify(deviceId=gw.aliaser.alias, timezone=gw.settings.timezone)
 
 
 @bp.get("/channels")

@@ -53,15 +53,25 @@ class Upstream:
         """graph/<period> in the cloud's shape, aliased."""
         return self.aliaser.to_alias(self._track(lambda: self.client.graph(period)))
 
-    def _open_report(self, start: date, end: date) -> requests.Response:
-        info = self.client.report(start, end)
+    def _open_link(self, url: str) -> requests.Response:
         try:
-            return self.client.download(info["downloadUrl"])
+            return self.client.download(url)
         except CloudError as exc:
             if exc.status in (401, 403):
                 raise CloudError("the report's download link was refused or has expired; "
                                  "try again", exc.status) from None
             raise
+
+    def _open_report(self, start: date, end: date) -> requests.Response:
+        return self._open_link(self.client.report(start, end)["downloadUrl"])
+
+    def report_link(self, start: date, end: date) -> str:
+        """Ask for the report; its pre-signed link (keep it server-side)."""
+        return self._track(lambda: self.client.report(start, end)["downloadUrl"])
+
+    def open_link(self, url: str) -> requests.Response:
+        """Open a report link from report_link() as a stream (the caller closes it)."""
+        return self._track(lambda: self._open_link(url))
 
     def open_report(self, start: date, end: date) -> requests.Response:
         """Ask for the report and open its CSV as a stream (the caller closes it)."""

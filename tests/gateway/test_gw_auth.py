@@ -14,7 +14,7 @@ from gateway_svc.app import create_app
 
 from .conftest import ALIAS, AUTOMATION, PASSWORD, make_settings
 
-PROTECTED = ["/api/live", "/api/channels", "/api/graph/hour",
+PROTECTED = ["/api/live", "/api/config", "/api/channels", "/api/graph/hour",
              "/api/history?start=2025-12-01&end=2025-12-02",
              "/api/report.csv?startDate=2025-12-01&endDate=2025-12-02"]
 

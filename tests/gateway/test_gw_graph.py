@@ -24,6 +24,11 @@ def add_graph(cloud, period="hour", status=200, frames=None, delay=0.0):
     return cloud.add_callback(responses.GET, graph_url(period), callback=reply)
 
 
+def test_config_gives_the_alias_and_the_units_time_zone(client, auth):
+    assert client.get("/api/config").status_code == 401
+    assert client.get("/api/config", headers=auth).get_json() == {"deviceId": ALIAS, "timezone": "Asia/Kolkata"}
+
+
 def test_channels_is_the_shared_channel_map(client, auth):
     resp = client.get("/api/channels", headers=auth)
     assert resp.status_code == 200 and resp.get_json() == channel_map()

@@ -8,6 +8,7 @@ import requests
 import responses
 
 from gateway_svc.app import create_app
+from gateway_svc.downloads import DownloadLinks
 
 from .conftest import (ALIAS, REAL, REPORT_URL, S3_LINK, SIBLING, day_bounds, make_settings,
                        parse_csv, report_body, sim_csv)
@@ -98,3 +99,47 @@ def test_report_through_the_simulator(sim, cloud, auth):
     sim.state.set_faults(report_link_status=403)
     resp = client.get(url, headers=auth)
     assert resp.status_code == 502 and "expired" in resp.get_json()["error"]
+
+
+# -- one-time download links (what the web page uses) -------------------------------------------
+LINK_URL = "/api/report-link?startDate=2025-12-01&endDate=2025-12-02"
+
+
+def test_a_one_time_link_streams_the_same_aliased_csv_once(client, auth, cloud, settings):
+    start, _ = day_bounds(datetime(2025, 12, 1).date(), settings.tz)
+    original = sim_csv(start, start + 599)
+    report, link = mock_report(cloud, original)
+    resp = client.post(LINK_URL, headers=auth)
+    assert resp.status_code == 200
+    body = resp.get_json()
+    assert body["filename"] == f"{ALIAS}_2025-12-01_2025-12-02.csv" and body["expires_in"] == 60
+    assert body["url"].startswith("/api/download/") and len(body["url"]) > len("/api/download/") + 20
+    assert "amazonaws" not in resp.get_data(as_text=True) and "BTTE" not in resp.get_data(as_text=True)
+    assert report.call_count == 1 and link.call_count == 0        # the cloud was asked at once
+
+    got = client.get(body["url"])                                   # no Authorization: the id is the secret
+    assert got.status_code == 200 and got.mimetype == "text/csv"
+    assert got.headers["Content-Disposition"] == f'attachment; filename="{body["filename"]}"'
+    rows = parse_csv(got.get_data(as_text=True))
+    assert len(rows) == 60 and {r["d"] for r in rows} == {r["deviceId"] for r in rows} == {ALIAS}
+    again = client.get(body["url"])
+    assert again.status_code == 404 and "used or has expired" in again.get_json()["error"]
+    assert link.call_count == 1
+
+
+def test_download_links_expire_and_unknown_ids_are_404(client, auth, cloud, gw, clock):
+    mock_report(cloud, "")
+    gw.downloads = DownloadLinks(timer=clock)
+    url = client.post(LINK_URL, headers=auth).get_json()["url"]
+    clock.advance(61)
+    assert client.get(url).status_code == 404
+    assert client.get("/api/download/not-a-real-id").status_code == 404
+
+
+def test_report_link_needs_login_and_valid_dates_and_surfaces_cloud_errors(client, auth, cloud):
+    assert client.post(LINK_URL).status_code == 401
+    r = client.post("/api/report-link?startDate=2025-12-02&endDate=2025-12-01", headers=auth)
+    assert r.status_code == 400 and r.get_json()["field"] == "endDate"
+    cloud.add(responses.GET, REPORT_URL, status=500)
+    r = client.post(LINK_URL, headers=auth)
+    assert r.status_code == 502 and "error" in r.get_json()      # shown by the page, no broken file

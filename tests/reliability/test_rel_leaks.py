@@ -84,6 +84,13 @@ class Sweep:
             self.req("GET", path)
         for rid in ("i1", "i8"):
             self.req("GET", f"/api/automation/relays/{rid}")
+        # the web page's download: a one-time link, then the browser's GET of it (twice: used)
+        link = self.req("POST", f"/api/report-link?startDate={day}&endDate={day}")
+        self.req("POST", f"/api/report-link?startDate={REAL}&endDate={day}")
+        if link.status_code == 200:
+            for _ in range(2):
+                self.req("GET", link.json()["url"], auth=False)
+        self.req("GET", "/api/download/no-such-link", auth=False)
         self.req("GET", "/api/live", auth=False)
         self.req("GET", "/api/live", auth=False, headers={"Authorization": f"Bearer {mint_token(expires=timedelta(seconds=-5))}"})
         self.req("POST", "/api/live")

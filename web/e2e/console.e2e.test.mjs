@@ -263,7 +263,9 @@ describe('XtraO2 console end to end', { skip }, () => {
       page.waitForEvent('download', { timeout: T.live }),
       page.getByRole('button', { name: 'Download CSV' }).click(),
     ]);
-    assert.match(download.suggestedFilename(), /^xtrao2_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.csv$/);
+    // the browser's own download of a one-time link (GET /api/download/<id>), named by the server
+    assert.match(download.suggestedFilename(), new RegExp(`^${DEVICE}_\\d{4}-\\d{2}-\\d{2}_\\d{4}-\\d{2}-\\d{2}\\.csv$`));
+    assert.match(download.url(), /\/api\/download\/[\w-]{20,}$/);
     const file = path.join(ARTIFACTS, download.suggestedFilename());
     await download.saveAs(file);
     const text = fs.readFileSync(file, 'utf8');

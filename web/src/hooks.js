@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { api } from './lib/api.js';
 
 export const keys = {
+  config: ['config'],
   channels: ['channels'],
   live: ['live'],
   health: ['health'],
@@ -17,6 +18,16 @@ export const keys = {
 /** The channel map: the only source of labels, units, precision and pairs. */
 export function useChannels() {
   return useQuery({ queryKey: keys.channels, queryFn: api.channels, staleTime: Infinity });
+}
+
+/**
+ * The unit's time zone (GET /api/config): "today", date ranges and chart times follow the
+ * unit's calendar, whatever the browser's zone. `ready` once known or failed; until then and
+ * on failure the browser's own zone stands in (tz undefined).
+ */
+export function useUnitTimeZone() {
+  const config = useQuery({ queryKey: keys.config, queryFn: api.config, staleTime: Infinity });
+  return { tz: config.data?.timezone, ready: !config.isPending };
 }
 
 /** Current local time in epoch seconds, re-rendering every `ms`. */

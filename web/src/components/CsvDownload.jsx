@@ -1,9 +1,10 @@
 import { useState } from 'react';
 import { api } from '../lib/api.js';
-import { MAX_CSV_DAYS, csvFileName, lastDays, toISODate, validateCsvRange } from '../lib/dates.js';
+import { MAX_CSV_DAYS, lastDays, todayIn, validateCsvRange } from '../lib/dates.js';
 
-function saveBlob(blob, name) {
-  const url = URL.createObjectURL(blob);
+/** Let the browser download `url` itself: it saves to disk as the file arrives, with its own
+ *  progress, instead of this page holding a month (~90 MB) in memory first. */
+function startDownload(url, name) {
   const a = document.createElement('a');
   a.href = url;
   a.download = name;
@@ -11,18 +12,18 @@ function saveBlob(blob, name) {
   document.body.appendChild(a);
   a.click();
   a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** CSV report for a date range (max 31 days), fetched with the bearer token as a blob. */
-export function CsvDownload() {
-  const initial = lastDays(7);
+/** CSV report for a date range (max 31 days). The gateway asks the cloud for the report and
+ *  answers a one-time link (so a cloud error shows here), which the browser then downloads. */
+export function CsvDownload({ tz }) {
+  const today = todayIn(tz); // the unit's calendar: report days are the unit's days
+  const initial = lastDays(7, today);
   const [start, setStart] = useState(initial.start);
   const [end, setEnd] = useState(initial.end);
   const [error, setError] = useState(null);
   const [done, setDone] = useState(null);
   const [busy, setBusy] = useState(false);
-  const today = toISODate(new Date());
 
   const onSubmit = async (e) => {
     e.preventDefault();
@@ -32,11 +33,9 @@ export function CsvDownload() {
     if (problem) return;
     setBusy(true);
     try {
-      const res = await api.report(start, end);
-      const blob = await res.blob();
-      const name = csvFileName(start, end);
-      saveBlob(blob, name);
-      setDone(`Downloaded ${name} (${Math.max(1, Math.round(blob.size / 1024))} KB).`);
+      const link = await api.reportLink(start, end);
+      startDownload(link.url, link.filename);
+      setDone(`Downloading ${link.filename}: your browser shows its progress.`);
     } catch (err) {
       setError(`Download failed: ${err.message}`);
     } finally {

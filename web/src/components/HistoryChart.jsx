@@ -10,11 +10,13 @@ function chartHeight(width) {
 }
 
 /** uPlot options for chart data built by historyToChartData (exported for tests). */
-export function buildOptions(chart, { width, height, unit = '', precision = 1, hooks = {} }) {
+export function buildOptions(chart, { width, height, unit = '', precision = 1, hooks = {}, timeZone }) {
   const fmt = (v) => (v === null || v === undefined ? '—' : withUnit(formatNumber(v, precision), unit));
   return {
     width,
     height,
+    // Axis times in the unit's zone (its days and hours), not the browser's.
+    ...(timeZone ? { tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), timeZone) } : {}),
     scales: { x: { time: true } },
     cursor: { drag: { x: true, y: false, setScale: true } },
     legend: { show: false },
@@ -54,7 +56,7 @@ export function buildOptions(chart, { width, height, unit = '', precision = 1, h
  * Sized to its container (ResizeObserver). Render time is measured as "chart-render" and
  * exposed on window.__xo2ChartRenderMs.
  */
-export function HistoryChart({ chart, unit, precision, title, measureTag }) {
+export function HistoryChart({ chart, unit, precision, title, measureTag, timeZone }) {
   const wrapRef = useRef(null);
   const plotRef = useRef(null);
   const readoutRef = useRef(null);
@@ -109,6 +111,7 @@ export function HistoryChart({ chart, unit, precision, title, measureTag }) {
             day: '2-digit',
             hour: '2-digit',
             minute: '2-digit',
+            ...(timeZone ? { timeZone } : {}),
           });
           const parts = [];
           chart.series.forEach((s, k) => {
@@ -123,7 +126,7 @@ export function HistoryChart({ chart, unit, precision, title, measureTag }) {
         },
       ],
     };
-    const opts = buildOptions(chart, { width, height: chartHeight(width), unit, precision, hooks });
+    const opts = buildOptions(chart, { width, height: chartHeight(width), unit, precision, hooks, timeZone });
     const u = new uPlot(opts, chart.data, el);
     plotRef.current = u;
     setZoomed(false);
@@ -141,7 +144,7 @@ export function HistoryChart({ chart, unit, precision, title, measureTag }) {
       u.destroy();
       plotRef.current = null;
     };
-  }, [chart, unit, precision, measureTag]);
+  }, [chart, unit, precision, measureTag, timeZone]);
 
   const resetZoom = () => {
     const u = plotRef.current;

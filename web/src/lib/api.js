@@ -26,7 +26,7 @@ async function errorFrom(res) {
 
 /**
  * fetch + bearer token + JSON. Throws ApiError (status 0 for a network failure).
- * `auth: false` for login/health; `raw: true` returns the Response (for the CSV blob).
+ * `auth: false` for login/health; `raw: true` returns the Response.
  */
 export async function apiFetch(path, { method = 'GET', body, auth = true, raw = false, signal } = {}) {
   const headers = { Accept: raw ? '*/*' : 'application/json' };
@@ -65,12 +65,14 @@ export const api = {
   login: (deviceId, password) =>
     apiFetch('/api/auth/login', { method: 'POST', body: { deviceId, password }, auth: false }),
   health: () => apiFetch('/api/health', { auth: false }),
+  config: () => apiFetch('/api/config'),
   channels: () => apiFetch('/api/channels'),
   live: () => apiFetch('/api/live'),
   graph: (period) => apiFetch(`/api/graph/${period}`),
   history: (start, end, buckets) =>
     apiFetch(`/api/history?start=${start}&end=${end}${buckets ? `&buckets=${buckets}` : ''}`),
-  report: (startDate, endDate) => apiFetch(`/api/report.csv?startDate=${startDate}&endDate=${endDate}`, { raw: true }),
+  reportLink: (startDate, endDate) =>
+    apiFetch(`/api/report-link?startDate=${startDate}&endDate=${endDate}`, { method: 'POST' }),
   relays: () => apiFetch('/api/automation/relays'),
   saveRelay: (id, body) => apiFetch(`/api/automation/relays/${id}`, { method: 'PUT', body }),
   commandRelay: (id, state) => apiFetch(`/api/automation/relays/${id}/command`, { method: 'POST', body: { state } }),

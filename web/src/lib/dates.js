@@ -1,4 +1,4 @@
-// Calendar dates as "YYYY-MM-DD" strings in the browser's local time zone.
+// Calendar dates as "YYYY-MM-DD" strings: the unit's calendar (todayIn) or the browser's.
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAY_MS = 86400000;
@@ -8,6 +8,19 @@ export function toISODate(date) {
   const m = String(date.getMonth() + 1).padStart(2, '0');
   const d = String(date.getDate()).padStart(2, '0');
   return `${y}-${m}-${d}`;
+}
+
+/** Today's date in an IANA time zone (the unit's); the browser's own zone when tz is unknown. */
+export function todayIn(timeZone, now = new Date()) {
+  if (!timeZone) return toISODate(now);
+  try {
+    const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
+      .formatToParts(now)
+      .reduce((acc, p) => ({ ...acc, [p.type]: p.value }), {});
+    return `${parts.year}-${parts.month}-${parts.day}`;
+  } catch {
+    return toISODate(now); // an unknown zone name: the browser's calendar
+  }
 }
 
 /** Day number (days since epoch) of a valid "YYYY-MM-DD", else null. */
@@ -53,8 +66,4 @@ export function validateCsvRange(start, end, maxDays = MAX_CSV_DAYS) {
   if (n < 1) return 'The start date must be on or before the end date.';
   if (n > maxDays) return `The range is ${n} days; choose at most ${maxDays} days.`;
   return null;
-}
-
-export function csvFileName(start, end) {
-  return `xtrao2_${start}_${end}.csv`;
 }

@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { addDays, csvFileName, dayNumber, daysInRange, lastDays, validateCsvRange } from './dates.js';
+import { addDays, dayNumber, todayIn, daysInRange, lastDays, validateCsvRange } from './dates.js';
 
 describe('dates', () => {
   it('does calendar arithmetic on YYYY-MM-DD', () => {
@@ -21,7 +21,12 @@ describe('dates', () => {
     expect(validateCsvRange('2025-13-01', '2025-11-01')).toMatch(/start date is not a valid/);
   });
 
-  it('names the file', () => {
-    expect(csvFileName('2025-11-01', '2025-11-07')).toBe('xtrao2_2025-11-01_2025-11-07.csv');
+  it("gives today in the unit's zone, the browser's when the zone is unknown", () => {
+    const t = new Date('2025-12-01T20:00:00Z');
+    expect(todayIn('Asia/Kolkata', t)).toBe('2025-12-02');
+    expect(todayIn('America/New_York', t)).toBe('2025-12-01');
+    const local = `${t.getFullYear()}-${String(t.getMonth() + 1).padStart(2, '0')}-${String(t.getDate()).padStart(2, '0')}`;
+    expect(todayIn(undefined, t)).toBe(local);
+    expect(todayIn('Not/AZone', t)).toBe(local);
   });
 });

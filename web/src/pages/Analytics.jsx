@@ -1,13 +1,13 @@
 import { useMemo, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../lib/api.js';
-import { keys, useChannels } from '../hooks.js';
+import { keys, useChannels, useUnitTimeZone } from '../hooks.js';
 import { QueryState } from '../components/QueryState.jsx';
 import { HistoryChart } from '../components/HistoryChart.jsx';
 import { CsvDownload } from '../components/CsvDownload.jsx';
 import { historyToChartData } from '../lib/chartData.js';
 import { pairsFromChannels } from '../lib/impact.js';
-import { lastDays } from '../lib/dates.js';
+import { lastDays, todayIn } from '../lib/dates.js';
 
 export const PERIODS = {
   week: { label: 'Week', days: 7, buckets: 168, text: 'last 7 days' },
@@ -27,8 +27,9 @@ export function chartChoices(channels) {
   return { pairs, singles, all: [...pairs, ...singles] };
 }
 
-function Chart({ choice, period }) {
-  const { start, end } = lastDays(PERIODS[period].days);
+function Chart({ choice, period, tz }) {
+  // The unit's days: the gateway cuts history into the unit's local days too.
+  const { start, end } = lastDays(PERIODS[period].days, todayIn(tz));
   const buckets = PERIODS[period].buckets;
   const history = useQuery({
     queryKey: keys.history(start, end, buckets),
@@ -57,6 +58,7 @@ function Chart({ choice, period }) {
               precision={ch.precision ?? 1}
               title={`${choice.label}, ${PERIODS[period].text}`}
               measureTag={period}
+              timeZone={tz}
             />
           ) : (
             <p className="muted">
@@ -71,6 +73,7 @@ function Chart({ choice, period }) {
 
 export function AnalyticsPage() {
   const channels = useChannels();
+  const unit = useUnitTimeZone();
   const choices = useMemo(() => chartChoices(channels.data), [channels.data]);
   const [selected, setSelected] = useState(null);
   const [period, setPeriod] = useState('week');
@@ -113,12 +116,16 @@ export function AnalyticsPage() {
                   ))}
                 </div>
               </div>
-              {choice ? <Chart choice={choice} period={period} /> : <p className="muted">No channels.</p>}
+              {!choice ? (
+                <p className="muted">No channels.</p>
+              ) : (
+                unit.ready && <Chart choice={choice} period={period} tz={unit.tz} />
+              )}
             </>
           )}
         </QueryState>
       </section>
-      <CsvDownload />
+      {unit.ready && <CsvDownload tz={unit.tz} />}
     </>
   );
 }

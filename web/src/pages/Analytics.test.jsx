@@ -2,12 +2,16 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { defaultRoutes, installFakeWebSocket, jsonResponse, mockFetch, renderApp } from '../test/utils.jsx';
-import { lastDays } from '../lib/dates.js';
+import { lastDays, todayIn } from '../lib/dates.js';
 
 // jsdom has no canvas: replace uPlot with a recorder.
 const plots = vi.hoisted(() => []);
 vi.mock('uplot', () => ({
   default: class FakePlot {
+    // as uPlot.tzDate: a Date whose local fields read as the wall time in tz
+    static tzDate(date, tz) {
+      return new Date(date.toLocaleString('en-US', { timeZone: tz }));
+    }
     constructor(opts, data, el) {
       this.opts = opts;
       this.data = data;
@@ -66,7 +70,7 @@ describe('analytics page', () => {
     const select = await screen.findByLabelText('Channel');
     expect(select).toHaveDisplayValue('CO₂: inlet vs outlet');
     await waitFor(() => expect(plots).toHaveLength(1));
-    const week = lastDays(7);
+    const week = lastDays(7, todayIn('Asia/Kolkata'));
     expect(fetch.mock.calls.some(([u]) => u === `/api/history?start=${week.start}&end=${week.end}&buckets=168`)).toBe(
       true,
     );
@@ -106,7 +110,7 @@ describe('analytics page', () => {
     // month
     await user.click(screen.getByRole('button', { name: 'Month' }));
     expect(screen.getByRole('button', { name: 'Month' })).toHaveAttribute('aria-pressed', 'true');
-    const month = lastDays(30);
+    const month = lastDays(30, todayIn('Asia/Kolkata'));
     await waitFor(() =>
       expect(
         fetch.mock.calls.some(([u]) => u === `/api/history?start=${month.start}&end=${month.end}&buckets=360`),
@@ -115,21 +119,17 @@ describe('analytics page', () => {
     expect(screen.getByRole('figure', { name: 'Inlet Temperature (d3), last 30 days' })).toBeInTheDocument();
   });
 
-  it('validates the CSV range client-side and downloads with the bearer token', async () => {
+  it('validates the CSV range client-side, then lets the browser download a one-time link', async () => {
+    const file = 'IOCL_XTRA_O2_ADMIN_2025-11-01_2025-12-01.csv';
     const fetch = mockFetch(
       defaultRoutes({
         'GET /api/history': history('a', 'b'),
-        'GET /api/report.csv': () => ({
-          ...jsonResponse(200, 'd,deviceId,d1\nIOCL_XTRA_O2_ADMIN,IOCL_XTRA_O2_ADMIN,1\n'),
-          headers: new Headers({ 'Content-Type': 'text/csv' }),
-        }),
+        'POST /api/report-link': { url: '/api/download/one-time-id', filename: file, expires_in: 60 },
       }),
     );
-    const createObjectURL = vi.fn(() => 'blob:csv');
-    vi.stubGlobal('URL', Object.assign(URL, { createObjectURL, revokeObjectURL: vi.fn() }));
     const clicks = [];
     const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function () {
-      clicks.push(this.download);
+      clicks.push([this.getAttribute('href'), this.download]);
     });
     const user = userEvent.setup();
     renderApp({ route: '#/analytics' });
@@ -146,24 +146,65 @@ describe('analytics page', () => {
     fireEvent.change(start, { target: { value: '2025-11-20' } });
     await user.click(button);
     expect(screen.getByRole('alert')).toHaveTextContent('The start date must be on or before the end date.');
-    expect(fetch.mock.calls.some(([u]) => u.startsWith('/api/report.csv'))).toBe(false);
+    expect(fetch.mock.calls.some(([u]) => u.startsWith('/api/report'))).toBe(false);
 
     fireEvent.change(start, { target: { value: '2025-11-01' } });
     fireEvent.change(end, { target: { value: '2025-12-01' } });
     await user.click(button);
     const region = screen.getByRole('region', { name: 'Download CSV' });
-    expect(await within(region).findByRole('status')).toHaveTextContent('Downloaded xtrao2_2025-11-01_2025-12-01.csv');
+    expect(await within(region).findByRole('status')).toHaveTextContent(`Downloading ${file}`);
     expect(within(region).queryByRole('alert')).toBeNull();
-    const call = fetch.mock.calls.find(([u]) => u.startsWith('/api/report.csv'));
-    expect(call[0]).toBe('/api/report.csv?startDate=2025-11-01&endDate=2025-12-01');
+    const call = fetch.mock.calls.find(([u]) => u.startsWith('/api/report-link'));
+    expect(call[0]).toBe('/api/report-link?startDate=2025-11-01&endDate=2025-12-01');
+    expect(call[1].method).toBe('POST');
     expect(call[1].headers.Authorization).toBe('Bearer test-token');
-    expect(clicks).toEqual(['xtrao2_2025-11-01_2025-12-01.csv']);
-    expect(createObjectURL).toHaveBeenCalledTimes(1);
+    expect(clicks).toEqual([['/api/download/one-time-id', file]]);   // the browser fetches it, not the page
     click.mockRestore();
   });
 
+  it('shows the cloud error when the report cannot be made, and starts no download', async () => {
+    mockFetch(
+      defaultRoutes({
+        'GET /api/history': history('a', 'b'),
+        'POST /api/report-link': jsonResponse(502, { error: 'device cloud returned 500 (report)' }),
+      }),
+    );
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {});
+    const user = userEvent.setup();
+    renderApp({ route: '#/analytics' });
+    await user.click(await screen.findByRole('button', { name: 'Download CSV' }));
+    const region = screen.getByRole('region', { name: 'Download CSV' });
+    expect(await within(region).findByRole('alert')).toHaveTextContent(
+      'Download failed: device cloud returned 500 (report)',
+    );
+    expect(click).not.toHaveBeenCalled();
+    click.mockRestore();
+  });
+
+  it("asks for the unit's days and shows its hours, whatever the browser's zone", async () => {
+    // 20:00 UTC on Dec 1 is already Dec 2, 01:30 at the unit (Asia/Kolkata)
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2025-12-01T20:00:00Z'));
+    try {
+      const fetch = mockFetch(defaultRoutes({ 'GET /api/history': history('2025-11-26', '2025-12-02') }));
+      renderApp({ route: '#/analytics' });
+      await waitFor(() =>
+        expect(fetch.mock.calls.some(([u]) => u === '/api/history?start=2025-11-26&end=2025-12-02&buckets=168')).toBe(
+          true,
+        ),
+      );
+      await waitFor(() => expect(plots.length).toBeGreaterThan(0));
+      const tzDate = plots.at(-1).opts.tzDate;
+      expect(tzDate(Date.UTC(2025, 11, 1, 20, 0) / 1000).getHours()).toBe(1); // 01:30 at the unit
+      expect(await screen.findByLabelText('End date')).toHaveValue('2025-12-02');
+      expect(screen.getByLabelText('End date')).toHaveAttribute('max', '2025-12-02');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('flags history served from the cache because the device cloud failed', async () => {
-    const week = lastDays(7);
+    const week = lastDays(7, todayIn('Asia/Kolkata'));
     mockFetch(
       defaultRoutes({
         'GET /api/history': (init, url) => {

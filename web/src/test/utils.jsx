@@ -42,6 +42,7 @@ export function mockFetch(routes) {
 
 export function defaultRoutes(extra = {}) {
   return {
+    'GET /api/config': { deviceId: 'IOCL_XTRA_O2_ADMIN', timezone: 'Asia/Kolkata' },
     'GET /api/channels': channelMap(),
     'GET /api/live': liveResponse(),
     'GET /api/health': { status: 'ok', upstream: { socket_connected: true, last_frame_age_s: 1 } },

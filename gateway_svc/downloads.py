@@ -1,0 +1,47 @@
+"""One-time download links for the report CSV.
+
+A browser that fetches the CSV with its bearer token has to hold the whole file in memory
+(a month is ~90 MB) before it can save it, with no progress shown. Instead the page asks
+POST /api/report-link (logged in): the gateway asks the cloud for the report right away, so
+a cloud error is a JSON error the page can show, and keeps the report's pre-signed link
+under a random id; the page then lets the browser download GET /api/download/<id>, which it
+streams to disk natively. An id works once, within LINK_TTL_S; the cloud's link never leaves
+the server.
+"""
+from __future__ import annotations
+
+import secrets
+import threading
+from dataclasses import dataclass
+from datetime import date
+
+from cachetools import TTLCache
+
+LINK_TTL_S = 60          # the page follows the link at once
+MAX_LINKS = 32           # bounds memory whatever is asked for
+
+
+@dataclass(frozen=True)
+class Link:
+    start: date
+    end: date
+    cloud_url: str
+
+
+class DownloadLinks:
+    def __init__(self, ttl_s: float = LINK_TTL_S, timer=None) -> None:
+        kw = {"timer": timer} if timer is not None else {}
+        self._links: TTLCache[str, Link] = TTLCache(MAX_LINKS, ttl_s, **kw)
+        self._lock = threading.Lock()
+        self.ttl_s = ttl_s
+
+    def add(self, link: Link) -> str:
+        key = secrets.token_urlsafe(24)
+        with self._lock:
+            self._links[key] = link
+        return key
+
+    def take(self, key: str) -> Link | None:
+        """The link for key, once; None when unknown, used or expired."""
+        with self._lock:
+            return self._links.pop(key, None)
