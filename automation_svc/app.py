@@ -1,12 +1,12 @@
 """Flask app factory: shared plumbing from devicecloud, the login route, the API, the service."""
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request
 
-from devicecloud.auth import add_login
+from devicecloud.auth import LOGIN_AUDIT_CLAIM, add_login
 from devicecloud.metrics import exposition
 from devicecloud.settings import Settings, load_settings
-from devicecloud.webapp import create_base_app
+from devicecloud.webapp import create_base_app, error_response
 
 from . import api, metrics
 from .service import AutomationService
@@ -26,8 +26,23 @@ def create_app(settings: Settings | None = None, *, service: AutomationService |
         "admin", "login", f"from {client}", result))
     app.extensions["automation"] = service
     app.register_blueprint(api.bp)
+    _scope_service_tokens(app)
     # Bound internally: no login (Prometheus scrapes the service port); nginx answers 404.
     app.add_url_rule("/api/automation/metrics", "metrics", exposition(lambda: metrics.read(service)))
     if start:
         service.start()
     return app
+
+
+def _scope_service_tokens(app: Flask) -> None:
+    """The gateway's login-report token is good for reporting logins, nothing else: a valid
+    JWT with LOGIN_AUDIT_CLAIM is refused (403) on every other route."""
+    jwt = app.extensions["flask-jwt-extended"]
+
+    @jwt.token_verification_loader
+    def _in_scope(header: dict, claims: dict) -> bool:
+        return not claims.get(LOGIN_AUDIT_CLAIM) or request.endpoint == "automation.login_report"
+
+    @jwt.token_verification_failed_loader
+    def _out_of_scope(header: dict, claims: dict):
+        return error_response(403, "this token may only report logins")

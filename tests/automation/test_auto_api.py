@@ -231,3 +231,9 @@ def test_the_gateway_reports_browser_logins_to_the_audit_log(app, client, auth, 
     entry = client.get("/api/automation/audit?limit=1", headers=auth).get_json()["entries"][0]
     assert (entry["who"], entry["what"], entry["why"], entry["result"]) == (
         "admin", "login", "from 10.0.0.7 (web)", "wrong id or password")
+    # the gateway's token is good for nothing else
+    for method, path in [("get", "/api/automation/relays"), ("post", "/api/automation/relays/i1/command"),
+                         ("put", "/api/automation/display"), ("get", "/api/automation/audit")]:
+        r = getattr(client, method)(path, json={"state": 1} if method != "get" else None, headers=gateway)
+        assert r.status_code == 403 and r.get_json() == {"error": "this token may only report logins"}, path
+    assert service.engine.relays["i1"].command is None
