@@ -31,7 +31,7 @@ def main() -> int:
     report = Report("display")
     # The default interval (10 s) at start; the bench then shortens it, which restarts the schedule.
     with BenchStack("display", sim_period=args.interval) as stack:
-        token = login(stack.url, path="/api/automation/auth/login")
+        token = login(stack.url)
         deadline = time.monotonic() + 30
         while http(f"{stack.url}/api/automation/display", token=token)[2].find(b'"values":{') < 0:
             if time.monotonic() > deadline:
