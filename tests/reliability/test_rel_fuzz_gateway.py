@@ -143,6 +143,23 @@ def test_report_csv(gw, start, end):
         assert all(line.startswith(f'"{ALIAS}","{ALIAS}"') for line in lines[1:])
 
 
+@settings(FUZZ, max_examples=60)
+@given(start=st.none() | dates, end=st.none() | dates, key=st.none() | st.text(max_size=40))
+@example(start=today.isoformat(), end=today.isoformat(), key=None)
+def test_report_link_and_one_time_download(gw, start, end, key):
+    """The web page's download: a link for a range, then the link itself (without login),
+    once; or any made-up id, which is a 404 that never reaches the cloud."""
+    resp = gw.request("POST", "/api/report-link?" + query(startDate=start, endDate=end), "report-link")
+    if resp.status_code == 200:
+        url = resp.get_json()["url"]
+        assert url.startswith("/api/download/")
+        got = gw.request("GET", url, "download", headers={})
+        assert got.status_code == 200 and got.mimetype == "text/csv"
+        assert gw.request("GET", url, "download", headers={}).status_code == 404     # used
+    if key is not None:
+        gw.request("GET", "/api/download/" + quote(key, safe=""), "download", headers={})
+
+
 json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10),
                            lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=8), c, max_size=3),
                            max_leaves=6)
@@ -176,6 +193,7 @@ def test_methods_and_tokens(gw, path, method, auth, token):
 def test_fuzzing_reached_the_real_paths_too(gw):
     reached = set(gw.seen)
     for want in [("graph", 200), ("graph", 400), ("history", 200), ("history", 400), ("report", 200),
-                 ("report", 400), ("login", 200), ("login", 400), ("methods", 200), ("methods", 401),
+                 ("report", 400), ("report-link", 200), ("report-link", 400), ("download", 200),
+                 ("download", 404), ("login", 200), ("login", 400), ("methods", 200), ("methods", 401),
                  ("methods", 405)]:
         assert want in reached, (want, sorted(reached))
