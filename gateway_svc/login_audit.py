@@ -25,7 +25,6 @@ TIMEOUT_S = 5
 class LoginAudit:
     def __init__(self, settings: Settings) -> None:
         self.url = settings.automation_url + ROUTE
-        self.session = requests.Session()
 
     def __call__(self, result: str, client: str) -> None:
         """The login hook (runs in the request, so the token can be made with the app's key)."""
@@ -36,8 +35,9 @@ class LoginAudit:
 
     def _post(self, token: str, body: dict) -> None:
         try:
-            r = self.session.post(self.url, json=body, timeout=TIMEOUT_S,
-                                  headers={"Authorization": f"Bearer {token}"})
+            # No shared Session: logins are rare, and each report runs on its own thread.
+            r = requests.post(self.url, json=body, timeout=TIMEOUT_S,
+                              headers={"Authorization": f"Bearer {token}"})
             if r.status_code != 204:
                 log.warning("automation_svc refused a login report: HTTP %s", r.status_code)
         except requests.RequestException as exc:
