@@ -143,6 +143,14 @@ def graph_url(period: str) -> str:
 REPORT_URL = f"{CLOUD}/device/{REAL}/report"
 
 
+def mock_report(cloud: responses.RequestsMock, csv_text: str, status: int = 200):
+    """The cloud's report call and its pre-signed CSV link (an S3 XML error unless 200)."""
+    report = cloud.add(responses.GET, REPORT_URL, json=report_body())
+    link = cloud.add(responses.GET, S3_LINK.split("?")[0], body=csv_text, status=status,
+                     content_type="text/csv" if status == 200 else "application/xml")
+    return report, link
+
+
 class LiveServer:
     """The app on a real threaded werkzeug server (127.0.0.1, free port) for WebSockets."""
 

@@ -16,7 +16,7 @@ from devicecloud.channels import BY_CODE, SENSOR_CODES
 from gateway_svc.gateway import HISTORY_PAST_TTL_S
 from gateway_svc.history import ReportFormatError, Window, history_from_csv
 
-from .conftest import ALIAS, REAL, REPORT_URL, S3_LINK, day_bounds, report_body, sim_csv
+from .conftest import ALIAS, REAL, S3_LINK, day_bounds, mock_report, sim_csv
 
 IST = ZoneInfo("Asia/Kolkata")
 DAY = 86_400
@@ -177,12 +177,6 @@ def test_a_month_of_ten_second_rows_aggregates_in_about_a_second(month_file):
 
 
 # -- the route ----------------------------------------------------------------------------------
-def mock_report(cloud, text: str, status: int = 200):
-    report = cloud.add(responses.GET, REPORT_URL, json=report_body())
-    link = cloud.add(responses.GET, S3_LINK.split("?")[0], body=text, status=status)
-    return report, link
-
-
 def test_history_route_aggregates_and_caches_past_ranges_long(client, auth, cloud, clock, settings):
     start, end = day_bounds(date(2025, 12, 1), IST, days=2)
     text = sim_csv(start - 3600, end + 3600, step=60)

@@ -10,17 +10,10 @@ import responses
 from gateway_svc.app import create_app
 from gateway_svc.downloads import DownloadLinks
 
-from .conftest import (ALIAS, REAL, REPORT_URL, S3_LINK, SIBLING, day_bounds, make_settings,
-                       parse_csv, report_body, sim_csv)
+from .conftest import (ALIAS, REAL, REPORT_URL, SIBLING, day_bounds, make_settings, mock_report,
+                       parse_csv, sim_csv)
 
 URL = "/api/report.csv?startDate=2025-12-01&endDate=2025-12-02"
-
-
-def mock_report(cloud, csv_text, status=200):
-    report = cloud.add(responses.GET, REPORT_URL, json=report_body())
-    link = cloud.add(responses.GET, S3_LINK.split("?")[0], body=csv_text, status=status,
-                     content_type="text/csv" if status == 200 else "application/xml")
-    return report, link
 
 
 def test_csv_is_streamed_as_an_aliased_attachment(client, auth, cloud, settings):
