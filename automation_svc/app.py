@@ -20,10 +20,11 @@ def create_app(settings: Settings | None = None, *, service: AutomationService |
     `start=False` leaves the background threads off so tests can drive the engine by hand."""
     settings = settings or load_settings()
     app = create_base_app("automation_svc", settings)
-    settings.check_secrets()                    # refuses weak secrets before anything starts
+    # First, so weak secrets are refused before anything starts; the audit hook finds the
+    # service when a login happens.
+    add_login(app, settings, LOGIN_PREFIX, on_result=lambda result, client: app.extensions[
+        "automation"].engine.record("admin", "login", f"from {client}", result))
     service = service or AutomationService(settings)
-    add_login(app, settings, LOGIN_PREFIX, on_result=lambda result, client: service.engine.record(
-        "admin", "login", f"from {client}", result))
     app.extensions["automation"] = service
     app.register_blueprint(api.bp)
     _scope_service_tokens(app)
