@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 import json
 import math
 import time
@@ -254,15 +253,23 @@ def _quoted_lines(rows: Iterable[Iterable[Any]]) -> Iterator[str]:
         buf.truncate()
 
 
+CSV_HEADER_LINE = next(_quoted_lines([CSV_COLUMNS]))
+
+
+def _row_lines(times: Iterable[int], relays: Mapping[str, int], device_id: str, seed: int) -> Iterator[str]:
+    """The quoted CSV line of the frame at each epoch second in times."""
+    return _quoted_lines(csv_row(make_frame(ts, relays, device_id, seed)) for ts in times)
+
+
 def report_csv_lines(device_id: str, start_ts: float, end_ts: float, step: int = STEP_S,
                      seed: int = 0, relays: Mapping[str, int] | None = None) -> Iterator[str]:
     """Yield the Athena-style CSV (header, then one row per step in [start_ts, end_ts]).
 
     Lazy, so a 30-day range (259,200 rows) streams in constant memory.
     """
-    state = DEFAULT_RELAYS if relays is None else relays
-    rows = (csv_row(make_frame(ts, state, device_id, seed)) for ts in grid(start_ts, end_ts, step))
-    yield from _quoted_lines(itertools.chain([CSV_COLUMNS], rows))
+    yield CSV_HEADER_LINE
+    yield from _row_lines(grid(start_ts, end_ts, step), DEFAULT_RELAYS if relays is None else relays,
+                          device_id, seed)
 
 
 # Whole unit-local days of CSV rows, compressed (~3 MB -> well under 1 MB each): making a
@@ -273,9 +280,8 @@ DAY_BLOCKS_CACHED = 32
 
 @lru_cache(maxsize=DAY_BLOCKS_CACHED)
 def _day_rows(device_id: str, day0: int, seed: int, relays: tuple[int, ...]) -> bytes:
-    state = dict(zip(RELAY_KEYS, relays))
-    rows = (csv_row(make_frame(ts, state, device_id, seed)) for ts in range(day0, day0 + DAY_S, STEP_S))
-    return zlib.compress("".join(_quoted_lines(rows)).encode(), 1)
+    lines = _row_lines(range(day0, day0 + DAY_S, STEP_S), dict(zip(RELAY_KEYS, relays)), device_id, seed)
+    return zlib.compress("".join(lines).encode(), 1)
 
 
 def _encoded(lines: Iterable[str], size: int = 64 * 1024) -> Iterator[bytes]:
@@ -298,7 +304,7 @@ def report_csv_chunks(device_id: str, start_ts: float, end_ts: float, seed: int 
     from the day cache; partial days at the ends are made row by row."""
     state = DEFAULT_RELAYS if relays is None else relays
     key = relays_key(state)
-    yield next(_quoted_lines([CSV_COLUMNS])).encode()
+    yield CSV_HEADER_LINE.encode()
     ts, end = grid(start_ts, end_ts).start, int(end_ts)
     while ts <= end:
         day0 = ts - (ts + IST_OFFSET_S) % DAY_S          # the unit-local midnight at or before ts
@@ -306,6 +312,5 @@ def report_csv_chunks(device_id: str, start_ts: float, end_ts: float, seed: int 
             yield zlib.decompress(_day_rows(device_id, day0, seed, key))
         else:
             stop = min(end, day0 + DAY_S - 1)
-            rows = (csv_row(make_frame(t, state, device_id, seed)) for t in range(ts, stop + 1, STEP_S))
-            yield from _encoded(_quoted_lines(rows))
+            yield from _encoded(_row_lines(range(ts, stop + 1, STEP_S), state, device_id, seed))
         ts = day0 + DAY_S
