@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import secrets
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -29,9 +31,8 @@ class Link:
 
 
 class DownloadLinks:
-    def __init__(self, ttl_s: float = LINK_TTL_S, timer=None) -> None:
-        kw = {"timer": timer} if timer is not None else {}
-        self._links: TTLCache[str, Link] = TTLCache(MAX_LINKS, ttl_s, **kw)
+    def __init__(self, ttl_s: float = LINK_TTL_S, timer: Callable[[], float] = time.monotonic) -> None:
+        self._links: TTLCache[str, Link] = TTLCache(MAX_LINKS, ttl_s, timer=timer)
         self._lock = threading.Lock()
         self.ttl_s = ttl_s
 

@@ -23,7 +23,7 @@ from requests.adapters import HTTPAdapter
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
-from stack import Stack, free_port  # noqa: E402
+from stack import Stack, free_port, wait_http  # noqa: E402,F401 (wait_http: for the tests)
 
 REAL = "BTTE1250001"
 ALIAS = "IOCL_XTRA_O2_ADMIN"

@@ -3,13 +3,10 @@ JSON like every other API error (503 + Retry-After, security headers), not nginx
 and the web app itself is still served."""
 from __future__ import annotations
 
-import socket
-import time
-
 import pytest
 import requests
 
-from .conftest import ROOT, Stack, _need_stack_tools, free_port
+from .conftest import ROOT, Stack, _need_stack_tools, free_port, wait_http
 from .test_rel_security import assert_security_headers
 
 
@@ -21,16 +18,7 @@ def nginx_alone(tmp_path_factory):
     # Nothing listens on the service ports: free_port() returns a port nobody holds.
     stack = Stack(port=free_port(), sim=False, run_dir=run_dir,
                   ports={"gateway": free_port(), "automation": free_port()})
-    proc = stack.spawn_nginx()
-    deadline = time.monotonic() + 15
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", stack.port), timeout=1).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                raise RuntimeError((run_dir / "logs" / "nginx.log").read_text())
-            time.sleep(0.1)
+    wait_http(f"{stack.url}/", 15, stack.spawn_nginx())      # the web app needs no service
     yield stack
     stack.stop()
 
