@@ -9,7 +9,6 @@ from __future__ import annotations
 import itertools
 import logging
 import threading
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -106,26 +105,16 @@ class CommandQueue:
             self.busy = False
 
 
-class FrameClock:
-    """Places frames on our clock. The unit stamps frames with its own clock (`ts`), which may be
-    off from ours; min(received - ts) over recent frames estimates that offset plus the smallest
-    delivery delay, so `ts + offset` is when the frame was made, on our clock, without trusting
-    either clock to agree (a late-delivered old frame keeps its old time)."""
-
-    def __init__(self, window: int = 20) -> None:
-        self._offsets: deque[float] = deque(maxlen=window)
-
-    def observe(self, ts: float | None, received_at: float) -> float:
-        """Record a frame; returns its time on our clock."""
-        if ts is None:
-            return received_at
-        self._offsets.append(received_at - ts)
-        return min(ts + min(self._offsets), received_at)
+# A frame arriving this soon after the POST started was on its way before the unit could have
+# applied the command (the cloud relays a command to the unit and a frame back in well over this);
+# it is judged by our own arrival time only, never by the unit's `ts`.
+IN_FLIGHT_GUARD_S = 1.0
 
 
-def confirms(cmd: Command, frame: dict, frame_time: float, received_at: float) -> bool:
-    """A frame confirms a command when it was made after the command was sent and shows the
-    requested state."""
+def confirms(cmd: Command, frame: dict, received_at: float) -> bool:
+    """A frame confirms a command when it arrived (on our clock) after the command was sent, past
+    the in-flight guard, and shows the requested state. The unit's `ts` plays no part: a unit
+    clock that is minutes off or steps back changes nothing (SPEC 11)."""
     return (cmd.state == "pending" and cmd.sent_at is not None
-            and received_at > cmd.sent_at and frame_time > cmd.sent_at
+            and received_at > cmd.sent_at + IN_FLIGHT_GUARD_S
             and relay_state(frame, cmd.relay) == cmd.desired)

@@ -19,13 +19,13 @@ from datetime import datetime
 from typing import Any
 
 from devicecloud.channels import RELAY_IDS
-from devicecloud.frames import frame_ts, relay_state, value
+from devicecloud.frames import relay_state, value
 from devicecloud.settings import Settings
 
 from . import commands
 from .audit import AuditLog
 from .clock import Clock
-from .commands import CommandQueue, FrameClock, confirms
+from .commands import CommandQueue, confirms
 from .display import AuditNote, Deadline, DisplayStatus, Reading, Skip, reading_for
 from .models import (Command, CommandRequest, DisplayConfig, DisplayUpdate, RelayRecord, RelayUpdate,
                      StateFile, Who, check_mode_rule, default_relays)
@@ -50,8 +50,7 @@ class UnknownRelay(KeyError):
 @dataclass
 class Latest:
     frame: dict
-    received_at: float        # our wall clock
-    made_at: float            # the frame's time on our clock (see FrameClock)
+    received_at: float        # our wall clock (the unit's `ts` is data, never a timer)
 
 
 def _on_off(state: int) -> str:
@@ -69,7 +68,6 @@ class Engine:
         self.queue = queue or CommandQueue()
         self.wake = threading.Event()        # set when a frame or a change wants a tick now
         self._lock = threading.RLock()
-        self._frame_clock = FrameClock()
         self.latest: Latest | None = None
         self.actual: dict[str, int | None] = {rid: None for rid in RELAY_IDS}
         # Why the latest cloud command call (relay or display) failed; None once one succeeds.
@@ -138,10 +136,9 @@ class Engine:
         changed = False
         with self._lock:
             self.frames += 1
-            made = self._frame_clock.observe(frame_ts(frame), received)
             if self.latest is None:
                 self.schedule.restart(self.clock.mono())   # the first data: show it right away
-            self.latest = Latest(frame, received, made)
+            self.latest = Latest(frame, received)
             for rid, rec in self.relays.items():
                 state = relay_state(frame, rid)
                 if state is None:
@@ -149,7 +146,7 @@ class Engine:
                 if self.actual[rid] is not None and self.actual[rid] != state:
                     rec.changed_at = received
                 self.actual[rid] = state
-                if rec.command and confirms(rec.command, frame, made, received):
+                if rec.command and confirms(rec.command, frame, received):
                     self._finish(rec, "confirmed", "a newer frame shows it")
                     changed = True
         if changed:

@@ -1,4 +1,4 @@
-"""Manual commands: pending -> confirmed by a NEWER frame, failed after the timeout, clock skew,
+"""Manual commands: pending -> confirmed by a frame that arrives later, failed after the timeout, clock skew,
 re-sends after a failed POST, and 409s. Fake clock, recording sender."""
 from __future__ import annotations
 
@@ -40,30 +40,15 @@ def test_manual_command_pending_then_confirmed(engine, clock, sender):
     assert entry["what"].startswith("i1") and "ON" in entry["what"]
 
 
-def test_old_frame_delivered_late_does_not_confirm(engine, clock, sender):
-    warm_up(engine, clock)
-    sent_at = clock.wall()
-    engine.command("i2", on())
-    engine.queue.drain()
-    clock.advance(2)
-    # Made 5 s before the command (ts), delivered after it, showing the wanted state.
-    engine.on_frame({**frame(clock, i2=1), "ts": int(sent_at - 5)})
-    assert engine.relay_view("i2")["command"]["state"] == "pending"
-    clock.advance(2)
-    engine.on_frame(frame(clock, i2=1))
-    assert engine.relay_view("i2")["command"]["state"] == "confirmed"
-
-
 @pytest.mark.parametrize("skew_s", [-45.0, 45.0])
 def test_unit_clock_skew_is_tolerated(engine, clock, sender, skew_s):
-    """The unit's clock runs 45 s behind/ahead of ours: new frames still confirm, and an
-    old frame delivered late still does not."""
+    """The unit's clock runs 45 s behind/ahead of ours: a frame arriving inside the in-flight
+    guard does not confirm, the next one does (arrival time only; more in test_auto_unit_clock)."""
     warm_up(engine, clock, skew_s)
     engine.command("i3", on())
     engine.queue.drain()
-    made_before = clock.wall() - 5 + skew_s
-    clock.advance(1)
-    engine.on_frame({**frame(clock, skew_s, i3=1), "ts": int(made_before)})
+    clock.advance(0.5)
+    engine.on_frame(frame(clock, skew_s, i3=1))
     assert engine.relay_view("i3")["command"]["state"] == "pending"
     clock.advance(9)
     engine.on_frame(frame(clock, skew_s, i3=1))
