@@ -223,6 +223,20 @@ class Engine:
                 rec.retry_at = now + backoff
         log.info("command %s -> %s %s (%s)", cmd.relay, cmd.desired, state, reason)
 
+    def _cancel_rule_command(self, rec: RelayRecord, reason: str) -> None:
+        """The rule that wanted this command is no longer in charge: end it now, so the admin's
+        tap is not refused and a queued or re-sent POST never goes out (_send skips non-pending
+        commands). FAILED in the API (SPEC 8 has no cancelled state); the reason and the audit
+        say cancelled, and it is no failure of the relay, so no backoff and no failure count."""
+        cmd = rec.command
+        if cmd is None or cmd.state != "pending" or cmd.who != "rule":
+            return
+        cmd.state, cmd.reason = "failed", reason
+        cmd.done_at, cmd.next_send_at = self.clock.wall(), None
+        self.finished[(cmd.who, "cancelled")] += 1
+        self.audit.update(cmd.audit_id, reason)
+        log.info("command %s -> %s %s", cmd.relay, cmd.desired, reason)
+
     def command(self, rid: str, body: CommandRequest, who: Who = "admin") -> dict:
         """A manual switch: 202-style, the result comes from later frames."""
         with self._lock:
@@ -407,6 +421,8 @@ class Engine:
             new_mode = changes.get("mode", rec.mode)
             check_mode_rule(new_mode, changes.get("sensor", rec.sensor), changes.get("time", rec.time))
             if changes:
+                if "mode" in changes:
+                    self._cancel_rule_command(rec, f"cancelled: switched to {new_mode}")
                 for k, v in changes.items():
                     setattr(rec, k, v)
                 rec.failures, rec.retry_at = 0, None    # a new rule starts without backoff
