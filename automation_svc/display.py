@@ -12,7 +12,7 @@ from datetime import datetime
 from devicecloud.channels import BY_CODE, DISPLAY_IDS
 from devicecloud.frames import value
 
-from .aqi import Standard, pm25_aqi, round_half_up
+from .aqi import PmSize, Standard, pm_aqi, round_half_up
 
 # Outlet channels the display is computed from (the channel map names them).
 PM_CODE, TEMP_CODE, HUMIDITY_CODE = "d9", "d10", "d11"
@@ -43,10 +43,10 @@ def _clamp(x: int) -> int:
     return min(DISPLAY_MAX, max(0, x))
 
 
-def compose(frame: dict, local: datetime, standard: Standard) -> Reading:
+def compose(frame: dict, local: datetime, standard: Standard, pm_size: PmSize = "pm25") -> Reading:
     """The i11..i18 values and the text the display will show, from one outlet frame and the
     unit-local time. Raises Skip when a value is missing."""
-    aqi = pm25_aqi(_outlet(frame, PM_CODE), standard)
+    aqi = pm_aqi(_outlet(frame, PM_CODE), standard, pm_size)
     temp = _clamp(round_half_up(_outlet(frame, TEMP_CODE)))
     hum = min(100, _clamp(round_half_up(_outlet(frame, HUMIDITY_CODE))))
     numbers = [aqi, temp, hum, local.hour, local.minute, local.day, local.month, local.year % 100]
@@ -57,13 +57,13 @@ def compose(frame: dict, local: datetime, standard: Standard) -> Reading:
 
 
 def reading_for(frame: dict | None, age_s: float, max_age_s: float, local: datetime,
-                standard: Standard) -> Reading:
+                standard: Standard, pm_size: PmSize = "pm25") -> Reading:
     """Like compose(), but refuses data that is missing or older than `max_age_s`."""
     if frame is None:
         raise Skip(NO_DATA_YET)
     if age_s > max_age_s:
         raise Skip(f"latest data is {age_s:.0f} s old (limit {max_age_s:g} s)")
-    return compose(frame, local, standard)
+    return compose(frame, local, standard, pm_size)
 
 
 @dataclass

@@ -327,7 +327,8 @@ class Engine:
         frame, age = (latest.frame, now - latest.received_at) if latest else (None, 0.0)
         try:
             reading = reading_for(frame, age, self.display_max_age_s,
-                                  datetime.fromtimestamp(now, self.settings.tz), self.display_standard)
+                                  datetime.fromtimestamp(now, self.settings.tz), self.display_standard,
+                                  self.settings.pm_size)
         except Skip as skip:
             return self._audit_display(now, self.display_last.skipped(str(skip)))
         self.queue.submit(lambda: self._push_display(reading), commands.DISPLAY, key="display")
@@ -363,6 +364,7 @@ class Engine:
                 "enabled": self.display_cfg.enabled,
                 "interval_s": self.display_interval_s,
                 "standard": self.display_standard,
+                "pm_size": self.settings.pm_size,
                 "max_age_s": self.display_max_age_s,
                 "last": self.display_last.as_dict(),
             }

@@ -90,6 +90,7 @@ class Settings(BaseSettings):
         if not re.match(r"^https?://[^\s/]+", v):
             raise ValueError("must be an http(s) URL, e.g. https://example.execute-api.../")
         return v.rstrip("/")
+    pm_size: Literal["pm25", "pm10"] = "pm25"           # what the unit's "Dust PM" (d2/d9) measures
 
     @field_validator("cloud_ws_url")
     @classmethod

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from automation_svc.aqi import pm25_aqi
+from automation_svc.aqi import pm_aqi
 from automation_svc.clock import SystemClock
 from automation_svc.commands import DISPLAY, MANUAL, CommandQueue
 from automation_svc.display import Deadline
@@ -32,7 +32,7 @@ from .conftest import BRIEF_FRAME, frame
     (400, "epa", 500),
 ])
 def test_aqi_breakpoints(pm, standard, expected):
-    assert pm25_aqi(pm, standard) == expected
+    assert pm_aqi(pm, standard) == expected
 
 
 def test_brief_sample_frame_gives_the_exact_payload_and_text(engine, sender):
