@@ -12,7 +12,8 @@ from devicecloud.auth import LOGIN_AUDIT_CLAIM
 from devicecloud.webapp import error_response, json_body
 
 from .engine import Conflict, Engine, UnknownRelay
-from .models import CommandRequest, DisplayUpdate, FieldError, LoginReport, RelayUpdate, parse
+from .models import (GATEWAY_REPORTS, CommandRequest, DisplayUpdate, FieldError, LoginReport, RelayUpdate,
+                     parse)
 from .service import AutomationService
 
 bp = Blueprint("automation", __name__, url_prefix="/api/automation")
@@ -98,13 +99,21 @@ def audit():
     return jsonify(entries=engine.audit_entries(int(raw)))
 
 
-@bp.post("/internal/login")
+@bp.post("/internal/audit")
 @jwt_required()
-def login_report():
-    """Browser logins are checked by the gateway, the audit log is here: the gateway reports
-    each one with a short-lived token of its own. nginx does not expose /internal/."""
+def gateway_report():
+    """The gateway sees things the audit log must hold (browser logins, refused report links);
+    the log is here: it reports each with a short-lived token of its own. Only the fixed kinds
+    in GATEWAY_REPORTS are accepted. nginx does not expose /internal/."""
     if not get_jwt().get(LOGIN_AUDIT_CLAIM):
-        return error_response(403, "only the gateway reports logins")
-    report = parse(LoginReport, json_body())
-    _engine().record("admin", "login", f"from {report.client} (web)", report.result)
+        return error_response(403, "only the gateway reports to the audit log")
+    body = json_body()
+    model = GATEWAY_REPORTS.get(body["what"]) if isinstance(body.get("what"), str) else None
+    if model is None:
+        raise FieldError("what", "what: must be one of " + ", ".join(GATEWAY_REPORTS))
+    report = parse(model, body)
+    if isinstance(report, LoginReport):
+        _engine().record("admin", "login", f"from {report.client} (web)", report.result)
+    else:
+        _engine().record("system", "report link", f"from the cloud: {report.reason}", "refused")
     return "", 204

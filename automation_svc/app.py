@@ -36,14 +36,14 @@ def create_app(settings: Settings | None = None, *, service: AutomationService |
 
 
 def _scope_service_tokens(app: Flask) -> None:
-    """The gateway's login-report token is good for reporting logins, nothing else: a valid
-    JWT with LOGIN_AUDIT_CLAIM is refused (403) on every other route."""
+    """The gateway's audit-report token is good for reporting to the audit log, nothing else:
+    a valid JWT with LOGIN_AUDIT_CLAIM is refused (403) on every other route."""
     jwt = app.extensions["flask-jwt-extended"]
 
     @jwt.token_verification_loader
     def _in_scope(header: dict, claims: dict) -> bool:
-        return not claims.get(LOGIN_AUDIT_CLAIM) or request.endpoint == "automation.login_report"
+        return not claims.get(LOGIN_AUDIT_CLAIM) or request.endpoint == "automation.gateway_report"
 
     @jwt.token_verification_failed_loader
     def _out_of_scope(header: dict, claims: dict):
-        return error_response(403, "this token may only report logins")
+        return error_response(403, "this token may only report to the audit log")

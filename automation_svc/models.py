@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from devicecloud.channels import BY_CODE, RELAY_IDS, SENSOR_CODES
+from devicecloud.links import REFUSALS
 
 from .aqi import Standard
 
@@ -125,8 +126,19 @@ class CommandRequest(_Strict):
 
 class LoginReport(_Strict):
     """A browser login checked by the gateway, for the audit log (internal route)."""
+    what: Literal["login"]
     result: Literal["ok", "wrong id or password"]
     client: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[0-9A-Fa-f.:]+$")]
+
+
+class LinkRefusedReport(_Strict):
+    """A report link from the cloud the gateway would not follow (SPEC 11), by its fixed reason."""
+    what: Literal["report link refused"]
+    reason: Literal[REFUSALS]
+
+
+# What the gateway may report to the audit log, by its `what` (internal route).
+GATEWAY_REPORTS: dict[str, type[_Strict]] = {"login": LoginReport, "report link refused": LinkRefusedReport}
 
 
 class DisplayUpdate(_Strict):

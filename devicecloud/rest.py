@@ -15,6 +15,7 @@ from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTime
 from urllib3.util.retry import Retry
 
 from .channels import DISPLAY_IDS, RELAY_IDS
+from .links import REDIRECT, link_refusal
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,15 @@ class CloudError(Exception):
     def __init__(self, message: str, status: int | None = None) -> None:
         super().__init__(message)
         self.status = status
+
+
+class ReportLinkRefused(CloudError):
+    """The cloud's report link is not one the console follows (devicecloud.links): nothing was
+    fetched, or a redirect was not followed. `reason` is a fixed text without the link."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"device cloud sent a report link the console does not follow ({reason})")
+        self.reason = reason
 
 
 def _session(retries: int, backoff: float) -> requests.Session:
@@ -83,6 +93,8 @@ class CloudClient:
         self.device_id = settings.device_id
         self.imei = settings.device_imei
         self.meter = settings.device_meter
+        self.report_hosts = settings.report_hosts
+        self.plain_http_hosts = settings.plain_http_hosts
         self.timeout = (min(5.0, settings.http_timeout_s), settings.http_timeout_s)
         self.session = session or _session(settings.http_retries, settings.http_backoff_s)
 
@@ -127,9 +139,22 @@ class CloudClient:
             raise CloudError("device cloud sent no report link (report)")
         return body
 
+    def check_link(self, url: str) -> None:
+        """Raise ReportLinkRefused unless the console may follow this report link."""
+        reason = link_refusal(url, self.report_hosts, self.base, self.plain_http_hosts)
+        if reason is not None:
+            raise ReportLinkRefused(reason)
+
     def download(self, url: str) -> requests.Response:
-        """Open the report's pre-signed link as a stream; the caller must close it."""
-        return self._request("report download", "GET", url, stream=True)
+        """Open the report's pre-signed link as a stream; the caller must close it.
+        Only an allowed link is fetched, and a redirect is refused, not followed: its target
+        was never checked."""
+        self.check_link(url)
+        resp = self._request("report download", "GET", url, stream=True, allow_redirects=False)
+        if resp.is_redirect or 300 <= resp.status_code < 400:
+            resp.close()
+            raise ReportLinkRefused(REDIRECT)
+        return resp
 
     def command(self, values: dict[str, int]) -> dict:
         body = {"imei": self.imei, "meter": self.meter, **validate_command(values)}

@@ -8,11 +8,13 @@ from __future__ import annotations
 import re
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from .links import DEFAULT_REPORT_HOSTS, parse_patterns, plain_url_refusal
 
 ENV_PREFIX = "XO2_"
 # Used only with XO2_DEV=1; a service refuses it otherwise.
@@ -33,6 +35,9 @@ class SettingsError(SystemExit):
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", frozen=True)
 
+    # Hosts besides loopback that may be reached over plain http/ws: only a simulator on a
+    # private network (compose sets `sim`). Declared before the cloud URLs, which check it.
+    plain_http_hosts: Annotated[tuple[str, ...], NoDecode] = ()
     # Upstream device cloud; the defaults point at the embedded simulator.
     cloud_rest_url: str = SIM_URL
     cloud_ws_url: str = "ws://127.0.0.1:8300/production"
@@ -41,6 +46,8 @@ class Settings(BaseSettings):
     device_imei: str = "860710081332028"
     device_meter: str = "2"
     timezone: str = "Asia/Kolkata"          # the unit's local time
+    # Hosts the cloud's report links may point at (comma-separated globs; SPEC section 11).
+    report_hosts: Annotated[tuple[str, ...], NoDecode] = DEFAULT_REPORT_HOSTS
 
     # Security
     admin_password: SecretStr | None = None
@@ -97,6 +104,31 @@ class Settings(BaseSettings):
     def _ws_url(cls, v: str) -> str:
         if not re.match(r"^wss?://[^\s/]+", v):
             raise ValueError("must be a ws:// or wss:// URL")
+        return v
+
+    @field_validator("plain_http_hosts", "report_hosts", mode="before")
+    @classmethod
+    def _host_list(cls, v: object) -> tuple[str, ...]:
+        if not isinstance(v, (str, list, tuple)):
+            raise ValueError("must be a comma-separated list of host names")
+        return parse_patterns(v)
+
+    @field_validator("plain_http_hosts")
+    @classmethod
+    def _plain_hosts(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        if any("*" in h for h in v):
+            raise ValueError("must name hosts exactly (no *)")
+        return v
+
+    @field_validator("cloud_rest_url", "cloud_ws_url")
+    @classmethod
+    def _cloud_secure(cls, v: str, info: ValidationInfo) -> str:
+        # The cloud's traffic carries the real device id and relay commands: never in clear
+        # across a network; plain http/ws only to this machine (a local simulator).
+        secure = "https" if info.field_name == "cloud_rest_url" else "wss"
+        problem = plain_url_refusal(v, secure, info.data.get("plain_http_hosts", ()))
+        if problem:
+            raise ValueError(problem)
         return v
 
     @field_validator("device_id", "device_alias")

@@ -9,7 +9,7 @@ WebSocket fanned out to every browser socket.
 - upstream.py       Upstream: the REST client, aliasing, last cloud error; report download
 - live.py           LiveHub: latest frame, fan-out to bounded per-browser queues
 - history.py        report CSV -> min/mean/max buckets (pyarrow + numpy)
-- login_audit.py    browser logins reported to automation_svc's audit log
+- audit_report.py   logins and refused report links reported to automation_svc's audit log
 - downloads.py      one-time links for the report CSV (the browser streams it to disk)
 - coop.py           gevent-aware helpers (run CPU work off the hub)
 - params.py         query validation -> 400 JSON

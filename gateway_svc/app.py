@@ -24,7 +24,7 @@ from . import routes_data, routes_report, routes_status, routes_ws
 from .cache import CloudCache
 from .gateway import EXTENSION, Gateway
 from .live import LiveHub
-from .login_audit import LoginAudit
+from .audit_report import AuditReport
 from .upstream import Upstream
 
 log = logging.getLogger(__name__)
@@ -46,11 +46,13 @@ def create_app(settings: Settings | None = None, *, client: CloudClient | None =
     configure_logging()
     settings = settings or load_settings()
     app = create_base_app("gateway_svc", settings)
-    add_login(app, settings, "/api/auth", on_result=LoginAudit(settings))  # refuses weak secrets unless XO2_DEV
+    audit = AuditReport(app, settings)
+    add_login(app, settings, "/api/auth", on_result=audit.login)  # refuses weak secrets unless XO2_DEV
 
     aliaser = Aliaser(settings.device_id, settings.device_alias)
     gw = Gateway(settings=settings, aliaser=aliaser,
-                 upstream=Upstream(client or CloudClient(settings), aliaser),
+                 upstream=Upstream(client or CloudClient(settings), aliaser,
+                                   on_link_refused=audit.link_refused),
                  graph_cache=CloudCache(8, timer=timer),
                  history_cache=CloudCache(HISTORY_CACHE_SIZE, timer=timer),
                  hub=LiveHub(aliaser, settings.frame_stale_s))

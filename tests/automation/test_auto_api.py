@@ -209,24 +209,28 @@ def test_audit_newest_first_with_who_what_why_result_latency(client, auth, servi
 
 
 def test_the_gateway_reports_browser_logins_to_the_audit_log(app, client, auth, service):
-    """POST /api/automation/internal/login: only a token marked by the gateway may write."""
+    """POST /api/automation/internal/audit: only a token marked by the gateway may write."""
     with app.app_context():
         gateway = {"Authorization": "Bearer " + create_access_token(
             identity="gateway", additional_claims={LOGIN_AUDIT_CLAIM: True})}
-    url = "/api/automation/internal/login"
+    url = "/api/automation/internal/audit"
     before = service.engine.audit_entries(500)
-    r = client.post(url, json={"result": "ok", "client": "127.0.0.1"}, headers=auth)
+    ok = {"what": "login", "result": "ok", "client": "127.0.0.1"}
+    r = client.post(url, json=ok, headers=auth)
     assert r.status_code == 403 and "error" in r.get_json()             # an admin token is not enough
-    assert client.post(url, json={"result": "ok", "client": "127.0.0.1"}).status_code == 401
-    for bad, field in [({"result": "maybe", "client": "127.0.0.1"}, "result"),
-                       ({"result": "ok", "client": "<script>"}, "client"),
-                       ({"result": "ok", "client": "1" * 65}, "client"),
-                       ({"result": "ok"}, "client"),
-                       ({"result": "ok", "client": "::1", "who": "root"}, "who")]:
+    assert client.post(url, json=ok).status_code == 401
+    for bad, field in [({"what": "login", "result": "maybe", "client": "127.0.0.1"}, "result"),
+                       ({"what": "login", "result": "ok", "client": "<script>"}, "client"),
+                       ({"what": "login", "result": "ok", "client": "1" * 65}, "client"),
+                       ({"what": "login", "result": "ok"}, "client"),
+                       ({"what": "login", "result": "ok", "client": "::1", "who": "root"}, "who"),
+                       ({"result": "ok", "client": "::1"}, "what"),
+                       ({"what": "relay", "result": "ok"}, "what"),
+                       ({"what": "report link refused", "reason": "http://169.254.169.254/"}, "reason")]:
         r = client.post(url, json=bad, headers=gateway)
         assert r.status_code == 400 and r.get_json()["field"] == field, bad
     assert service.engine.audit_entries(500) == before                  # refused: nothing written
-    assert client.post(url, json={"result": "wrong id or password", "client": "10.0.0.7"},
+    assert client.post(url, json={"what": "login", "result": "wrong id or password", "client": "10.0.0.7"},
                        headers=gateway).status_code == 204
     entry = client.get("/api/automation/audit?limit=1", headers=auth).get_json()["entries"][0]
     assert (entry["who"], entry["what"], entry["why"], entry["result"]) == (
@@ -235,5 +239,17 @@ def test_the_gateway_reports_browser_logins_to_the_audit_log(app, client, auth, 
     for method, path in [("get", "/api/automation/relays"), ("post", "/api/automation/relays/i1/command"),
                          ("put", "/api/automation/display"), ("get", "/api/automation/audit")]:
         r = getattr(client, method)(path, json={"state": 1} if method != "get" else None, headers=gateway)
-        assert r.status_code == 403 and r.get_json() == {"error": "this token may only report logins"}, path
+        assert r.status_code == 403 and r.get_json() == {"error": "this token may only report to the audit log"}, path
     assert service.engine.relays["i1"].command is None
+
+
+def test_the_gateway_reports_refused_report_links_to_the_audit_log(app, client, auth):
+    with app.app_context():
+        gateway = {"Authorization": "Bearer " + create_access_token(
+            identity="gateway", additional_claims={LOGIN_AUDIT_CLAIM: True})}
+    r = client.post("/api/automation/internal/audit", headers=gateway,
+                    json={"what": "report link refused", "reason": "host not in XO2_REPORT_HOSTS"})
+    assert r.status_code == 204
+    entry = client.get("/api/automation/audit?limit=1", headers=auth).get_json()["entries"][0]
+    assert (entry["who"], entry["what"], entry["why"], entry["result"]) == (
+        "system", "report link", "from the cloud: host not in XO2_REPORT_HOSTS", "refused")

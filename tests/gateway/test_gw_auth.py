@@ -48,7 +48,7 @@ def test_bad_login_bodies_are_400_json(client, kwargs):
 def test_credential_checks_are_reported_to_automations_audit_log(client, app, cloud):
     """Browser logins happen here, the audit log is automation_svc's: each real credential
     check is posted to its internal route with a short-lived token marked for it."""
-    route = cloud.add(responses.POST, AUTOMATION + "/api/automation/internal/login", status=204)
+    route = cloud.add(responses.POST, AUTOMATION + "/api/automation/internal/audit", status=204)
     client.post("/api/auth/login", json={"deviceId": ALIAS, "password": PASSWORD})
     client.post("/api/auth/login", json={"deviceId": ALIAS, "password": "wrong-password"})
     client.post("/api/auth/login", json={"deviceId": ALIAS})                  # malformed: not a check
@@ -60,7 +60,7 @@ def test_credential_checks_are_reported_to_automations_audit_log(client, app, cl
     bodies = sorted(json.loads(c.request.body)["result"] for c in route.calls)
     assert bodies == ["ok", "wrong id or password"]
     call = route.calls[0].request
-    assert json.loads(call.body)["client"] == "127.0.0.1"
+    assert json.loads(call.body)["client"] == "127.0.0.1" and json.loads(call.body)["what"] == "login"
     with app.app_context():
         claims = decode_token(call.headers["Authorization"].removeprefix("Bearer "))
     assert claims["login_audit"] is True and claims["sub"] == "gateway"

@@ -101,10 +101,10 @@ def test_browser_logins_are_audited_but_junk_cannot_flush_the_audit_log(rel_stac
 
 
 def test_nginx_hides_internal_routes_with_a_json_404(rel_stack):
-    """automation_svc's own login (for running it alone), its internal login reports and
+    """automation_svc's own login (for running it alone), its internal audit reports and
     both services' metrics exist on the service ports, never through nginx."""
     s = rel_stack
-    for method, path in [("POST", "/api/automation/auth/login"), ("POST", "/api/automation/internal/login"),
+    for method, path in [("POST", "/api/automation/auth/login"), ("POST", "/api/automation/internal/audit"),
                          ("GET", "/api/metrics"), ("GET", "/api/automation/metrics")]:
         r = s.http.request(method, s.url + path, json={"deviceId": ALIAS, "password": PASSWORD},
                            headers=s.auth, timeout=10)
