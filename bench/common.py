@@ -287,6 +287,8 @@ class BenchStack(Stack):
                 ngx = self._spawn("static-nginx", [NGINX, "-c", str(conf), "-p", str(conf.parent),
                                                    "-g", "daemon off;"])
                 self.static_url = f"http://127.0.0.1:{port}"
+                # Report links now point off the cloud's origin: allow them (SPEC 11).
+                self.env["XO2_REPORT_HOSTS"] = "127.0.0.1"
                 wait_http(f"{self.static_url}/athena-results/probe.csv", 15, ngx)
                 wrapper += ["--report-base", self.static_url]
             sim = self._spawn("sim", [*wrapper, "--", "--port", str(self.sim_port),
