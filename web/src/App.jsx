@@ -9,12 +9,14 @@ import { OverviewPage } from './pages/Overview.jsx';
 import { ImpactPage } from './pages/Impact.jsx';
 import { AutomationPage } from './pages/Automation.jsx';
 import { AnalyticsPage } from './pages/Analytics.jsx';
+import { AlertsBadge, AlertsPage } from './features/alerts/index.js';
 
 const PAGES = {
   overview: OverviewPage,
   impact: ImpactPage,
   automation: AutomationPage,
   analytics: AnalyticsPage,
+  alerts: AlertsPage,
 };
 
 function Shell({ route, deviceId }) {
@@ -43,6 +45,7 @@ function Shell({ route, deviceId }) {
           ))}
         </nav>
         <div className="session">
+          <AlertsBadge />
           {deviceId && (
             <span className="device-id" title="Device">
               {deviceId}

@@ -5,6 +5,7 @@ export const ROUTES = [
   { id: 'impact', label: 'Impact', title: 'Impact' },
   { id: 'automation', label: 'Automation', short: 'Relays', title: 'Automation' },
   { id: 'analytics', label: 'Analytics', short: 'Charts', title: 'Analytics' },
+  { id: 'alerts', label: 'Alerts', title: 'Alerts' },
 ];
 
 export function routeFromHash(hash) {

@@ -1,0 +1,45 @@
+import { alertValue } from '../utils/rules.js';
+import { formatInZone } from '../utils/time.js';
+import { SeverityBadge } from './SeverityBadge.jsx';
+
+const STATE_TEXT = { firing: 'Firing', acknowledged: 'Acknowledged', resolved: 'Resolved' };
+
+/** Recent alerts (newest first, as the API sends them). */
+export function AlertHistory({ recent, rulesById, byCode, tz }) {
+  if (!recent.length) return <p className="muted">No alerts yet.</p>;
+  return (
+    <table className="data-table alert-history stack-on-phone" aria-labelledby="alerts-recent-title">
+      <thead>
+        <tr>
+          <th scope="col">Since</th>
+          <th scope="col">Alert</th>
+          <th scope="col">Severity</th>
+          <th scope="col">State</th>
+          <th scope="col">Resolved</th>
+          <th scope="col" className="num">
+            Value
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {recent.map((a) => (
+          <tr key={a.id}>
+            <td data-label="Since">{formatInZone(a.since, tz)}</td>
+            <td data-label="Alert">{a.name}</td>
+            <td data-label="Severity">
+              <SeverityBadge severity={a.severity} />
+            </td>
+            <td data-label="State">
+              {STATE_TEXT[a.state] || a.state}
+              {a.acked_by ? ` (acknowledged by ${a.acked_by})` : ''}
+            </td>
+            <td data-label="Resolved">{a.resolved_at ? formatInZone(a.resolved_at, tz) : '—'}</td>
+            <td data-label="Value" className="num">
+              {alertValue(a, rulesById.get(a.rule_id), byCode) ?? '—'}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,112 @@
+import { useId, useState } from 'react';
+import { Switch } from '../../../components/Switch.jsx';
+import { useDeleteRule, useSaveRule } from '../api/alerts.js';
+import { NOTIFY_CHANNELS, describeRule, withEnabled } from '../utils/rules.js';
+import { RuleEditor } from './RuleEditor.jsx';
+import { SeverityBadge } from './SeverityBadge.jsx';
+
+const channelLabel = (v) => NOTIFY_CHANNELS.find((c) => c.value === v)?.label || v;
+
+function RuleRow({ rule, byCode, onEdit }) {
+  const titleId = useId();
+  const save = useSaveRule();
+  const remove = useDeleteRule();
+  const [confirming, setConfirming] = useState(false);
+  const error = save.error || remove.error;
+  return (
+    <li>
+      <article className={`rule-item${rule.enabled ? '' : ' is-disabled'}`} aria-labelledby={titleId}>
+        <div className="alert-head">
+          <SeverityBadge severity={rule.severity} />
+          <strong id={titleId}>{rule.name}</strong>
+        </div>
+        <p className="small">{describeRule(rule, byCode)}</p>
+        <p className="small muted">
+          {rule.notify?.length
+            ? `Notifies by ${rule.notify.map(channelLabel).join(', ')}`
+            : 'No notifications (shown here only)'}
+          {rule.repeat_s > 0 ? `, again every ${rule.repeat_s} s until acknowledged` : ''}
+        </p>
+        <div className="actions rule-actions">
+          <Switch
+            checked={!!rule.enabled}
+            label={`${rule.name} enabled`}
+            onText="Enabled"
+            offText="Disabled"
+            disabled={save.isPending}
+            onChange={(on) => save.mutate({ id: rule.id, body: withEnabled(rule, on) })}
+          />
+          <button type="button" onClick={onEdit} aria-label={`Edit ${rule.name}`}>
+            Edit
+          </button>
+          {!confirming && (
+            <button type="button" className="ghost" onClick={() => setConfirming(true)} aria-label={`Delete ${rule.name}`}>
+              Delete
+            </button>
+          )}
+        </div>
+        {confirming && (
+          <div className="confirm" role="group" aria-label="Confirm delete">
+            <span>Delete “{rule.name}”? Its active alert, if any, ends with it.</span>
+            <button type="button" className="danger" disabled={remove.isPending} onClick={() => remove.mutate(rule.id)}>
+              Yes, delete
+            </button>
+            <button type="button" className="ghost" onClick={() => setConfirming(false)}>
+              Keep
+            </button>
+          </div>
+        )}
+        {error && (
+          <p className="field-error" role="alert">
+            {error.field ? `${error.field}: ` : ''}
+            {error.message}
+          </p>
+        )}
+      </article>
+    </li>
+  );
+}
+
+/** The rule list; "New rule" and "Edit" open the editor in place. */
+export function AlertRules({ rules, channels, byCode }) {
+  const [editing, setEditing] = useState(null); // null | "new" | rule id
+  const [message, setMessage] = useState(null);
+  const open = (what) => {
+    setMessage(null);
+    setEditing(what);
+  };
+  const done = (text) => {
+    setEditing(null);
+    setMessage(text);
+  };
+  return (
+    <>
+      <div className="card-head">
+        <h2 id="alert-rules-title">Alert rules</h2>
+        {editing !== 'new' && (
+          <button type="button" onClick={() => open('new')}>
+            + New rule
+          </button>
+        )}
+      </div>
+      {message && (
+        <p className="ok-text" role="status">
+          {message}
+        </p>
+      )}
+      {editing === 'new' && <RuleEditor rule={null} channels={channels} onDone={done} />}
+      {rules.length === 0 && editing !== 'new' && <p className="muted">No rules yet.</p>}
+      <ul className="plain-list">
+        {rules.map((r) =>
+          editing === r.id ? (
+            <li key={r.id}>
+              <RuleEditor rule={r} channels={channels} onDone={done} />
+            </li>
+          ) : (
+            <RuleRow key={r.id} rule={r} byCode={byCode} onEdit={() => open(r.id)} />
+          ),
+        )}
+      </ul>
+    </>
+  );
+}
