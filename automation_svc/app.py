@@ -8,7 +8,7 @@ from devicecloud.metrics import exposition
 from devicecloud.settings import Settings, load_settings
 from devicecloud.webapp import create_base_app, error_response
 
-from . import api, metrics
+from . import api, metrics, routes_alerts
 from .service import AutomationService
 
 LOGIN_PREFIX = "/api/automation/auth"      # for running alone; nginx does not expose it
@@ -27,6 +27,7 @@ def create_app(settings: Settings | None = None, *, service: AutomationService |
     service = service or AutomationService(settings)
     app.extensions["automation"] = service
     app.register_blueprint(api.bp)
+    app.register_blueprint(routes_alerts.bp)
     _scope_service_tokens(app)
     # Bound internally: no login (Prometheus scrapes the service port); nginx answers 404.
     app.add_url_rule("/api/automation/metrics", "metrics", exposition(lambda: metrics.read(service)))

@@ -77,6 +77,10 @@ class Engine:
         self.finished: Counter[tuple[str, str]] = Counter()
         self.sends: Counter[tuple[str, str]] = Counter()
         self.frames = 0
+        # Other concerns (alerts): their slices of the state file, saved with ours, and who
+        # hears of every finished command (called with _lock held: they must only queue it).
+        self.slices: dict[str, Callable[[], dict]] = {}
+        self.command_listeners: list[Callable[[RelayRecord], None]] = []
 
         loaded = store.load(StateFile.model_validate)
         self.relays: dict[str, RelayRecord] = default_relays()
@@ -117,10 +121,15 @@ class Engine:
                 "display": self.display_cfg.model_dump(mode="json"),
                 "audit": self.audit.dump(),
                 "audit_seq": self.audit.seq,
+                **{name: dump() for name, dump in self.slices.items()},
             }
 
     def _persist(self) -> None:
         self.store.save(self._snapshot)
+
+    def persist(self) -> None:
+        """Save the state file now (a slice's owner calls this after a change)."""
+        self._persist()
 
     def _restore_commands(self) -> None:
         now = self.clock.wall()
@@ -222,6 +231,8 @@ class Engine:
                               self.settings.retry_backoff_max_s)
                 rec.retry_at = now + backoff
         log.info("command %s -> %s %s (%s)", cmd.relay, cmd.desired, state, reason)
+        for listener in self.command_listeners:
+            listener(rec)
 
     def _cancel_rule_command(self, rec: RelayRecord, reason: str) -> None:
         """The rule that wanted this command is no longer in charge: end it now, so the admin's

@@ -91,13 +91,42 @@ class Settings(BaseSettings):
     retry_backoff_max_s: float = Field(600.0, gt=0)
     audit_max: int = Field(500, ge=10, le=10000)        # audit entries kept in the state file
 
-    @field_validator("cloud_rest_url", "automation_url")
+    # automation_svc alerts and notifications (SPEC section 9). Secrets never leave the process.
+    public_url: str = "http://localhost:8080"           # the console's address, linked from messages
+    notify_max_per_hour: int = Field(20, ge=1, le=1000)  # per channel; the rest go out as one summary
+    notify_timeout_s: float = Field(10.0, gt=0, le=120)  # one delivery attempt (SMTP, webhook, Telegram)
+    smtp_host: str | None = None                        # unset = email off
+    smtp_port: int = Field(587, ge=1, le=65535)
+    smtp_security: Literal["starttls", "ssl", "none"] = "starttls"
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str | None = None                        # default: XO2_SMTP_USER
+    alert_email_to: str | None = None                   # comma-separated addresses
+    alert_webhook_url: SecretStr | None = None          # unset = webhook off; may hold a token (Slack)
+    alert_webhook_secret: SecretStr | None = None       # signs the body: X-XO2-Signature
+    telegram_bot_token: SecretStr | None = None
+    telegram_chat_id: str | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+
+    @field_validator("cloud_rest_url", "automation_url", "public_url", "telegram_api_url")
     @classmethod
     def _http_url(cls, v: str) -> str:
         if not re.match(r"^https?://[^\s/]+", v):
             raise ValueError("must be an http(s) URL, e.g. https://example.execute-api.../")
         return v.rstrip("/")
     pm_size: Literal["pm25", "pm10"] = "pm25"           # what the unit's "Dust PM" (d2/d9) measures
+
+    @field_validator("alert_webhook_url")
+    @classmethod
+    def _webhook_url(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is not None and v.get_secret_value() and not re.match(r"^https?://[^\s/]+", v.get_secret_value()):
+            raise ValueError("must be an http(s) URL")
+        return v
+
+    @field_validator("smtp_host", "smtp_user", "smtp_from", "alert_email_to", "telegram_chat_id")
+    @classmethod
+    def _blank_is_unset(cls, v: str | None) -> str | None:
+        return v.strip() or None if v is not None else None
 
     @field_validator("cloud_ws_url")
     @classmethod

@@ -1,0 +1,183 @@
+"""Alert rules (SPEC section 9): the stored shape, what the API accepts, and the checks.
+
+A rule is data: {id, name, kind, channel, op, value, clear, for_s, severity, notify, repeat_s,
+enabled}. Fields a kind does not use are null. A create or a (partial) update is merged into
+a full rule and validated as a whole, so nothing is saved unless the result makes sense; every
+problem is a FieldError naming its field (-> 400).
+"""
+from __future__ import annotations
+
+import secrets
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from devicecloud.channels import BY_CODE, RELAY_IDS
+
+from ..models import FieldError
+
+Kind = Literal["threshold", "offline", "relay_failed", "impact"]
+Op = Literal["above", "below"]
+Severity = Literal["info", "warning", "critical"]
+Notify = Literal["email", "webhook", "telegram"]
+NOTIFY_CHANNELS: tuple[str, ...] = ("email", "webhook", "telegram")
+# Measured values a threshold may watch: the inlet/outlet sensors and the GSM signal
+# (not the SW/HW versions, relays or display values).
+THRESHOLD_CODES: tuple[str, ...] = tuple(f"d{n}" for n in range(1, 15)) + ("d38",)
+# Outlet channels with a better direction in the channel map (not the tank level).
+IMPACT_CODES: tuple[str, ...] = tuple(c.code for c in BY_CODE.values()
+                                      if c.group == "outlet" and c.better is not None)
+MAX_RULES = 100
+MAX_FOR_S = 7 * 86400
+MIN_OFFLINE_S = 20        # frames come about every 10 s: less would fire between two frames
+MIN_REPEAT_S = 60
+
+Name = Annotated[str, Field(min_length=1, max_length=80)]
+Seconds = Annotated[float, Field(ge=0, le=MAX_FOR_S)]
+
+
+class RuleFields(BaseModel):
+    """What a client may send (POST: all optional but kind; PUT: any subset)."""
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
+    id: str | None = None             # ignored on create; must match on update (UIs send it back)
+    name: Name | None = None
+    kind: Kind | None = None
+    channel: str | None = None
+    op: Op | None = None
+    value: float | None = None
+    clear: float | None = None
+    for_s: Seconds | None = None
+    severity: Severity | None = None
+    notify: list[Notify] | None = None
+    repeat_s: Seconds | None = None
+    enabled: bool | None = None
+
+
+class Rule(BaseModel):
+    """A stored rule (state file and API)."""
+    model_config = ConfigDict(extra="ignore")
+    id: str
+    name: str
+    kind: Kind
+    channel: str | None = None
+    op: Op | None = None
+    value: float | None = None
+    clear: float | None = None
+    for_s: float = 0
+    severity: Severity = "warning"
+    notify: list[Notify] = Field(default_factory=lambda: list(NOTIFY_CHANNELS))
+    repeat_s: float = 0
+    enabled: bool = True
+
+
+def _label(code: str) -> str:
+    ch = BY_CODE[code]
+    return f"{ch.label} ({ch.unit})" if ch.unit else ch.label
+
+
+def default_name(rule: Rule) -> str:
+    if rule.kind == "threshold":
+        ch = BY_CODE[rule.channel]
+        return f"{ch.label} {rule.op} {rule.value:g}{(' ' + ch.unit) if ch.unit else ''}"
+    if rule.kind == "offline":
+        return "Unit offline"
+    if rule.kind == "relay_failed":
+        return f"{rule.channel} command failed" if rule.channel else "Relay command failed"
+    return f"{BY_CODE[rule.channel].quantity}: outlet worse than inlet"
+
+
+def check(rule: Rule) -> Rule:
+    """Kind-specific checks of a whole rule; returns it with unused fields cleared."""
+    if rule.kind == "threshold":
+        if rule.channel not in THRESHOLD_CODES:
+            raise FieldError("channel", "channel: a threshold watches a measured channel: "
+                                        + ", ".join(THRESHOLD_CODES))
+        if rule.op is None:
+            raise FieldError("op", "op: required for a threshold: above or below")
+        if rule.value is None:
+            raise FieldError("value", "value: required for a threshold")
+        clear = rule.value if rule.clear is None else rule.clear
+        if rule.op == "above" and clear > rule.value:
+            raise FieldError("clear", f"clear: for 'above', clear ({clear:g}) must be at or below value "
+                                      f"({rule.value:g}), so the alert resolves once back below it")
+        if rule.op == "below" and clear < rule.value:
+            raise FieldError("clear", f"clear: for 'below', clear ({clear:g}) must be at or above value "
+                                      f"({rule.value:g}), so the alert resolves once back above it")
+        rule = rule.model_copy(update={"clear": clear})
+    elif rule.kind == "impact":
+        if rule.channel not in IMPACT_CODES:
+            raise FieldError("channel", "channel: impact compares an outlet with its inlet; use one of "
+                                        + ", ".join(IMPACT_CODES))
+        rule = rule.model_copy(update={"op": None, "value": None, "clear": None})
+    elif rule.kind == "offline":
+        if rule.for_s < MIN_OFFLINE_S:
+            raise FieldError("for_s", f"for_s: an offline rule needs at least {MIN_OFFLINE_S} s "
+                                      "(frames come about every 10 s)")
+        rule = rule.model_copy(update={"channel": None, "op": None, "value": None, "clear": None})
+    else:  # relay_failed: any relay, or one
+        if rule.channel is not None and rule.channel not in RELAY_IDS:
+            raise FieldError("channel", "channel: a relay_failed rule watches one relay (i1..i8) "
+                                        "or, when null, every relay")
+        rule = rule.model_copy(update={"op": None, "value": None, "clear": None, "for_s": 0})
+    if rule.repeat_s and rule.repeat_s < MIN_REPEAT_S:
+        raise FieldError("repeat_s", f"repeat_s: 0 (never) or at least {MIN_REPEAT_S} s")
+    if len(set(rule.notify)) != len(rule.notify):
+        raise FieldError("notify", "notify: a channel is listed twice")
+    if not rule.name.strip():
+        raise FieldError("name", "name: must not be blank")
+    return rule.model_copy(update={"name": rule.name.strip()})
+
+
+def _fields(body: dict) -> RuleFields:
+    """Like models.parse, but an explicit null is allowed: it clears channel/op/value/clear."""
+    try:
+        return RuleFields.model_validate(body)
+    except ValidationError as err:
+        e = err.errors()[0]
+        field = ".".join(str(p) for p in e["loc"]) or None
+        msg = "unknown field" if e["type"] == "extra_forbidden" else e["msg"].removeprefix("Value error, ")
+        if field and field.startswith("notify.") and e["type"] == "literal_error":
+            field, msg = "notify", "unknown notify channel; use email, webhook or telegram"
+        raise FieldError(field, f"{field}: {msg}" if field else msg) from None
+
+
+def _merge(base: dict, body: dict) -> Rule:
+    fields = _fields(body)
+    changes = {k: getattr(fields, k) for k in fields.model_fields_set if k != "id"}
+    for key in ("kind", "for_s", "severity", "notify", "repeat_s", "enabled", "name"):
+        if key in changes and changes[key] is None:
+            raise FieldError(key, f"{key}: must not be null")
+    try:
+        rule = Rule.model_validate({**base, **changes, "name": changes.get("name") or base.get("name") or "-"})
+    except ValidationError as err:       # cannot happen after RuleFields; say so clearly if it does
+        raise FieldError(None, str(err.errors()[0]["msg"])) from None
+    rule = check(rule)
+    if "name" not in changes and not base.get("name"):
+        rule = rule.model_copy(update={"name": default_name(rule)})
+    return rule
+
+
+def new_rule(body: dict) -> Rule:
+    """A rule from a POST body; kind is required, a missing name is made from the rule."""
+    if not isinstance(body.get("kind"), str):
+        raise FieldError("kind", "kind: required: threshold, offline, relay_failed or impact")
+    return _merge({"id": "a" + secrets.token_hex(4)}, body)
+
+
+def updated_rule(rule: Rule, body: dict) -> Rule:
+    """The rule with a PUT body applied (any subset of fields; id cannot change)."""
+    if body.get("id", rule.id) != rule.id:
+        raise FieldError("id", "id: cannot be changed")
+    return _merge(rule.model_dump(), body)
+
+
+def default_rules() -> list[Rule]:
+    """Created on the first start (SPEC section 9)."""
+    return [
+        Rule(id="offline", name="Unit offline", kind="offline", for_s=120, severity="critical"),
+        Rule(id="relay_failed", name="Relay command failed", kind="relay_failed", severity="warning"),
+    ]
+
+
+def describe_channel(code: str | None) -> str:
+    return _label(code) if code in BY_CODE else (code or "")

@@ -1,0 +1,96 @@
+"""HTTP routes of alerts and notifications (SPEC section 9), all behind the JWT.
+
+Views only parse and translate; rules, lifecycle and delivery live in automation_svc/alerts/.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify
+from flask_jwt_extended import jwt_required
+
+from devicecloud.webapp import error_response, json_body
+
+from .alerts import Alerts, Conflict, DeliveryError, NotFound
+from .alerts.rules import NOTIFY_CHANNELS
+from .models import FieldError
+
+bp = Blueprint("alerts", __name__, url_prefix="/api/automation")
+
+
+def _alerts() -> Alerts:
+    return current_app.extensions["automation"].alerts
+
+
+@bp.errorhandler(FieldError)
+def _bad_field(err: FieldError):
+    return error_response(400, err.message, err.field)
+
+
+@bp.errorhandler(Conflict)
+def _conflict(err: Conflict):
+    return error_response(409, str(err))
+
+
+@bp.get("/alerts")
+@jwt_required()
+def list_alerts():
+    return jsonify(_alerts().alerts_view())
+
+
+@bp.post("/alerts/<alert_id>/ack")
+@jwt_required()
+def ack_alert(alert_id: str):
+    try:
+        return jsonify(_alerts().ack(alert_id))
+    except NotFound:
+        return error_response(404, "unknown alert", "id")
+
+
+@bp.get("/alert-rules")
+@jwt_required()
+def list_rules():
+    return jsonify(rules=_alerts().rules_view())
+
+
+@bp.post("/alert-rules")
+@jwt_required()
+def create_rule():
+    return jsonify(_alerts().create_rule(json_body())), 201
+
+
+@bp.put("/alert-rules/<rule_id>")
+@jwt_required()
+def update_rule(rule_id: str):
+    body = json_body()
+    try:
+        return jsonify(_alerts().update_rule(rule_id, body))
+    except NotFound:
+        return error_response(404, "unknown alert rule", "id")
+
+
+@bp.delete("/alert-rules/<rule_id>")
+@jwt_required()
+def delete_rule(rule_id: str):
+    try:
+        _alerts().delete_rule(rule_id)
+    except NotFound:
+        return error_response(404, "unknown alert rule", "id")
+    return "", 204
+
+
+@bp.get("/notify")
+@jwt_required()
+def notify_status():
+    return jsonify(_alerts().notify_view())
+
+
+@bp.post("/notify/test")
+@jwt_required()
+def notify_test():
+    channel = json_body().get("channel")
+    if channel not in NOTIFY_CHANNELS:
+        raise FieldError("channel", "channel: use email, webhook or telegram")
+    try:
+        _alerts().send_test(channel)
+    except DeliveryError as exc:
+        return error_response(502, f"{channel} test not delivered: {exc}")
+    return jsonify(channel=channel, delivered=True)
