@@ -167,7 +167,7 @@ describe('alert rule editor', () => {
           const body = JSON.parse(init.body);
           posts.push(body);
           if (body.clear > body.value) {
-            return jsonResponse(400, { error: 'clear must be at or below value for "above"', field: 'clear' });
+            return jsonResponse(400, { error: "clear: for 'above', clear (60) must be at or below value (50)", field: 'clear' });
           }
           const rule = { id: 'r9', ...body };
           list = [...list, rule];
@@ -205,13 +205,14 @@ describe('alert rule editor', () => {
     await user.type(hold, '30');
     await user.selectOptions(within(form).getByLabelText('Severity'), 'critical');
     const notifyBy = within(form).getByRole('group', { name: 'Notify by' });
-    await user.click(within(notifyBy).getByLabelText('Email'));
-    await user.click(within(notifyBy).getByLabelText('Telegram'));
+    // every channel is ticked on a new rule (as the API's default); untick one
+    for (const c of ['Email', 'Webhook', 'Telegram']) expect(within(notifyBy).getByLabelText(c)).toBeChecked();
+    await user.click(within(notifyBy).getByLabelText('Webhook'));
     await user.click(within(form).getByRole('button', { name: 'Create rule' }));
 
     const clear = within(form).getByLabelText(/^Clears/);
     await waitFor(() => expect(clear).toHaveAttribute('aria-invalid', 'true'));
-    expect(clear).toHaveAccessibleDescription('clear must be at or below value for "above"');
+    expect(clear).toHaveAccessibleDescription("for 'above', clear (60) must be at or below value (50)");
     expect(clear).toHaveFocus();
     expect(within(form).getByLabelText(/^Value/)).not.toHaveAttribute('aria-invalid');
     expect(posts[0]).toEqual({
@@ -253,6 +254,12 @@ describe('alert rule editor', () => {
     expect(within(form).queryByLabelText(/^Value/)).toBeNull();
     await user.selectOptions(within(form).getByLabelText('Kind'), 'relay_failed');
     expect(within(form).queryByLabelText(/Pair|Channel/)).toBeNull();
+    const relay = within(form).getByLabelText('Relay');
+    expect(relay).toHaveValue('');
+    expect(within(relay).getAllByRole('option').map((o) => o.textContent)).toEqual([
+      'Any relay',
+      ...Array.from({ length: 8 }, (_, k) => `Relay ${k + 1} (i${k + 1})`),
+    ]);
     expect(within(form).queryByLabelText(/holds for/)).toBeNull();
 
     await user.click(within(form).getByRole('button', { name: 'Create rule' }));
@@ -274,7 +281,9 @@ describe('alert rule editor', () => {
         'PUT /api/automation/alert-rules/r1': (init) => {
           const body = JSON.parse(init.body);
           calls.push(['PUT', body]);
-          if (body.for_s < 0) return jsonResponse(400, { error: 'for_s must be 0 or more', field: 'for_s' });
+          if (body.for_s < 0) {
+            return jsonResponse(400, { error: 'for_s: Input should be greater than or equal to 0', field: 'for_s' });
+          }
           list = list.map((r) => (r.id === 'r1' ? { id: 'r1', ...body } : r));
           return list[0];
         },
@@ -312,7 +321,7 @@ describe('alert rule editor', () => {
     await user.clear(hold);
     await user.type(hold, '-5');
     await user.click(within(form).getByRole('button', { name: 'Save rule' }));
-    await waitFor(() => expect(hold).toHaveAccessibleDescription('for_s must be 0 or more'));
+    await waitFor(() => expect(hold).toHaveAccessibleDescription('Input should be greater than or equal to 0'));
     await user.clear(hold);
     await user.type(hold, '90');
     await user.click(within(form).getByRole('button', { name: 'Save rule' }));

@@ -6,14 +6,15 @@ import {
   NOTIFY_CHANNELS,
   SEVERITIES,
   bodyFromForm,
+  channelOptions,
+  fieldMessage,
   formField,
   formFromRule,
-  impactChannels,
   kindFields,
-  thresholdChannels,
 } from '../utils/rules.js';
 
 const COMMON_FIELDS = ['name', 'kind', 'severity', 'repeat_s', 'notify', 'enabled'];
+const CHANNEL_LABEL = { threshold: 'Channel', impact: 'Pair (outlet vs inlet)', relay_failed: 'Relay' };
 const cap = (s) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /**
@@ -38,17 +39,14 @@ export function RuleEditor({ rule, channels, onDone }) {
   const kind = watch('kind');
   const op = watch('op');
   const shown = kindFields(kind);
-  const options = useMemo(
-    () => (kind === 'impact' ? impactChannels(channels) : thresholdChannels(channels)),
-    [kind, channels],
-  );
+  const options = useMemo(() => channelOptions(kind, channels), [kind, channels]);
   const byCode = useMemo(() => new Map(channels.map((c) => [c.code, c])), [channels]);
   const channel = byCode.get(watch('channel'));
   const unit = channel?.unit ? ` (${channel.unit})` : '';
 
   useEffect(() => setFocus('name'), [setFocus]); // keyboard users land in the form they opened
 
-  // Threshold and impact pick from different lists: keep the channel one of the shown options.
+  // Each kind picks from its own list: keep the channel one of the shown options.
   useEffect(() => {
     if (options.length && !options.some((c) => c.code === getValues('channel'))) {
       setValue('channel', options[0].code);
@@ -63,7 +61,7 @@ export function RuleEditor({ rule, channels, onDone }) {
     } catch (err) {
       const field = err.status === 400 ? formField(err.field) : null;
       if (field && [...COMMON_FIELDS, ...shown].includes(field)) {
-        setError(field, { type: 'server', message: err.message }, { shouldFocus: true });
+        setError(field, { type: 'server', message: fieldMessage(err.message, err.field) }, { shouldFocus: true });
       } else {
         setFormError(err.field ? `${err.field}: ${err.message}` : err.message);
       }
@@ -108,13 +106,15 @@ export function RuleEditor({ rule, channels, onDone }) {
 
       {shown.includes('channel') && (
         <div className="field">
-          <label htmlFor={id('channel')}>{kind === 'impact' ? 'Pair (outlet vs inlet)' : 'Channel'}</label>
+          <label htmlFor={id('channel')}>{CHANNEL_LABEL[kind]}</label>
           <select {...input('channel')}>
             {options.map((c) => (
               <option key={c.code} value={c.code}>
                 {kind === 'impact'
                   ? `${c.label} vs ${byCode.get(c.pair)?.label || c.pair}`
-                  : `${c.label} (${c.code})`}
+                  : c.code
+                    ? `${c.label} (${c.code})`
+                    : c.label}
               </option>
             ))}
           </select>

@@ -22,15 +22,27 @@ export function thresholdChannels(channels = []) {
   return channels.filter((c) => THRESHOLD_CODE.test(c.code));
 }
 
-/** Impact rules name the outlet of an inlet/outlet pair. */
+/** Impact rules name the outlet of a pair whose quantity has a better direction (not a tank level). */
 export function impactChannels(channels = []) {
-  return channels.filter((c) => c.group === 'outlet' && c.pair);
+  return channels.filter((c) => c.group === 'outlet' && c.pair && c.better);
+}
+
+/** A relay_failed rule watches one relay, or every relay ('' here, null in the API). */
+export function relayChannels(channels = []) {
+  return [{ code: '', label: 'Any relay' }, ...channels.filter((c) => c.group === 'relay')];
+}
+
+/** The channel picker's options for a kind. */
+export function channelOptions(kind, channels = []) {
+  if (kind === 'impact') return impactChannels(channels);
+  if (kind === 'relay_failed') return relayChannels(channels);
+  return thresholdChannels(channels);
 }
 
 const KIND_FIELDS = {
   threshold: ['channel', 'op', 'value', 'clear', 'for_s'],
   offline: ['for_s'],
-  relay_failed: [],
+  relay_failed: ['channel'],
   impact: ['channel', 'for_s'],
 };
 
@@ -44,17 +56,16 @@ const str = (v) => (v === null || v === undefined ? '' : String(v));
 /** Form values for a rule (numbers as input strings); a new threshold rule when rule is null. */
 export function formFromRule(rule, channels = []) {
   const kind = rule?.kind || 'threshold';
-  const pick = kind === 'impact' ? impactChannels(channels) : thresholdChannels(channels);
   return {
     name: str(rule?.name),
     kind,
-    channel: rule?.channel || pick[0]?.code || '',
+    channel: rule?.channel || channelOptions(kind, channels)[0]?.code || '',
     op: rule?.op === 'below' ? 'below' : 'above',
     value: str(rule?.value),
     clear: str(rule?.clear),
     for_s: str(rule?.for_s ?? (kind === 'offline' ? 120 : 0)),
     severity: SEVERITIES.includes(rule?.severity) ? rule.severity : 'warning',
-    notify: Array.isArray(rule?.notify) ? [...rule.notify] : [],
+    notify: Array.isArray(rule?.notify) ? [...rule.notify] : NOTIFY_CHANNELS.map((c) => c.value),
     repeat_s: str(rule?.repeat_s ?? 0),
     enabled: rule ? rule.enabled !== false : true,
   };
@@ -77,7 +88,8 @@ export function bodyFromForm(form) {
     enabled: !!form.enabled,
   };
   for (const f of kindFields(form.kind)) {
-    body[f] = f === 'channel' || f === 'op' ? form[f] : toNumber(form[f]);
+    if (f === 'channel') body[f] = form[f] || null;
+    else body[f] = f === 'op' ? form[f] : toNumber(form[f]);
   }
   return body;
 }
@@ -89,6 +101,12 @@ export function withEnabled(rule, enabled) {
 }
 
 const FORM_FIELDS = ['name', 'kind', 'channel', 'op', 'value', 'clear', 'for_s', 'severity', 'notify', 'repeat_s', 'enabled'];
+
+/** A 400's message without the "field: " it starts with, when shown next to that field. */
+export function fieldMessage(message, field) {
+  const prefix = `${field}: `;
+  return field && String(message).startsWith(prefix) ? String(message).slice(prefix.length) : message;
+}
 
 /** A 400's `field` ("notify[1]", "rule.value", "for_s") as a form input name, or null. */
 export function formField(field) {
@@ -115,7 +133,7 @@ export function describeRule(rule, byCode = new Map()) {
     case 'offline':
       return `No data from the unit for ${num(rule.for_s) ?? 0} s`;
     case 'relay_failed':
-      return 'A relay command ended FAILED';
+      return `${rule.channel ? label : 'A relay'} command ended FAILED`;
     case 'impact': {
       const inlet = ch?.pair ? byCode.get(ch.pair) : null;
       return `${label} worse than ${inlet ? inlet.label : 'its inlet'}${hold}`;

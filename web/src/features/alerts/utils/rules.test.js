@@ -4,6 +4,7 @@ import { channelMap } from '../../../test/fixtures.js';
 import {
   bodyFromForm,
   describeRule,
+  fieldMessage,
   formField,
   formFromRule,
   impactChannels,
@@ -22,6 +23,9 @@ describe('alert rule helpers', () => {
       'd38',
     ]);
     expect(impactChannels(channels).map((c) => c.code)).toEqual(['d8', 'd9', 'd10', 'd11', 'd12', 'd13', 'd14']);
+    // a quantity with no better direction (a tank level) has no "worse"
+    const noLevel = channels.map((c) => (c.code === 'd13' ? { ...c, better: null } : c));
+    expect(impactChannels(noLevel).map((c) => c.code)).not.toContain('d13');
   });
 
   it('sends the common fields plus those of the kind, numbers as numbers', () => {
@@ -60,6 +64,10 @@ describe('alert rule helpers', () => {
     });
     // an empty number is null, not 0, so the server can say it is missing
     expect(bodyFromForm({ ...form, value: '' }).value).toBeNull();
+    // relay_failed: one relay, or "any" (null)
+    expect(bodyFromForm({ ...form, kind: 'relay_failed', channel: '' }).channel).toBeNull();
+    expect(bodyFromForm({ ...form, kind: 'relay_failed', channel: 'i3' }).channel).toBe('i3');
+    expect(formFromRule(null, channels).notify).toEqual(['email', 'webhook', 'telegram']);
   });
 
   it('edits an existing rule and toggles it without losing fields', () => {
@@ -91,6 +99,8 @@ describe('alert rule helpers', () => {
     expect(formField('rule.clear')).toBe('clear');
     expect(formField('id')).toBeNull();
     expect(formField(null)).toBeNull();
+    expect(fieldMessage('clear: must be at or below value', 'clear')).toBe('must be at or below value');
+    expect(fieldMessage('must not be blank', 'name')).toBe('must not be blank');
   });
 
   it('writes times in the unit zone and names it', () => {
