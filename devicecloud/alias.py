@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from .csvsafe import defuse_row
+
 # Fields that hold a device id whatever its value (the cloud may report a sibling id).
 ID_FIELDS = frozenset({"d", "deviceId", "device_id"})
 
@@ -53,7 +55,8 @@ class Aliaser:
         return self._swap(obj, self.alias, self.real_id, force_ids=False)
 
     def csv_lines(self, lines: Iterable[str]) -> Iterator[str]:
-        """Alias a CSV stream line by line (Athena quotes every field; so do we).
+        """Alias a CSV stream line by line (Athena quotes every field; so do we), and defuse
+        formula-like cells (csvsafe.defuse_row): every CSV the console serves passes here.
 
         Hot path for month-long reports (~260k rows): id columns are set directly and a
         row is only rewritten field by field when the real id occurs in it.
@@ -76,11 +79,11 @@ class Aliaser:
             buf.truncate()
             return out
 
-        yield emit(self.to_alias(header))
+        yield emit(defuse_row(self.to_alias(header)))
         for row in reader:
             for i in id_cols:
                 if i < len(row) and row[i]:
                     row[i] = alias
             if self._marker in "\x1f".join(row):   # \x1f never occurs in an id
                 row = [self._hide(v) for v in row]
-            yield emit(row)
+            yield emit(defuse_row(row))
