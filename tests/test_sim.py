@@ -429,6 +429,26 @@ def test_admin_faults_state_and_reset(sim: SimServer) -> None:
 
 
 @pytest.mark.timeout(10)
+def test_pinned_values_hold_in_live_frames_until_released(sim: SimServer) -> None:
+    values = url(sim, "/__sim/values")
+    assert requests.post(values, json={"d9": 80, "d38": 12.5}, timeout=5).json() == {"d9": 80.0, "d38": 12.5}
+    ws = subscribe(sim)
+    next_data(ws)  # may predate the pin
+    frame = next_data(ws)
+    assert frame["d9"] == 80 and frame["d38"] == 12.5
+    assert requests.get(values, timeout=5).json() == {"d9": 80.0, "d38": 12.5}
+    for bad in ({"i1": 1}, {"d15x": 1}, {"d9": "80"}, {"d9": True}, [], {}):
+        r = requests.post(values, json=bad, timeout=5)
+        assert r.status_code == 400 and r.json()["message"], bad
+    assert requests.post(values, json={"d9": None}, timeout=5).json() == {"d38": 12.5}
+    frame = next(f for f in (next_data(ws) for _ in range(5)) if f["d9"] != 80)  # frames in flight
+    assert 3 <= frame["d9"] <= 60 and frame["d38"] == 12.5
+    ws.close()
+    sim.state.reset()
+    assert requests.get(values, timeout=5).json() == {}
+
+
+@pytest.mark.timeout(10)
 def test_stop_is_fast_and_closes_sockets() -> None:
     sim = SimServer(period=PERIOD, port=0).start()
     ws = subscribe(sim)

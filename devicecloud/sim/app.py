@@ -149,6 +149,16 @@ def _register_admin(app: Flask, state: SimState) -> None:
                 return _error(str(exc), 400)
         return json_response(state.faults.as_dict())
 
+    @app.route("/__sim/values", methods=["GET", "POST"])
+    def sim_values() -> Response:
+        """Pin sensor values in live frames: {"d9": 80} holds d9 at 80, {"d9": null} releases it."""
+        if request.method == "GET":
+            return json_response(state.snapshot()["pinned"])
+        try:
+            return json_response(state.pin(body_object()))
+        except ValueError as exc:
+            return _error(str(exc), 400)
+
     @app.post("/__sim/drop")
     def sim_drop() -> Response:
         return json_response({"dropped": state.drop_sockets()})

@@ -5,6 +5,7 @@ One lock guards it all; the Flask threads, socket loops and the broadcaster shar
 from __future__ import annotations
 
 import dataclasses
+import math
 import random
 import re
 import threading
@@ -24,6 +25,7 @@ HOUR_S = 3600
 MAX_RAW_FRAMES = HOUR_S // STEP_S  # graph/hour never returns more than one frame per 10 s
 COMMAND_LOG = 50
 _OUTPUT_KEY = re.compile(r"i([1-9]|1[0-8])")
+_SENSOR_KEY = re.compile(r"d([1-9]|1[0-8]|3[89]|40)")
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,19 @@ def parse_command(body: Any) -> dict[str, int]:
     return changes
 
 
+def parse_pins(body: Any) -> dict[str, float | None]:
+    """{channel: value or null} for SimState.pin; ValueError says what is wrong."""
+    if not isinstance(body, dict) or not body:
+        raise ValueError('body must be a JSON object of channels, e.g. {"d9": 80} (null unpins)')
+    for key, value in body.items():
+        if not _SENSOR_KEY.fullmatch(key):
+            raise ValueError(f"{key}: only d1..d18 and d38..d40 can be pinned")
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
+                                  or not math.isfinite(value)):
+            raise ValueError(f"{key} must be a number, or null to unpin")
+    return {k: None if v is None else float(v) for k, v in body.items()}
+
+
 class SimState:
     """Everything the simulator knows; safe to call from any thread."""
 
@@ -96,6 +111,7 @@ class SimState:
         self._pending: list[tuple[float, dict[str, int]]] = []  # (due monotonic, changes)
         self._commands: deque[dict[str, Any]] = deque(maxlen=COMMAND_LOG)
         self._history: deque[Frame] = deque(maxlen=MAX_RAW_FRAMES)
+        self._pinned: dict[str, float] = {}  # sensor values live frames hold (tests steer alerts)
         self._rest_calls: Counter[str] = Counter()
         self._frames_emitted = 0
 
@@ -141,6 +157,17 @@ class SimState:
                 self._apply_due()
         return changes
 
+    def pin(self, values: Mapping[str, float | None]) -> dict[str, float]:
+        """Hold sensor channels at fixed values in live frames (None releases one); test setup."""
+        changes = parse_pins(values)
+        with self._lock:
+            for key, value in changes.items():
+                if value is None:
+                    self._pinned.pop(key, None)
+                else:
+                    self._pinned[key] = value
+            return dict(self._pinned)
+
     @property
     def commands(self) -> list[dict[str, Any]]:
         with self._lock:
@@ -160,12 +187,13 @@ class SimState:
             return dataclasses.replace(self._faults)
 
     def reset(self, relays: bool = False) -> None:
-        """Back to the start-up faults with zeroed counters and log; optionally relays too."""
+        """Back to the start-up faults with zeroed counters and log, nothing pinned; optionally relays too."""
         with self._lock:
             self._faults = Faults(**self._initial_faults)
             self._rest_calls.clear()
             self._commands.clear()
             self._frames_emitted = 0
+            self._pinned.clear()
             if relays:
                 self._pending.clear()
                 self._relays = dict(DEFAULT_RELAYS)
@@ -200,6 +228,7 @@ class SimState:
             self._apply_due()
             frame = make_frame(int(time.time() if now is None else now), self._relays,
                                self.device_id, self.seed)
+            frame.update(self._pinned)
             self._record(frame)
             self._frames_emitted += 1
         self.hub.publish(self.device_id, socket_message(frame))
@@ -259,6 +288,7 @@ class SimState:
                 "pending_commands": len(self._pending),
                 "commands": list(self._commands),
                 "faults": self._faults.as_dict(),
+                "pinned": dict(self._pinned),
                 "frames_emitted": self._frames_emitted,
                 "rest_calls": dict(self._rest_calls),
             }
