@@ -93,13 +93,15 @@ class Subscriber:
 class _Latest:
     frame: dict          # aliased
     message: str         # the deviceData message carrying it, serialized once
-    received_at: float
+    # When it came on the socket, by our monotonic clock; None when seeded from the cloud's
+    # graph (when it reached the cloud is unknown, and the unit's `ts` is no clock to trust).
+    received_at: float | None
     frame_json: str = "null"   # the frame alone, serialized once (GET /api/live)
 
 
 class LiveHub:
     def __init__(self, aliaser: Aliaser, stale_after_s: float, *,
-                 clock: Callable[[], float] = time.time, queue_size: int = QUEUE_SIZE) -> None:
+                 clock: Callable[[], float] = time.monotonic, queue_size: int = QUEUE_SIZE) -> None:
         self.aliaser = aliaser
         self.stale_after_s = stale_after_s
         self.clock = clock
@@ -112,15 +114,15 @@ class LiveHub:
         self._subs: set[Subscriber] = set()
         self._lock = threading.Lock()   # guards _subs and the counters; never held while calling out
 
-    def _latest_of(self, raw: dict) -> _Latest:
+    def _latest_of(self, raw: dict, received_at: float | None) -> _Latest:
         frame = self.aliaser.to_alias(raw)
         frame_json = _dumps(frame)
         msg = f'{{"type":"deviceData","deviceId":{_dumps(self.aliaser.alias)},"data":{frame_json}}}'
-        return _Latest(frame, msg, self.clock(), frame_json)
+        return _Latest(frame, msg, received_at, frame_json)
 
     # -- upstream side (CloudStream callbacks) -----------------------------------------------
     def on_frame(self, raw: dict) -> None:
-        latest = self._latest = self._latest_of(raw)
+        latest = self._latest = self._latest_of(raw, self.clock())
         with self._lock:
             self.frames += 1
             subs = list(self._subs)
@@ -132,9 +134,10 @@ class LiveHub:
         self.broadcast(self.status_message())
 
     def bootstrap(self, raw: dict) -> None:
-        """Seed the latest frame (e.g. from graph/hour) when no socket frame has come yet."""
+        """Seed the latest frame (e.g. from graph/hour) when no socket frame has come yet.
+        It is shown, but stale (no age) until a frame arrives: only arrival says fresh."""
         if self._latest is None:
-            self._latest = self._latest_of(raw)
+            self._latest = self._latest_of(raw, None)
 
     # -- browser side ------------------------------------------------------------------------
     def subscribe(self, direct: DirectWriter | None = None) -> Subscriber:
@@ -176,12 +179,13 @@ class LiveHub:
         return self._latest is not None
 
     def frame_age_s(self, latest: _Latest | None = None) -> float | None:
-        """Seconds since the latest frame was taken (its own ts, else when it arrived)."""
+        """Seconds since the latest frame arrived, by our clock (SPEC 11: the unit's `ts` is
+        data; a unit clock minutes off must not make a silent unit look online, or a live
+        one offline). None without a frame, or for a seeded one (see bootstrap)."""
         latest = latest or self._latest
-        if latest is None:
+        if latest is None or latest.received_at is None:
             return None
-        ts = frame_ts(latest.frame) or latest.received_at
-        return round(max(0.0, self.clock() - ts), 1)
+        return round(max(0.0, self.clock() - latest.received_at), 1)
 
     def upstream_status(self) -> dict:
         return {"socket_connected": self.connected, "last_frame_age_s": self.frame_age_s()}
