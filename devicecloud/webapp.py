@@ -46,8 +46,9 @@ def create_base_app(name: str, settings: Settings) -> Flask:
     app.config.update(
         JWT_SECRET_KEY=settings.jwt_key,
         JWT_ACCESS_TOKEN_EXPIRES=settings.jwt_expires_s,
-        JWT_TOKEN_LOCATION=["headers", "query_string"],   # query string for WebSockets
-        JWT_QUERY_STRING_NAME="token",
+        # The header only: a token in a URL ends up in logs and browser history. The browser
+        # socket trades its token for a one-time ticket (gateway_svc/ws_tickets.py).
+        JWT_TOKEN_LOCATION=["headers"],
         JSON_SORT_KEYS=False,
         MAX_CONTENT_LENGTH=64 * 1024,
     )

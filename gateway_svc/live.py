@@ -30,7 +30,7 @@ def _dumps(obj: Any) -> str:
 # A direct writer sends one message now without waiting: None when it is all written (or the
 # socket is gone: its loop will notice), else the bytes still to send (all of it when the
 # socket would block). Those go first in the queue, so frames are never interleaved.
-DirectWriter = Callable[[str], "bytes | None"]
+DirectWriter = Callable[[str | bytes], "bytes | None"]
 
 
 class Subscriber:
@@ -39,7 +39,8 @@ class Subscriber:
     While the outbox is idle (nothing queued, the socket's loop not sending), put() writes
     through the `direct` writer when there is one. Anything it could not write, and every
     message after it until the loop has sent the backlog, is queued in order. Queued items
-    are messages (str) or the unsent rest of a partly written one (bytes, never dropped)."""
+    are messages (str) or raw frames (bytes, never dropped: the unsent rest of a partly
+    written message, or the socket's own ping/pong/close frames, see routes_ws)."""
 
     def __init__(self, size: int = QUEUE_SIZE, direct: DirectWriter | None = None) -> None:
         self.size = size
@@ -50,7 +51,7 @@ class Subscriber:
         self._lock = threading.Lock()
         self.dropped = 0
 
-    def put(self, message: str) -> None:
+    def put(self, message: str | bytes) -> None:
         with self._lock:
             if not self._busy and self.direct is not None:
                 rest = self.direct(message)
@@ -70,6 +71,10 @@ class Subscriber:
                 del self._queue[i]
                 self.dropped += 1
                 return
+
+    def wake(self) -> None:
+        """Make a waiting drain() return now (e.g. the socket is closing)."""
+        self._ready.set()
 
     def drain(self, timeout: float) -> list[str | bytes]:
         """Everything queued, waiting up to timeout for the first item. The outbox stays busy

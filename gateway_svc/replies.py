@@ -21,16 +21,14 @@ def _check_jwt() -> None:
     # A token that passed full verification is remembered (per app, so per secret) until its
     # `exp`: PyJWT's decode is ~0.4 ms, more than the whole rest of a /api/live request, and a
     # browser sends the same token with every poll. The gateway's routes never read the
-    # claims (no get_jwt()), and there is no revocation list, so a remembered token is
-    # accepted exactly when verify_jwt_in_request() would accept it. Bad tokens are never
+    # claims (no get_jwt(); ws-ticket verifies again for its exp), and there is no
+    # revocation list, so a remembered token is accepted exactly when
+    # verify_jwt_in_request() would accept it. Bad tokens are never
     # remembered: they always take the full path and its 401.
-    # Keyed by both places a token may come from, raw: the same inputs give the same verdict
-    # (and reading the environ skips building the request's header and query views). The
-    # query string counts only when it may carry a token, so ranges do not each need a key.
-    environ = request.environ
-    query = environ.get("QUERY_STRING") or ""
-    key = (environ.get("HTTP_AUTHORIZATION"), query if "token" in query else None)
-    verified: dict[tuple, float] = current_app.extensions.setdefault(VERIFIED_TOKENS, {})
+    # Keyed by the raw header, the one place a token may come from: the same input gives the
+    # same verdict (and reading the environ skips building the request's header view).
+    key = request.environ.get("HTTP_AUTHORIZATION")
+    verified: dict[str | None, float] = current_app.extensions.setdefault(VERIFIED_TOKENS, {})
     exp = verified.get(key)
     if exp is not None and time.time() < exp:
         return
@@ -45,7 +43,7 @@ def _check_jwt() -> None:
 
 
 def require_login(bp: Blueprint) -> Blueprint:
-    """Every route of bp needs a valid JWT (header, or ?token= as for sockets)."""
+    """Every route of bp needs a valid JWT in the Authorization header."""
     bp.before_request(_check_jwt)
     return bp
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timedelta
@@ -37,7 +38,8 @@ def make_settings(**overrides: Any) -> Settings:
                 automation_url=AUTOMATION,
                 device_id=REAL, device_alias=ALIAS, admin_password=PASSWORD,
                 jwt_secret="t" * 48, dev=False, http_retries=0, http_timeout_s=5,
-                frame_stale_s=60, cache_ttl_hour_s=30, cache_ttl_day_s=300, cache_ttl_week_s=900)
+                frame_stale_s=60, cache_ttl_hour_s=30, cache_ttl_day_s=300, cache_ttl_week_s=900,
+                history_dir=tempfile.mkdtemp(prefix="xo2-history-"))   # each app its own store
     base.update(overrides)
     return load_settings(**base)
 
@@ -68,9 +70,10 @@ def graph_body(period: str, frames: list[dict], device_id: str = REAL) -> dict:
             "startTime": int(min(ts)), "endTime": int(max(ts)), "data": frames}
 
 
-def report_body(start: str = "2025-12-01", end: str = "2025-12-02", link: str = S3_LINK) -> dict:
+def report_body(start: str = "2025-12-01", end: str = "2025-12-02", link: str = S3_LINK,
+                record_count: int = 3) -> dict:
     return {"status": "success", "deviceId": REAL, "startDate": start, "endDate": end,
-            "recordCount": 3, "downloadUrl": link, "expiresIn": "1 hour"}
+            "recordCount": record_count, "downloadUrl": link, "expiresIn": "1 hour"}
 
 
 def sim_csv(start_ts: int, end_ts: int, step: int = 10) -> str:
@@ -145,7 +148,9 @@ REPORT_URL = f"{CLOUD}/device/{REAL}/report"
 
 def mock_report(cloud: responses.RequestsMock, csv_text: str, status: int = 200):
     """The cloud's report call and its pre-signed CSV link (an S3 XML error unless 200)."""
-    report = cloud.add(responses.GET, REPORT_URL, json=report_body())
+    # recordCount as the cloud counts it (the history store checks the rows against it)
+    count = len(parse_csv(csv_text)) if status == 200 else 3
+    report = cloud.add(responses.GET, REPORT_URL, json=report_body(record_count=count))
     link = cloud.add(responses.GET, S3_LINK.split("?")[0], body=csv_text, status=status,
                      content_type="text/csv" if status == 200 else "application/xml")
     return report, link
@@ -155,6 +160,7 @@ class LiveServer:
     """The app on a real threaded werkzeug server (127.0.0.1, free port) for WebSockets."""
 
     def __init__(self, app: Flask) -> None:
+        self.app = app
         self.server = make_server("127.0.0.1", 0, app, threaded=True)
         self.port = self.server.server_port
         self.thread = threading.Thread(target=self.server.serve_forever,
@@ -165,8 +171,20 @@ class LiveServer:
     def http(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def ws(self, token: str | None, timeout: float = 5, **kw: Any) -> websocket.WebSocket:
-        query = "" if token is None else f"?token={token}"
+    def ticket(self, token: str) -> str:
+        """A one-time socket ticket for token (POST /api/ws-ticket, through the test client:
+        `responses` may be mocking every HTTP request of the test)."""
+        resp = self.app.test_client().post("/api/ws-ticket",
+                                           headers={"Authorization": f"Bearer {token}"})
+        assert resp.status_code == 200, resp.get_data(as_text=True)
+        return resp.get_json()["ticket"]
+
+    def ws(self, token: str, timeout: float = 5, **kw: Any) -> websocket.WebSocket:
+        """A browser socket, opened the way the page does: a ticket for token, then /api/ws."""
+        return self.ws_ticket(self.ticket(token), timeout, **kw)
+
+    def ws_ticket(self, ticket: str | None, timeout: float = 5, **kw: Any) -> websocket.WebSocket:
+        query = "" if ticket is None else f"?ticket={ticket}"
         return websocket.create_connection(f"ws://127.0.0.1:{self.port}/api/ws{query}",
                                            timeout=timeout, **kw)
 

@@ -59,7 +59,9 @@ def test_gevent_worker_serves_api_and_fans_out():
             assert live["online"] is True and live["frame"]["d"] == ALIAS
 
             for _ in range(SOCKETS):
-                socks.append(websocket.create_connection(f"ws://127.0.0.1:{port}/api/ws?token={token}",
+                ticket = requests.post(f"{base}/api/ws-ticket", timeout=5,
+                                       headers={"Authorization": f"Bearer {token}"}).json()["ticket"]
+                socks.append(websocket.create_connection(f"ws://127.0.0.1:{port}/api/ws?ticket={ticket}",
                                                          timeout=20))
             assert sim.state.sockets == 1                  # still ONE upstream socket
             t0 = time.time()

@@ -120,7 +120,9 @@ def test_no_route_or_message_leaks_the_real_id_or_an_aws_link(app, gw, cloud, cl
 
     # -- sockets: refused, then every kind of message -------------------------------------------
     server = serve(app)
-    refused = server.ws(REAL)
+    sweep.http("ws-ticket bad token",
+               client.post("/api/ws-ticket", headers={"Authorization": f"Bearer {REAL}"}))
+    refused = server.ws_ticket(REAL)
     sweep.text("ws refused", json.dumps(recv_json(refused)) + repr(read_close(refused)))
     ws = server.ws(token)
     messages = [ws.recv(), ws.recv()]                     # status + latest frame
