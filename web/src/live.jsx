@@ -62,7 +62,7 @@ export function LiveProvider({ token, children }) {
   useEffect(() => {
     if (!token) return undefined;
     return openLiveSocket({
-      token,
+      getTicket: async () => (await api.wsTicket()).ticket,
       onState: (up) => {
         setWsConnected(up);
         // (Re)connected: re-read /api/live to cover frames missed while the socket was down.

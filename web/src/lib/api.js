@@ -68,6 +68,7 @@ export const api = {
   config: () => apiFetch('/api/config'),
   channels: () => apiFetch('/api/channels'),
   live: () => apiFetch('/api/live'),
+  wsTicket: () => apiFetch('/api/ws-ticket', { method: 'POST' }),
   graph: (period) => apiFetch(`/api/graph/${period}`),
   history: (start, end, buckets) =>
     apiFetch(`/api/history?start=${start}&end=${end}${buckets ? `&buckets=${buckets}` : ''}`),

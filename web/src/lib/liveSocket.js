@@ -1,10 +1,12 @@
 // Browser WebSocket to /api/ws with reconnect + exponential backoff.
+// A JWT never goes in a URL (URLs end up in logs): before each (re)connect the page trades
+// its bearer token for a one-time ticket (POST /api/ws-ticket, valid once for 30 s).
 
 export const AUTH_CLOSE_CODES = [4401, 1008];
 
-export function wsUrl(token, loc = window.location) {
+export function wsUrl(ticket, loc = window.location) {
   const proto = loc.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${proto}//${loc.host}/api/ws?token=${encodeURIComponent(token)}`;
+  return `${proto}//${loc.host}/api/ws?ticket=${encodeURIComponent(ticket)}`;
 }
 
 /** Delay before reconnect attempt `attempt` (0-based): 1 s, 2 s, 4 s … capped at 30 s, ±20 % jitter. */
@@ -14,19 +16,35 @@ export function backoffMs(attempt, random = Math.random) {
 }
 
 /**
- * openLiveSocket({token, onMessage, onState, onAuthFailure}) -> close()
- * onState(connected: boolean) on every open/close; onAuthFailure() on close code 4401/1008.
+ * openLiveSocket({getTicket, onMessage, onState, onAuthFailure}) -> close()
+ * getTicket() resolves to a fresh ticket; it is called before every (re)connect. A rejection
+ * with status 401 (the login is gone) or a close code 4401/1008 calls onAuthFailure() and
+ * stops; other failures retry with backoff. onState(connected: boolean) on every open/close.
  */
-export function openLiveSocket({ token, onMessage, onState, onAuthFailure, url = wsUrl(token) }) {
+export function openLiveSocket({ getTicket, onMessage, onState, onAuthFailure, url = wsUrl }) {
   let ws = null;
   let attempt = 0;
   let timer = null;
   let stopped = false;
 
-  const connect = () => {
+  const authFailed = () => {
+    stopped = true;
+    onAuthFailure?.();
+  };
+
+  const connect = async () => {
+    if (stopped) return;
+    let ticket;
+    try {
+      ticket = await getTicket();
+    } catch (err) {
+      if (err?.status === 401) authFailed();
+      else schedule();
+      return;
+    }
     if (stopped) return;
     try {
-      ws = new WebSocket(url);
+      ws = new WebSocket(url(ticket));
     } catch {
       schedule();
       return;
@@ -52,8 +70,7 @@ export function openLiveSocket({ token, onMessage, onState, onAuthFailure, url =
       if (stopped) return;
       onState?.(false);
       if (AUTH_CLOSE_CODES.includes(ev?.code)) {
-        stopped = true;
-        onAuthFailure?.();
+        authFailed();
         return;
       }
       schedule();

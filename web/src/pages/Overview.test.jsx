@@ -33,9 +33,10 @@ describe('overview page', () => {
     expect(await banner()).toHaveTextContent('Online');
     expect(screen.getByText(/updated \d+ s ago/)).toBeInTheDocument();
 
-    // The socket connects with the token, same origin.
+    // The socket connects with a one-time ticket (never the token), same origin.
+    await waitFor(() => expect(FakeWebSocket.last()).toBeDefined());
     const ws = FakeWebSocket.last();
-    expect(ws.url).toBe(`ws://${window.location.host}/api/ws?token=tok`);
+    expect(ws.url).toBe(`ws://${window.location.host}/api/ws?ticket=tkt`);
     act(() => ws.open());
     act(() =>
       ws.emit({

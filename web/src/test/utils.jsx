@@ -46,6 +46,7 @@ export function defaultRoutes(extra = {}) {
     'GET /api/channels': channelMap(),
     'GET /api/live': liveResponse(),
     'GET /api/health': { status: 'ok', upstream: { socket_connected: true, last_frame_age_s: 1 } },
+    'POST /api/ws-ticket': { ticket: 'tkt', expires_in: 30 },
     ...extra,
   };
 }
