@@ -2,7 +2,9 @@
 """Start the whole console locally without Docker: simulator, gateway_svc, automation_svc, nginx.
 
 Used by the README's run command, the end-to-end tests and the benchmarks:
-    python scripts/stack.py [--port 8080] [--sim-period 10] [--no-sim]
+    python scripts/stack.py [--port 8080] [--sim-period 10] [--no-sim] [--tls [--http-port N]]
+Plain HTTP on loopback by default; --tls serves HTTPS as the compose setup does (SPEC 11), with
+docker/nginx-tls.sh making the certificate, and plain HTTP on --http-port only redirecting.
 or in Python: `with Stack(...) as stack: stack.url`.
 """
 from __future__ import annotations
@@ -12,6 +14,7 @@ import os
 import shutil
 import signal
 import socket
+import ssl
 import re
 import subprocess
 import sys
@@ -46,13 +49,14 @@ def render_template(text: str, values: dict[str, str]) -> str:
     return re.sub(r"\$\{(\w+)\}", lambda m: values[m.group(1)], text)
 
 
-def wait_http(url: str, timeout: float, proc: subprocess.Popen | None = None) -> None:
+def wait_http(url: str, timeout: float, proc: subprocess.Popen | None = None,
+              context: ssl.SSLContext | None = None) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
             raise RuntimeError(f"process for {url} exited with {proc.returncode}")
         try:
-            with urllib.request.urlopen(url, timeout=2) as resp:
+            with urllib.request.urlopen(url, timeout=2, context=context) as resp:
                 if resp.status < 500:
                     return
         except OSError as exc:
@@ -65,8 +69,10 @@ def wait_http(url: str, timeout: float, proc: subprocess.Popen | None = None) ->
 class Stack:
     def __init__(self, *, port: int = 8080, sim: bool = True, sim_period: float = 10.0,
                  run_dir: Path | None = None, env: dict[str, str] | None = None,
-                 ports: dict[str, int] | None = None, sim_args: list[str] | None = None) -> None:
+                 ports: dict[str, int] | None = None, sim_args: list[str] | None = None,
+                 tls: bool = False) -> None:
         self.port = port
+        self.tls = tls            # HTTPS on `port`, redirects on `http_port` (SPEC 11)
         self.sim = sim
         self.sim_period = sim_period
         self.sim_args = sim_args or []
@@ -75,6 +81,7 @@ class Stack:
         self.sim_port = ports.get("sim", 8300)
         self.gateway_port = ports.get("gateway", 8001)
         self.automation_port = ports.get("automation", 8002)
+        self.http_port = ports.get("http") or (free_port() if tls else None)
         self.procs: dict[str, subprocess.Popen] = {}
         self.env = {**os.environ, **read_env_file(ROOT / ".env"), **(env or {})}
         self.env.setdefault("XO2_STATE_FILE", str(self.run_dir / "automation_state.json"))
@@ -90,7 +97,21 @@ class Stack:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
+
+    @property
+    def http_url(self) -> str | None:
+        """The plain-HTTP port that redirects to HTTPS (TLS mode only)."""
+        return f"http://127.0.0.1:{self.http_port}" if self.tls else None
+
+    @property
+    def tls_cert(self) -> Path:
+        """The self-signed certificate nginx-tls.sh made (TLS mode only)."""
+        return self.run_dir / "tls" / "selfsigned.crt"
+
+    def tls_context(self) -> ssl.SSLContext | None:
+        """A client context that trusts exactly this stack's certificate (None without TLS)."""
+        return ssl.create_default_context(cafile=str(self.tls_cert)) if self.tls else None
 
     @property
     def sim_url(self) -> str:
@@ -114,8 +135,11 @@ class Stack:
         ngx = self.run_dir / "nginx"
         for sub in ("conf", "temp", "logs"):
             (ngx / sub).mkdir(parents=True, exist_ok=True)
+        no_tls = str(ROOT / "nginx/snippets/no_tls.conf")
+        tls = self._tls_conf(ngx / "conf") if self.tls else {"TLS_CONF": no_tls, "REDIRECT_CONF": no_tls}
         site = render_template((ROOT / "nginx/templates/default.conf.template").read_text(), {
-            "LISTEN_PORT": f"127.0.0.1:{self.port}", "WEB_ROOT": str(web_root),
+            **tls, "LISTEN_PORT": f"127.0.0.1:{self.port}{' ssl' if self.tls else ''}",
+            "WEB_ROOT": str(web_root),
             "GATEWAY_UPSTREAM": f"127.0.0.1:{self.gateway_port}",
             "AUTOMATION_UPSTREAM": f"127.0.0.1:{self.automation_port}",
             "SNIPPETS": str(ROOT / "nginx/snippets")})
@@ -142,6 +166,17 @@ http {{
 """)
         return main
 
+    def _tls_conf(self, conf_dir: Path) -> dict[str, str]:
+        """Run the compose image's TLS step (docker/nginx-tls.sh) for this run: certificate in
+        run_dir/tls, snippets beside nginx.conf; its log (with the fingerprint) in logs/."""
+        env = {**self.env, "TLS_STATE_DIR": str(self.run_dir / "tls"), "TLS_CONF_DIR": str(conf_dir),
+               "SNIPPETS": str(ROOT / "nginx/snippets"), "HTTP_LISTEN": f"127.0.0.1:{self.http_port}",
+               "XO2_HTTPS_PORT": str(self.port)}
+        with open(self.run_dir / "logs" / "nginx-tls.log", "ab") as log:
+            subprocess.run(["sh", str(ROOT / "docker/nginx-tls.sh")], env=env, stdout=log,
+                           stderr=subprocess.STDOUT, check=True, timeout=60)
+        return {"TLS_CONF": str(conf_dir / "tls.conf"), "REDIRECT_CONF": str(conf_dir / "redirect.conf")}
+
     def spawn_nginx(self) -> subprocess.Popen:
         """nginx in front of whatever listens on the gateway/automation ports (no wait)."""
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -151,7 +186,8 @@ http {{
 
     def _start_nginx(self) -> None:
         """spawn_nginx(), then wait until it answers with the gateway behind it."""
-        wait_http(f"{self.url}/api/health", 15, self.spawn_nginx())
+        proc = self.spawn_nginx()
+        wait_http(f"{self.url}/api/health", 15, proc, self.tls_context())
 
     def start(self) -> "Stack":
         (self.run_dir / "logs").mkdir(parents=True, exist_ok=True)
@@ -194,8 +230,12 @@ def main() -> None:
     ap.add_argument("--port", type=int, default=8080, help="nginx port (default 8080)")
     ap.add_argument("--sim-period", type=float, default=10.0, help="simulator frame period in s")
     ap.add_argument("--no-sim", action="store_true", help="use the cloud from XO2_CLOUD_* / .env")
+    ap.add_argument("--tls", action="store_true",
+                    help="serve HTTPS on --port as the compose setup does (self-signed unless XO2_TLS_CERT/KEY)")
+    ap.add_argument("--http-port", type=int, help="with --tls: plain HTTP port that redirects (default: any free)")
     args = ap.parse_args()
-    stack = Stack(port=args.port, sim=not args.no_sim, sim_period=args.sim_period)
+    stack = Stack(port=args.port, sim=not args.no_sim, sim_period=args.sim_period, tls=args.tls,
+                  ports={"http": args.http_port} if args.http_port else None)
     stack.start()
     demo = stack.password == DEMO_PASSWORD
     print(f"\nXtraO2 Console is running: {stack.url}\n"
@@ -203,6 +243,9 @@ def main() -> None:
           f"  password:  {stack.password if demo else '(XO2_ADMIN_PASSWORD)'}\n"
           f"  upstream:  {'simulator ' + stack.sim_url if stack.sim else 'the device cloud'}\n"
           f"  logs:      {stack.run_dir / 'logs'}\nPress Ctrl-C to stop.", flush=True)
+    if stack.tls:
+        print(f"  {stack.http_url} redirects to HTTPS; certificate and its fingerprint:"
+              f" {stack.run_dir / 'logs' / 'nginx-tls.log'}", flush=True)
     signal.signal(signal.SIGTERM, lambda *a: sys.exit(0))
     try:
         while all(p.poll() is None for p in stack.procs.values()):

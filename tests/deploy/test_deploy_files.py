@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
 SETTING_VARS = {ENV_PREFIX + name.upper() for name in Settings.model_fields}
-COMPOSE_ONLY_VARS = {"XO2_HTTP_PORT"}
+# nginx only (docker/nginx-tls.sh), not settings of the Python services.
+COMPOSE_ONLY_VARS = {"XO2_HTTP_PORT", "XO2_HTTPS_PORT", "XO2_TLS_CERT", "XO2_TLS_KEY", "XO2_TLS_HOSTNAMES"}
 HEALTH_ROUTES = {"gateway": "/api/health", "automation": "/api/automation/health", "sim": "/__sim/state"}
 
 
@@ -73,7 +74,7 @@ def test_nginx_upstreams_match_the_service_ports():
     for name in ("gateway", "automation"):
         port = SERVICES[name]["expose"][0]
         assert f"{name}:{port}" in dockerfile
-    assert SERVICES["nginx"]["ports"] == ["${XO2_HTTP_PORT:-8080}:8080"]
+    assert SERVICES["nginx"]["ports"] == ["${XO2_HTTPS_PORT:-443}:8443", "${XO2_HTTP_PORT:-80}:8080"]
     assert set(SERVICES["nginx"]["depends_on"]) == {"gateway", "automation"}
 
 
