@@ -10,6 +10,9 @@ from collections.abc import Callable
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
+
+from .logsafe import log_path
 
 
 class _Gunicorn(BaseApplication):
@@ -33,6 +36,16 @@ class _Gunicorn(BaseApplication):
         return app
 
 
+class _PrivateLogger(Logger):
+    """gunicorn's logger with the request path as devicecloud.logsafe allows it (%(U)s has no
+    query string already; a one-time download id is in the path itself)."""
+
+    def atoms(self, resp, req, environ, request_time):  # type: ignore[no-untyped-def]
+        atoms = super().atoms(resp, req, environ, request_time)
+        atoms["U"] = log_path(atoms.get("U"))
+        return atoms
+
+
 def _yield_after_request(worker, req, environ, resp) -> None:
     """Let the other connections run before this keep-alive connection's next request.
 
@@ -54,8 +67,9 @@ def serve(factory: Callable[[], Flask], bind: str) -> None:
         "timeout": 60,
         "graceful_timeout": 10,
         "accesslog": "-",
-        # Path without the query string: browser sockets carry their JWT as ?token=.
+        # Path only (%(U)s, no query string) and download ids masked: see devicecloud/logsafe.py.
         "access_log_format": '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms',
+        "logger_class": _PrivateLogger,
         "errorlog": "-",
         "loglevel": "info",
         "post_request": _yield_after_request,

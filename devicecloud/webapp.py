@@ -9,6 +9,7 @@ from flask_jwt_extended import JWTManager
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from .logsafe import log_path
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -73,7 +74,7 @@ def create_base_app(name: str, settings: Settings) -> Flask:
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):
-        log.exception("unhandled error on %s %s", request.method, request.path)
+        log.exception("unhandled error on %s %s", request.method, log_path(request.path))
         return error_response(500, "internal error")
 
     @app.after_request

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 import requests
+import websocket
 from requests.adapters import HTTPAdapter
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -219,6 +220,13 @@ class RelStack:
         kw.setdefault("timeout", 15)
         kw.setdefault("headers", self.auth)
         return self.http.put(f"{self.url}{path}", **kw)
+
+    def ws(self, token: str | None = None, timeout: float = 10) -> websocket.WebSocket:
+        """A browser socket opened as the page does: a one-time ticket, then /api/ws?ticket=."""
+        r = self.post("/api/ws-ticket", headers=bearer(token or self.token))
+        assert r.status_code == 200, r.text
+        return websocket.create_connection(f"{self.url.replace('http', 'ws', 1)}/api/ws?ticket={r.json()['ticket']}",
+                                           timeout=timeout)
 
     def health(self) -> tuple[dict, dict]:
         return (self.http.get(f"{self.url}/api/health", timeout=10).json(),

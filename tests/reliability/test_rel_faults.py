@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-import websocket
 
 from devicecloud.settings import load_settings
 from devicecloud.stream import CloudStream
@@ -185,7 +184,7 @@ def test_refused_report_link_is_a_clear_502_and_cached_history_stays(clean_stack
 
 def test_socket_dropped_every_few_frames_keeps_everything_live(clean_stack):
     s = clean_stack
-    ws = websocket.create_connection(f"{s.url.replace('http', 'ws')}/api/ws?token={s.token}", timeout=10)
+    ws = s.ws()
     try:
         s.faults(drop_every=3)                       # each upstream socket dies after 3 frames
         rid = "i6"

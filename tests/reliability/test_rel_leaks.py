@@ -104,7 +104,7 @@ class Sweep:
             self.req("GET", path, auth=False)
 
     def socket(self, seconds: float, drop: bool = False) -> int:
-        ws = websocket.create_connection(f"{self.s.url.replace('http', 'ws')}/api/ws?token={self.s.token}", timeout=10)
+        ws = self.s.ws()
         n = 0
         try:
             end = time.monotonic() + seconds
@@ -118,7 +118,7 @@ class Sweep:
                 n += 1
         finally:
             ws.close()
-        bad = websocket.create_connection(f"{self.s.url.replace('http', 'ws')}/api/ws?token={REAL}", timeout=10)
+        bad = websocket.create_connection(f"{self.s.url.replace('http', 'ws')}/api/ws?ticket={REAL}", timeout=10)
         try:
             self.check("ws refused", bad.recv(), REAL)
         finally:
