@@ -1,0 +1,195 @@
+// End-to-end flow of alerts, run by tests/e2e/test_e2e_alerts.py (not by `npm run e2e`: the file
+// name does not match node --test's *.test.mjs, because it steers the simulator's values).
+//
+//   BASE_URL=http://127.0.0.1:8080 ADMIN_PASSWORD=... SIM_URL=http://127.0.0.1:8300 \
+//   [CHROMIUM=/usr/bin/chromium] [ARTIFACTS_DIR=e2e-artifacts] node --test e2e/alerts.flow.mjs
+//
+// In Chromium through nginx: create a threshold rule in the UI, pin the simulator's outlet dust
+// (d9) above it, see the header badge and the Alerts page show it firing, acknowledge it, move
+// the value back below `clear` and see it resolved. Screenshots go to ARTIFACTS_DIR.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const BASE_URL = (process.env.BASE_URL || '').replace(/\/+$/, '');
+const PASSWORD = process.env.ADMIN_PASSWORD || '';
+const SIM_URL = (process.env.SIM_URL || '').replace(/\/+$/, '');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const ARTIFACTS = path.resolve(process.env.ARTIFACTS_DIR || 'e2e-artifacts');
+const DEVICE = 'IOCL_XTRA_O2_ADMIN';
+const REAL_PREFIX = ['B', 'T', 'T', 'E'].join(''); // spelled out so this file doesn't contain it
+const RULE = 'E2E outlet dust spike';
+// Badge polls every 10 s, the page every 5 s; frames come every 0.5 s in the e2e stack.
+const T = { short: 10_000, alert: 30_000 };
+
+const missing = [
+  !BASE_URL && 'BASE_URL',
+  !PASSWORD && 'ADMIN_PASSWORD',
+  !SIM_URL && 'SIM_URL',
+  !fs.existsSync(CHROMIUM) && `a Chromium at ${CHROMIUM}`,
+].filter(Boolean);
+const skip = missing.length ? `needs ${missing.join(', ')}` : false;
+
+/** Hold (or with null release) outlet dust PM in the simulator's live frames. */
+async function pinDust(value) {
+  const res = await fetch(`${SIM_URL}/__sim/values`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ d9: value }),
+  });
+  assert.equal(res.status, 200, `pinning d9 at ${value}: ${await res.text()}`);
+}
+
+describe('alerts end to end', { skip }, () => {
+  let browser;
+  let page;
+  const pageErrors = [];
+  const shot = (name) => page.screenshot({ path: path.join(ARTIFACTS, `alerts-${name}.png`), fullPage: true });
+  const badge = () => page.locator('header a.alerts-badge');
+  const firingCount = async () => {
+    const label = (await badge().getAttribute('aria-label')) || '';
+    const m = /^(No|\d+) firing/.exec(label);
+    return m ? (m[1] === 'No' ? 0 : Number(m[1])) : null;
+  };
+  const active = () => page.getByRole('region', { name: 'Active alerts' });
+  const ourAlert = () => active().getByRole('article', { name: RULE });
+  const recentRow = () => page.getByRole('region', { name: 'Recent alerts' }).getByRole('row').filter({ hasText: RULE });
+  let before0 = 0;
+
+  before(async () => {
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    await pinDust(null);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'],
+    });
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    page.on('pageerror', (err) => pageErrors.push(String(err)));
+  });
+
+  after(async () => {
+    await pinDust(null).catch(() => {});
+    await browser?.close();
+  });
+
+  it('logs in and opens the Alerts page from the nav', async () => {
+    await page.goto(`${BASE_URL}/`);
+    await page.getByLabel('Device ID').fill(DEVICE);
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor({ timeout: T.short });
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Alerts', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Alerts' }).waitFor({ timeout: T.short });
+    // the two default rules exist from the first start
+    const rules = page.getByRole('region', { name: 'Alert rules' });
+    await rules.getByRole('article', { name: 'Unit offline' }).waitFor({ timeout: T.short });
+    await rules.getByRole('article', { name: 'Relay command failed' }).waitFor();
+    await page.waitForFunction(() => /firing/.test(document.querySelector('a.alerts-badge')?.getAttribute('aria-label') || ''));
+    before0 = await firingCount(); // other tests may have left alerts (e.g. a failed relay command)
+    assert.equal(typeof before0, 'number');
+  });
+
+  it('creates a threshold rule in the editor', async () => {
+    const rules = page.getByRole('region', { name: 'Alert rules' });
+    await rules.getByRole('button', { name: '+ New rule' }).click();
+    const form = rules.getByRole('form', { name: 'New alert rule' });
+    // a 400 lands next to its field: clear above value for "above"
+    await form.getByLabel('Name').fill(RULE);
+    await form.getByLabel('Channel').selectOption('d9');
+    await form.getByLabel('Fires when').selectOption('above');
+    await form.getByLabel('Value (µg/m³)').fill('75');
+    await form.getByLabel('Clears below (µg/m³)').fill('80');
+    await form.getByLabel('Only after it holds for (s)').fill('0');
+    await form.getByLabel('Severity').selectOption('critical');
+    for (const c of ['Email', 'Webhook', 'Telegram']) await form.getByRole('group', { name: 'Notify by' }).getByLabel(c).uncheck();
+    await form.getByRole('button', { name: 'Create rule' }).click();
+    const clear = form.getByLabel('Clears below (µg/m³)');
+    await page.waitForFunction((el) => el.getAttribute('aria-invalid') === 'true', await clear.elementHandle());
+    const described = await clear.evaluate((el) => document.getElementById(el.getAttribute('aria-describedby'))?.textContent);
+    assert.match(described, /clear/i);
+    await shot('01-rule-error');
+
+    await clear.fill('70');
+    await form.getByRole('button', { name: 'Create rule' }).click();
+    await rules.getByText('Rule created.').waitFor({ timeout: T.short });
+    const rule = rules.getByRole('article', { name: RULE });
+    await rule.waitFor();
+    assert.match(await rule.innerText(), /Outlet Dust PM above 75 µg\/m³, clears below 70 µg\/m³/);
+  });
+
+  it('fires when the value crosses it: the badge and the Alerts page show it', async () => {
+    await pinDust(90);
+    await ourAlert().waitFor({ timeout: T.alert });
+    const text = await ourAlert().innerText();
+    assert.match(text, /CRITICAL/);
+    assert.match(text, /FIRING/);
+    assert.match(text, /Value: 90 µg\/m³/);
+    assert.match(text, /Since .*(GMT|IST|UTC)/); // named in the unit's zone
+    await page.waitForFunction(
+      (n) => new RegExp(`^${n} firing`).test(document.querySelector('a.alerts-badge')?.getAttribute('aria-label') || ''),
+      before0 + 1,
+      { timeout: T.alert },
+    );
+    assert.equal(await badge().innerText(), String(before0 + 1));
+    await shot('02-firing');
+
+    // the badge is on every page
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+    assert.equal(await firingCount(), before0 + 1);
+    await shot('03-badge-on-overview');
+    await badge().click();
+    await page.getByRole('heading', { level: 1, name: 'Alerts' }).waitFor();
+  });
+
+  it('acknowledges it: the badge drops, the alert says who', async () => {
+    await ourAlert().getByRole('button', { name: `Acknowledge ${RULE}` }).click();
+    await ourAlert().getByText(/^ACKNOWLEDGED/).waitFor({ timeout: T.short });
+    assert.equal(await ourAlert().getByRole('button', { name: /Acknowledge/ }).count(), 0);
+    await page.waitForFunction(
+      (n) => new RegExp(`^(${n || 'No'}) firing`).test(document.querySelector('a.alerts-badge')?.getAttribute('aria-label') || ''),
+      before0,
+      { timeout: T.short },
+    );
+    await shot('04-acknowledged');
+  });
+
+  it('resolves once the value is back below clear', async () => {
+    await pinDust(60);
+    await ourAlert().waitFor({ state: 'detached', timeout: T.alert });
+    await recentRow().first().waitFor({ timeout: T.short });
+    const row = await recentRow().first().innerText();
+    assert.match(row, /Resolved/);
+    assert.match(row, /acknowledged by/);
+    await shot('05-resolved');
+    const html = await page.content();
+    assert.ok(!html.includes(REAL_PREFIX), 'the upstream device id leaked into the page');
+  });
+
+  it('is usable on a 360 px phone', async () => {
+    const phone = await browser.newContext({ viewport: { width: 360, height: 780 }, isMobile: true, hasTouch: true });
+    const p = await phone.newPage();
+    p.on('pageerror', (err) => pageErrors.push(String(err)));
+    await p.goto(`${BASE_URL}/`);
+    await p.getByLabel('Device ID').fill(DEVICE);
+    await p.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.getByRole('heading', { level: 1, name: 'Overview' }).waitFor({ timeout: T.short });
+    await p.locator('header a.alerts-badge').click();
+    await p.getByRole('heading', { level: 1, name: 'Alerts' }).waitFor({ timeout: T.short });
+    await p.getByRole('region', { name: 'Alert rules' }).getByRole('article', { name: RULE }).waitFor({ timeout: T.short });
+    await p.getByRole('button', { name: '+ New rule' }).click();
+    await p.waitForTimeout(300);
+    const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, `the Alerts page overflows a 360 px screen by ${overflow}px`);
+    await p.screenshot({ path: path.join(ARTIFACTS, 'alerts-06-phone.png'), fullPage: true });
+    await phone.close();
+  });
+
+  it('had no page errors', () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});
