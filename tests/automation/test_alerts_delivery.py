@@ -15,8 +15,9 @@ from automation_svc.clock import SystemClock
 from automation_svc.models import CommandRequest
 from automation_svc.service import AutomationService
 
-from .alert_servers import (SMTP_PASSWORD, TG_TOKEN, WEBHOOK_SECRET, HttpReceiver, SmtpServer, deliver,  # noqa: F401
-                            free_port, notify_settings, self_signed, smtp, telegram, webhook)
+from .alert_fixtures import (SMTP_PASSWORD, TG_TOKEN, WEBHOOK_SECRET, deliver, notify_settings,  # noqa: F401
+                             smtp, telegram, webhook)
+from .alert_servers import HttpReceiver, SmtpServer, free_port, self_signed
 from .conftest import frame
 
 NOW = {"kind": "threshold", "channel": "d13", "op": "below", "value": 20, "for_s": 0}

@@ -7,7 +7,7 @@ import pytest
 from automation_svc.models import CommandRequest
 from automation_svc.service import AutomationService
 
-from .alert_servers import deliver, notify_settings, smtp, telegram, webhook  # noqa: F401
+from .alert_fixtures import deliver, notify_settings, smtp, telegram, webhook  # noqa: F401
 from .conftest import frame
 
 LOW_LEVEL = {"kind": "threshold", "channel": "d13", "op": "below", "value": 20, "clear": 25,
