@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { formatNumber, withUnit } from '../lib/format.js';
+import { formatInZone, formatNumber, withUnit } from '../lib/format.js';
 
 export const RENDER_MEASURE = 'chart-render';
 
@@ -106,12 +106,11 @@ export function HistoryChart({ chart, unit, precision, title, measureTag, timeZo
             out.textContent = '';
             return;
           }
-          const when = new Date(u.data[0][i] * 1000).toLocaleString(undefined, {
+          const when = formatInZone(u.data[0][i], timeZone, {
             month: 'short',
             day: '2-digit',
             hour: '2-digit',
             minute: '2-digit',
-            ...(timeZone ? { timeZone } : {}),
           });
           const parts = [];
           chart.series.forEach((s, k) => {

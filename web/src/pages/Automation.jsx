@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../lib/api.js';
-import { keys, useChannels, useNow } from '../hooks.js';
+import { keys, useChannels, useNow, useUnitTimeZone } from '../hooks.js';
 import { useLive } from '../live.jsx';
 import { QueryState } from '../components/QueryState.jsx';
 import { Switch } from '../components/Switch.jsx';
@@ -14,6 +14,7 @@ export const RELAY_POLL_MS = 1500;
 
 function Relays() {
   const channels = useChannels();
+  const { tz } = useUnitTimeZone();
   const { frame } = useLive();
   const relays = useQuery({
     queryKey: keys.relays,
@@ -37,6 +38,7 @@ function Relays() {
                   sensorChannels={sensorChannels}
                   channelsByCode={byCode}
                   liveValue={num(frame?.[r.id])}
+                  timeZone={tz}
                 />
               ))}
             </div>
@@ -86,6 +88,7 @@ function failuresText(inARow) {
 function DisplayPanel() {
   const qc = useQueryClient();
   const now = useNow(1000);
+  const { tz } = useUnitTimeZone();
   const display = useQuery({ queryKey: keys.display, queryFn: api.display, refetchInterval: 5000 });
   const [error, setError] = useState(null);
   const save = useMutation({
@@ -117,7 +120,7 @@ function DisplayPanel() {
               <p className="small muted">
                 {last?.at
                   ? `${last.error ? 'Last successful push' : 'Pushed'} ${formatAge(now - last.at)} ` +
-                    `(${formatDateTime(last.at)})`
+                    `(${formatDateTime(last.at, tz)})`
                   : 'No push yet.'}
                 {last?.skipped_reason ? ` · Last push skipped: ${last.skipped_reason}` : ''}
               </p>
@@ -172,6 +175,7 @@ function DisplayPanel() {
 }
 
 function AuditLog() {
+  const { tz } = useUnitTimeZone();
   const audit = useQuery({
     queryKey: keys.audit(50),
     queryFn: () => api.audit(50),
@@ -204,7 +208,7 @@ function AuditLog() {
               <tbody>
                 {data.entries.map((e, i) => (
                   <tr key={`${e.at}-${i}`}>
-                    <td data-label="Time">{formatDateTime(e.at)}</td>
+                    <td data-label="Time">{formatDateTime(e.at, tz)}</td>
                     <td data-label="Who">{e.who}</td>
                     <td data-label="What">{e.what}</td>
                     <td data-label="Why">{e.why || '—'}</td>

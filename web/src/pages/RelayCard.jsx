@@ -14,7 +14,7 @@ import {
   normalizeField,
   onOff,
 } from '../lib/relays.js';
-import { formatAge } from '../lib/format.js';
+import { formatAge, zoneName } from '../lib/format.js';
 
 function errorId(uid, k) {
   return `${uid}-err-${k.replace(/\W/g, '_')}`;
@@ -76,7 +76,13 @@ function CommandStatus({ relay, onRetry, busy }) {
   return null;
 }
 
-export function RelayCard({ relay, sensorChannels, channelsByCode, liveValue }) {
+/** Rules run on the unit's clock: say which zone that is ("Unit time (IST, Asia/Kolkata)"). */
+export function unitTimeText(timeZone) {
+  const name = timeZone && zoneName(timeZone);
+  return name ? `Unit time (${name}, ${timeZone})` : 'Unit-local time';
+}
+
+export function RelayCard({ relay, sensorChannels, channelsByCode, liveValue, timeZone }) {
   const qc = useQueryClient();
   const uid = useId();
   const [draft, setDraft] = useState(() => draftFromRelay(relay, sensorChannels));
@@ -427,8 +433,8 @@ export function RelayCard({ relay, sensorChannels, channelsByCode, liveValue }) 
               <FieldError error={fieldError} uid={uid} k="time.inside" />
             </div>
             <p className="hint">
-              Inside a window → {onOff(draft.time.inside)}, outside → {onOff(1 - draft.time.inside)}. Unit-local time; a
-              window may cross midnight; no day selected = every day.
+              Inside a window → {onOff(draft.time.inside)}, outside → {onOff(1 - draft.time.inside)}.{' '}
+              {unitTimeText(timeZone)}; a window may cross midnight; no day selected = every day.
             </p>
             <FieldError error={fieldError} uid={uid} k="time" />
           </fieldset>
