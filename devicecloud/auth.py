@@ -1,20 +1,26 @@
 """Admin login shared by both services: the alias + password give a JWT.
 
-The password is kept only as a hash; failed attempts are rate-limited per client.
+The password is kept only as a hash; failed attempts are rate-limited per client, and slowed
+for everyone when many fail (login_throttle.py). Checking a password costs ~100 ms of CPU
+(scrypt), so it runs off the gevent hub: done on the hub, every browser socket and request
+of the worker stood still for it.
 """
 from __future__ import annotations
 
 import hmac
 import logging
+import time
 from collections.abc import Callable
 from functools import partial
 
-from flask import Blueprint, Flask, Response, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from flask_jwt_extended import create_access_token
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .coop import run_cpu
+from .login_throttle import LoginThrottle
 from .settings import Settings
 from .webapp import ApiError, json_body
 
@@ -25,6 +31,7 @@ log = logging.getLogger(__name__)
 LOGIN_RESULTS = {200: "ok", 401: "wrong id or password"}
 LoginHook = Callable[[str, str], None]      # (result, client address)
 LOGIN_AUDIT_CLAIM = "login_audit"           # marks the gateway's token for automation's audit route
+THROTTLE = "xo2_login_throttle"             # app.extensions key of the app's LoginThrottle
 
 
 def add_login(app: Flask, settings: Settings, url_prefix: str,
@@ -35,6 +42,7 @@ def add_login(app: Flask, settings: Settings, url_prefix: str,
     pw_hash = generate_password_hash(settings.admin_password.get_secret_value())
     limiter = Limiter(get_remote_address, app=app, storage_uri="memory://",
                       headers_enabled=True, key_prefix=app.name)
+    app.extensions[THROTTLE] = LoginThrottle()
     bp = Blueprint(f"{app.name}_auth", __name__, url_prefix=url_prefix)
 
     @bp.post("/login")
@@ -46,10 +54,15 @@ def add_login(app: Flask, settings: Settings, url_prefix: str,
             raise ApiError(400, "deviceId is required", "deviceId")
         if not isinstance(password, str) or not password:
             raise ApiError(400, "password is required", "password")
+        throttle: LoginThrottle = current_app.extensions[THROTTLE]
+        delay = throttle.delay_s()
+        if delay:
+            time.sleep(delay)           # gevent's sleep in the worker: other greenlets run
         # Check both so timing does not tell which one was wrong.
         id_ok = hmac.compare_digest(device_id.encode(), settings.device_alias.encode())
-        pw_ok = check_password_hash(pw_hash, password)
+        pw_ok = run_cpu(check_password_hash, pw_hash, password)
         if not (id_ok and pw_ok):
+            throttle.failed()
             log.warning("failed login")
             raise ApiError(401, "wrong device id or password")
         token = create_access_token(identity="admin", additional_claims={"dev": settings.device_alias})
