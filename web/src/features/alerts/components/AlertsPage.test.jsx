@@ -64,9 +64,22 @@ const resolved = {
 };
 
 const notify = {
-  email: { configured: true, last_ok_at: SINCE, last_error: null },
-  webhook: { configured: true, last_ok_at: null, last_error: 'connection refused' },
-  telegram: { configured: false, last_ok_at: null, last_error: null },
+  email: { configured: true, last_ok_at: SINCE, last_error: null, target: 'mail.example.org:587 (starttls) to ops@example.org' },
+  webhook: {
+    configured: true,
+    last_ok_at: null,
+    last_error: 'connection refused',
+    last_error_at: SINCE + 60,
+    target: 'http://127.0.0.1:9/… (signed)',
+    queued: 2,
+    held: 1,
+  },
+  telegram: {
+    configured: false,
+    last_ok_at: null,
+    last_error: null,
+    target: 'Telegram is not configured: set XO2_TELEGRAM_BOT_TOKEN and XO2_TELEGRAM_CHAT_ID',
+  },
 };
 
 function routes(extra = {}) {
@@ -368,7 +381,9 @@ describe('notification channels', () => {
     const telegram = within(box).getByRole('article', { name: 'Telegram' });
     expect(email).toHaveTextContent('Configured');
     expect(email).toHaveTextContent(/Last delivered .*GMT\+5:30/);
-    expect(webhook).toHaveTextContent('Last error: connection refused');
+    expect(email).toHaveTextContent('mail.example.org:587 (starttls) to ops@example.org');
+    expect(webhook).toHaveTextContent(/Last error \(.*(15|03):16:03.*\): connection refused/);
+    expect(webhook).toHaveTextContent('2 messages wait to be retried. 1 message is held for the hourly summary.');
     expect(telegram).toHaveTextContent('Not configured');
     expect(telegram).toHaveTextContent('XO2_TELEGRAM_BOT_TOKEN');
     expect(within(telegram).getByRole('button', { name: 'Send test Telegram' })).toBeDisabled();

@@ -4,10 +4,11 @@ import { useNotifyStatus, useTestNotify } from '../api/alerts.js';
 import { formatInZone } from '../utils/time.js';
 
 const CHANNELS = [
-  { id: 'email', label: 'Email', env: 'XO2_SMTP_HOST and XO2_ALERT_EMAIL_TO' },
-  { id: 'webhook', label: 'Webhook', env: 'XO2_ALERT_WEBHOOK_URL' },
-  { id: 'telegram', label: 'Telegram', env: 'XO2_TELEGRAM_BOT_TOKEN and XO2_TELEGRAM_CHAT_ID' },
+  { id: 'email', label: 'Email' },
+  { id: 'webhook', label: 'Webhook' },
+  { id: 'telegram', label: 'Telegram' },
 ];
+const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
 
 function ChannelRow({ channel, status, tz }) {
   const titleId = useId();
@@ -22,9 +23,20 @@ function ChannelRow({ channel, status, tz }) {
             {configured ? 'Configured' : 'Not configured'}
           </span>
         </div>
-        {!configured && <p className="hint">Set {channel.env} in the console’s .env to turn it on.</p>}
+        {/* target: where messages go (no secrets), or what to set when off */}
+        {status?.target && <p className={configured ? 'small' : 'hint'}>{status.target}</p>}
         {status?.last_ok_at && <p className="small">Last delivered {formatInZone(status.last_ok_at, tz)}</p>}
-        {status?.last_error && <p className="small bad-text">Last error: {status.last_error}</p>}
+        {status?.last_error && (
+          <p className="small bad-text">
+            Last error{status.last_error_at ? ` (${formatInZone(status.last_error_at, tz)})` : ''}: {status.last_error}
+          </p>
+        )}
+        {(status?.queued > 0 || status?.held > 0) && (
+          <p className="small">
+            {status.queued > 0 && `${plural(status.queued, 'message waits', 'messages wait')} to be retried. `}
+            {status.held > 0 && `${plural(status.held, 'message is', 'messages are')} held for the hourly summary.`}
+          </p>
+        )}
         <button
           type="button"
           disabled={!configured || test.isPending}
