@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import { useNow } from '../../../hooks.js';
 import { formatAge } from '../../../lib/format.js';
 import { useAckAlert } from '../api/alerts.js';
@@ -24,12 +24,18 @@ function Notified({ notified }) {
 function ActiveAlert({ alert, rule, byCode, tz, now }) {
   const ack = useAckAlert();
   const titleId = useId();
+  const box = useRef(null);
   const [error, setError] = useState(null);
   const value = alertValue(alert, rule, byCode);
   const firing = alert.state === 'firing';
   return (
     <li>
-      <article className={`alert-item ${firing ? 'is-firing' : 'is-acked'}`} aria-labelledby={titleId}>
+      <article
+        ref={box}
+        tabIndex={-1}
+        className={`alert-item ${firing ? 'is-firing' : 'is-acked'}`}
+        aria-labelledby={titleId}
+      >
       <div className="alert-head">
         <SeverityBadge severity={alert.severity} />
         <strong id={titleId}>{alert.name}</strong>
@@ -51,7 +57,10 @@ function ActiveAlert({ alert, rule, byCode, tz, now }) {
           aria-label={`Acknowledge ${alert.name}`}
           onClick={() => {
             setError(null);
-            ack.mutate(alert.id, { onError: (err) => setError(err.message) });
+            ack.mutate(alert.id, {
+              onError: (err) => setError(err.message),
+              onSuccess: () => box.current?.focus(), // the button goes away: keep keyboard focus here
+            });
           }}
         >
           {ack.isPending ? 'Acknowledging…' : 'Acknowledge'}

@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { Switch } from '../../../components/Switch.jsx';
 import { useDeleteRule, useSaveRule } from '../api/alerts.js';
 import { NOTIFY_CHANNELS, describeRule, withEnabled } from '../utils/rules.js';
@@ -71,11 +71,21 @@ function RuleRow({ rule, byCode, onEdit }) {
 export function AlertRules({ rules, channels, byCode }) {
   const [editing, setEditing] = useState(null); // null | "new" | rule id
   const [message, setMessage] = useState(null);
+  const newButton = useRef(null);
+  const closed = useRef(false);
+  // The editor is gone after save/cancel: put keyboard focus back on the list's first control.
+  useEffect(() => {
+    if (editing === null && closed.current) {
+      closed.current = false;
+      newButton.current?.focus();
+    }
+  }, [editing]);
   const open = (what) => {
     setMessage(null);
     setEditing(what);
   };
   const done = (text) => {
+    closed.current = true;
     setEditing(null);
     setMessage(text);
   };
@@ -84,7 +94,7 @@ export function AlertRules({ rules, channels, byCode }) {
       <div className="card-head">
         <h2 id="alert-rules-title">Alert rules</h2>
         {editing !== 'new' && (
-          <button type="button" onClick={() => open('new')}>
+          <button type="button" ref={newButton} onClick={() => open('new')}>
             + New rule
           </button>
         )}

@@ -141,6 +141,7 @@ describe('alerts page', () => {
 
     expect(await within(item).findByText('ACKNOWLEDGED by IOCL_XTRA_O2_ADMIN')).toBeInTheDocument();
     expect(within(item).queryByRole('button', { name: /Acknowledge/ })).toBeNull();
+    expect(item).toHaveFocus(); // not lost to <body> when the button goes
     await waitFor(async () => expect(await badge()).toHaveAccessibleName('No firing alerts, open the Alerts page'));
     expect(fetch.mock.calls.filter(([u, i]) => u === '/api/automation/alerts/a1/ack' && i.method === 'POST')).toHaveLength(1);
   });
@@ -283,6 +284,7 @@ describe('alert rule editor', () => {
 
     await user.click(within(form).getByRole('button', { name: 'Cancel' }));
     expect(within(rulesBox).queryByRole('form')).toBeNull();
+    expect(within(rulesBox).getByRole('button', { name: '+ New rule' })).toHaveFocus();
   });
 
   it('edits, disables and deletes a rule', async () => {
