@@ -1,9 +1,8 @@
 import { useId, useRef, useState } from 'react';
 import { useNow } from '../../../hooks.js';
-import { formatAge } from '../../../lib/format.js';
+import { formatAge, formatInZone } from '../../../lib/format.js';
 import { useAckAlert } from '../api/alerts.js';
 import { alertValue } from '../utils/rules.js';
-import { formatInZone } from '../utils/time.js';
 import { SeverityBadge } from './SeverityBadge.jsx';
 
 function Notified({ notified }) {

@@ -1,5 +1,5 @@
 import { alertValue } from '../utils/rules.js';
-import { formatInZone } from '../utils/time.js';
+import { formatInZone } from '../../../lib/format.js';
 import { SeverityBadge } from './SeverityBadge.jsx';
 
 const STATE_TEXT = { firing: 'Firing', acknowledged: 'Acknowledged', resolved: 'Resolved' };

@@ -108,7 +108,7 @@ describe('alerts page', () => {
     expect(within(item).getByText('CRITICAL')).toBeInTheDocument();
     expect(within(item).getByText('FIRING')).toBeInTheDocument();
     expect(item).toHaveTextContent('Outlet Dust PM is 41 µg/m³, above 35');
-    expect(item).toHaveTextContent(/Since .*(15|03):15:03.*GMT\+5:30/);
+    expect(item).toHaveTextContent(/Since .*(15|03):15:03.*IST/);
     expect(item).toHaveTextContent('Value: 41 µg/m³'); // the d9 precision and unit from the channel map
     expect(item).toHaveTextContent('email ✓, webhook ✗ (connection refused)');
     expect(screen.getByText(/Times are the unit’s \(Asia\/Kolkata\)/)).toBeInTheDocument();
@@ -119,7 +119,7 @@ describe('alerts page', () => {
     expect(rows[1]).toHaveTextContent('Firing');
     expect(rows[2]).toHaveTextContent('Resolved');
     expect(rows[2]).toHaveTextContent('38 µg/m³');
-    expect(within(rows[2]).getAllByText(/GMT\+5:30/)).toHaveLength(2); // since and resolved
+    expect(within(rows[2]).getAllByText(/IST/)).toHaveLength(2); // since and resolved
   });
 
   it('acknowledges an alert: POST ack, the alert says who, the badge drops to 0', async () => {
@@ -382,7 +382,7 @@ describe('notification channels', () => {
     const webhook = within(box).getByRole('article', { name: 'Webhook' });
     const telegram = within(box).getByRole('article', { name: 'Telegram' });
     expect(email).toHaveTextContent('Configured');
-    expect(email).toHaveTextContent(/Last delivered .*GMT\+5:30/);
+    expect(email).toHaveTextContent(/Last delivered .*IST/);
     expect(email).toHaveTextContent('mail.example.org:587 (starttls) to ops@example.org');
     expect(webhook).toHaveTextContent(/Last error \(.*(15|03):16:03.*\): connection refused/);
     expect(webhook).toHaveTextContent('2 messages wait to be retried. 1 message is held for the hourly summary.');

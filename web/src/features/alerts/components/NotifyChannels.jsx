@@ -1,7 +1,7 @@
 import { useId } from 'react';
 import { QueryState } from '../../../components/QueryState.jsx';
 import { useNotifyStatus, useTestNotify } from '../api/alerts.js';
-import { formatInZone } from '../utils/time.js';
+import { formatInZone } from '../../../lib/format.js';
 
 const CHANNELS = [
   { id: 'email', label: 'Email' },
