@@ -23,7 +23,7 @@ from pathlib import Path
 
 from common import BENCH, OUT, ROOT, _fmt, machine
 
-BENCHES = ["amplification", "live", "fanout", "history", "display", "relay", "web"]
+BENCHES = ["amplification", "live", "fanout", "history", "display", "relay", "web", "alerts"]
 QUICK = {
     "amplification": ["--duration", "20"],
     "live": ["--rounds", "4", "--seconds", "3"],
@@ -32,6 +32,7 @@ QUICK = {
     "display": ["--pushes", "20"],
     "relay": ["--phases", "0.2,5,worst"],
     "web": ["--runs", "2"],
+    "alerts": ["--alerts", "20"],
 }
 TITLES = {
     "amplification": "#1 cloud call amplification (100 browsers, 60 s)",
@@ -41,6 +42,7 @@ TITLES = {
     "display": "#5 display pusher schedule (60 pushes)",
     "relay": "#6 relay command confirmation (10 s frames)",
     "web": "#7 web bundle and month chart render",
+    "alerts": "#8 alert latency: crossing frame -> email and webhook (50 alerts)",
 }
 
 NOTES = "## Notes (kept by --record)"
