@@ -78,6 +78,10 @@ class Settings(BaseSettings):
     cache_ttl_week_s: float = Field(900.0, ge=0)
     frame_stale_s: float = Field(60.0, gt=0)
     history_buckets: int = Field(500, ge=10, le=5000)
+    # The history store (SPEC section 10): each past unit-local day fetched from the cloud once.
+    history_dir: Path = Path("data/history")
+    history_keep_days: int = Field(400, ge=2, le=3660)      # days kept; older ones are deleted
+    history_backfill_days: int = Field(31, ge=0, le=366)    # fetched in the background on first start
 
     # automation_svc
     state_file: Path = Path("data/automation_state.json")
