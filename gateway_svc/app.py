@@ -23,6 +23,8 @@ from devicecloud.webapp import create_base_app, error_response
 from . import routes_data, routes_report, routes_status, routes_ws
 from .cache import CloudCache
 from .gateway import EXTENSION, Gateway
+from .history_jobs import HistoryJobs
+from .history_store import HistoryStore
 from .live import LiveHub
 from .audit_report import AuditReport
 from .upstream import Upstream
@@ -40,7 +42,8 @@ def configure_logging(level: int = logging.INFO) -> None:
 
 
 def create_app(settings: Settings | None = None, *, client: CloudClient | None = None,
-               start_stream: bool = True, timer: Callable[[], float] = time.monotonic) -> Flask:
+               start_stream: bool = True, timer: Callable[[], float] = time.monotonic,
+               history_jobs: bool | None = None) -> Flask:
     """Build the gateway. Tests pass settings, start_stream=False (no upstream socket) or a
     fake `timer` for the cache; production passes nothing."""
     configure_logging()
@@ -57,6 +60,8 @@ def create_app(settings: Settings | None = None, *, client: CloudClient | None =
                  graph_cache=CloudCache(8, timer=timer),
                  history_cache=CloudCache(HISTORY_CACHE_SIZE, timer=timer),
                  hub=LiveHub(aliaser, settings.frame_stale_s))
+    gw.store = HistoryStore(settings.history_dir, settings.tz, gw.upstream,
+                            keep_days=settings.history_keep_days, gap_s=settings.frame_stale_s)
     app.extensions[EXTENSION] = gw
 
     @app.errorhandler(CloudError)
@@ -71,7 +76,9 @@ def create_app(settings: Settings | None = None, *, client: CloudClient | None =
     routes_ws.register(app)
 
     if start_stream:
-        gw.stream = CloudStream(settings, gw.hub.on_frame, gw.hub.on_status).start()
+        gw.stream = CloudStream(settings, gw.on_frame, gw.hub.on_status).start()
+    if start_stream if history_jobs is None else history_jobs:     # backfill + daily job
+        app.extensions["xo2_history_jobs"] = HistoryJobs(gw.store, settings.history_backfill_days).start()
     log.info("gateway ready: device shown as %s, upstream socket %s",
              settings.device_alias, "starting" if start_stream else "off")
     return app

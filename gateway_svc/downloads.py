@@ -3,9 +3,9 @@
 A browser that fetches the CSV with its bearer token has to hold the whole file in memory
 (a month is ~90 MB) before it can save it, with no progress shown. Instead the page asks
 POST /api/report-link (logged in): the gateway asks the cloud for the report right away, so
-a cloud error is a JSON error the page can show, and keeps the report's pre-signed link
-under a random id; the page then lets the browser download GET /api/download/<id>, which it
-streams to disk natively. An id works once, within LINK_TTL_S; the cloud's link never leaves
+a cloud error is a JSON error the page can show (days the history store holds need no
+cloud), and keeps the report's pre-signed links under a random id; the page then lets the
+browser download GET /api/download/<id>, which it streams to disk natively. An id works once, within LINK_TTL_S; the cloud's link never leaves
 the server.
 """
 from __future__ import annotations
@@ -24,10 +24,18 @@ MAX_LINKS = 32           # bounds memory whatever is asked for
 
 
 @dataclass(frozen=True)
+class Piece:
+    """Days first..last of a CSV: from the history store, or from the cloud's link `url`."""
+    first: date
+    last: date
+    url: str | None = None       # None: the store holds these days
+
+
+@dataclass(frozen=True)
 class Link:
     start: date
     end: date
-    cloud_url: str
+    pieces: tuple[Piece, ...]
 
 
 class DownloadLinks:

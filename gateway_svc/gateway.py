@@ -6,7 +6,6 @@ instance the running app was built with.
 from __future__ import annotations
 
 import logging
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -21,9 +20,9 @@ from devicecloud.settings import Settings
 from devicecloud.stream import CloudStream
 
 from .cache import Cached, CloudCache
-from .coop import run_cpu
 from .downloads import DownloadLinks
-from .history import ReportFormatError, Window, history_from_csv
+from .history import Window
+from .history_store import HistoryStore
 from .live import LiveHub
 from .upstream import Upstream
 
@@ -42,6 +41,7 @@ class Gateway:
     history_cache: CloudCache     # one entry per range; kept few, a 5000-bucket one is ~8 MB
     hub: LiveHub
     stream: CloudStream | None = None
+    store: HistoryStore = field(init=False, repr=False)      # set by create_app: it needs upstream
     downloads: DownloadLinks = field(default_factory=DownloadLinks)
     _probe_at: float = field(default=0.0, repr=False)
     _probing: bool = field(default=False, repr=False)
@@ -58,6 +58,11 @@ class Gateway:
                                     lambda: self.upstream.graph(period))
 
     # -- live ----------------------------------------------------------------------------------
+    def on_frame(self, raw: dict) -> None:
+        """A cloud socket frame: to every browser, and into today's history."""
+        self.hub.on_frame(raw)
+        self.store.today.append(raw)
+
     def bootstrap_live(self) -> None:
         """No socket frame yet: seed /api/live with the newest frame of graph/hour."""
         if self.hub.has_frame:
@@ -81,20 +86,8 @@ class Gateway:
                                       lambda: self._load_history(window))
 
     def _load_history(self, window: Window) -> dict:
-        first, last = window.report_dates()
-        # Network I/O stays on this greenlet; only the parse goes to a worker thread (pyarrow
-        # then spreads it over every core). The spool keeps a ~90 MB month out of memory and
-        # is parsed by name, memory-mapped.
-        with tempfile.NamedTemporaryFile(prefix="xo2-report-", suffix=".csv") as spool:
-            self.upstream.download_report(first, last, spool)
-            spool.flush()
-            try:
-                agg = run_cpu(history_from_csv, spool.name, window, self.settings.tz)
-            except ReportFormatError as exc:
-                self.upstream.record(str(exc))
-                raise CloudError(f"device cloud sent an unreadable report: {exc}") from None
         return {"deviceId": self.aliaser.alias, "start": window.start.isoformat(),
-                "end": window.end.isoformat(), **agg}
+                "end": window.end.isoformat(), **self.store.history(window)}
 
     # -- health --------------------------------------------------------------------------------
     def health(self) -> dict:
@@ -102,11 +95,13 @@ class Gateway:
         age = up["last_frame_age_s"]
         frame_ok = age is not None and age <= self.settings.frame_stale_s
         last_error = self.upstream.last_error
-        degraded = not up["socket_connected"] or not frame_ok or last_error is not None
+        store_error = self.store.error      # e.g. disk full: past days cannot be kept
+        degraded = not up["socket_connected"] or not frame_ok or last_error is not None or store_error is not None
         if last_error is not None:
             self._probe_soon()
         return {"status": "degraded" if degraded else "ok",
-                "upstream": {**up, "last_cloud_error": last_error}}
+                "upstream": {**up, "last_cloud_error": last_error},
+                "history": {"ok": store_error is None, "error": store_error}}
 
     def _probe_soon(self) -> None:
         """Only a successful cloud call clears a failed one. When no page is asking the cloud

@@ -7,6 +7,11 @@ Speed (30 days of 10 s frames = 259,200 rows, ~90 MB of fully quoted CSV): pyarr
 reader parses it in blocks on every core and converts only the ~18 needed columns straight
 to float64 (~0.3 s on 2 cores; pandas' C parser ~0.5-0.9 s, csv module ~3.5 s), then a sort
 plus numpy reduceat computes every bucket of every channel at once (~30 ms).
+
+The history store (history_store.py) keeps each past day's rows and their 1- and 10-minute
+"cells" (count, sum, min, max per channel): a year is ~53,000 10-minute cells instead of
+3.2 million rows. Buckets are whole multiples of a cell size once they are 10 cells or more
+(Window rounds them), so buckets built from cells equal buckets built from the rows.
 """
 from __future__ import annotations
 
@@ -30,11 +35,15 @@ import pyarrow.csv as pcsv
 
 from devicecloud.channels import BY_CODE, SENSOR_CODES
 
-MAX_DAYS = 31
+MAX_DAYS = 366
+CELL_SIZES = (600, 60)     # the store's rollups, coarsest first: 10-minute and 1-minute cells
 BLOCK_BYTES = 4 << 20      # pyarrow parses blocks of this size in parallel
 # A number as Athena writes it (spaces trimmed first); anything else in a value column is junk
 NUMBER_RE = r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$"
 Columns = dict[str, np.ndarray]     # "ts" plus each channel present: float64, NaN where missing
+# "t" (cell start, epoch s), "rows", and per channel "<code>.n|.sum|.min|.max" (NaN min/max when n=0)
+Cells = dict[str, np.ndarray]
+STATS = ("n", "sum", "min", "max")
 
 
 class ReportFormatError(ValueError):
@@ -58,7 +67,19 @@ class Window:
         end_ts = int(datetime.combine(end + timedelta(days=1), time(0), tz).timestamp())
         span = end_ts - start_ts
         bucket_s = max(1, math.ceil(span / target_buckets))
+        for cell in CELL_SIZES:     # at most 10% wider buckets, so they can be built from cells
+            if bucket_s >= 10 * cell:
+                bucket_s = math.ceil(bucket_s / cell) * cell
+                break
         return cls(start, end, start_ts, end_ts, bucket_s, math.ceil(span / bucket_s))
+
+    @property
+    def cell_s(self) -> int | None:
+        """The coarsest store cell that tiles every bucket exactly (None: use the rows)."""
+        for cell in CELL_SIZES:
+            if self.bucket_s % cell == 0 and self.start_ts % cell == 0:
+                return cell
+        return None
 
     def bucket_starts(self) -> list[int]:
         return list(range(self.start_ts, self.start_ts + self.buckets * self.bucket_s, self.bucket_s))
@@ -151,46 +172,101 @@ def _rounded(values: np.ndarray, digits: int) -> list[float | int | None]:
     return [None if v != v else v for v in out]       # v != v is NaN
 
 
-def aggregate(cols: Columns, window: Window, codes: Iterable[str] = SENSOR_CODES) -> dict:
-    """{bucket_s, t, series:{code:{min,mean,max}}, rows}; null for buckets without data.
-    min/max keep the channel's display precision, mean gets one more decimal."""
-    codes = list(codes)
-    n = window.buckets
-    ts = cols["ts"]
-    keep = np.isfinite(ts) & (ts >= window.start_ts) & (ts < window.end_ts)
-    idx = ((ts[keep] - window.start_ts) // window.bucket_s).astype(np.intp)
+def _bucketed(idx: np.ndarray, stats: dict[str, np.ndarray], n: int) -> dict[str, np.ndarray]:
+    """Reduce per-row (or per-cell) stats into n buckets by bucket index idx.
+
+    stats holds channels x rows arrays: "n" counts, "sum", "min", "max" (NaN = nothing) and
+    "rows" (1-D). Returns buckets x channels arrays (rows: 1-D), NaN/0 where empty."""
+    channels = stats["n"].shape[0]
+    out = {"n": np.zeros((n, channels)), "sum": np.zeros((n, channels)),
+           "min": np.full((n, channels), np.nan), "max": np.full((n, channels), np.nan),
+           "rows": np.zeros(n, dtype=np.int64)}
+    if not len(idx):
+        return out
+    if np.any(idx[1:] < idx[:-1]):                      # Athena output is usually in order
+        order = np.argsort(idx, kind="stable")
+        idx = idx[order]
+        stats = {k: v[..., order] for k, v in stats.items()}
     # channels x rows (each channel's values contiguous: reduceat along rows is ~5x faster
-    # than over the columns of a rows x channels array, ~250 ms -> ~45 ms for a month),
-    # NaN for a channel the report lacks or a value it left empty
-    values = np.full((len(codes), len(idx)), np.nan)
+    # than over the columns of a rows x channels array, ~250 ms -> ~45 ms for a month)
+    starts = np.flatnonzero(np.r_[True, idx[1:] != idx[:-1]])
+    at = idx[starts]
+    out["n"][at] = np.add.reduceat(stats["n"], starts, axis=1).T
+    out["sum"][at] = np.add.reduceat(stats["sum"], starts, axis=1).T
+    # fmin/fmax skip NaN, so an empty value never hides the bucket's real min/max
+    out["min"][at] = np.fmin.reduceat(stats["min"], starts, axis=1).T
+    out["max"][at] = np.fmax.reduceat(stats["max"], starts, axis=1).T
+    out["rows"][at] = np.add.reduceat(stats["rows"], starts)
+    return out
+
+
+def _row_stats(cols: Columns, keep: np.ndarray, codes: list[str]) -> dict[str, np.ndarray]:
+    """Each kept row as a cell of its own (NaN for a channel the report lacks or left empty)."""
+    values = np.full((len(codes), int(keep.sum())), np.nan)
     for j, code in enumerate(codes):
         if code in cols:
             values[j] = cols[code][keep]
+    present = ~np.isnan(values)
+    return {"n": present.astype(np.float64), "sum": np.where(present, values, 0.0),
+            "min": values, "max": values, "rows": np.ones(values.shape[1], dtype=np.int64)}
 
-    mins = np.full((n, len(codes)), np.nan)
-    means, maxs = mins.copy(), mins.copy()
-    if len(idx):
-        if np.any(idx[1:] < idx[:-1]):                 # Athena output is usually in order
-            order = np.argsort(idx, kind="stable")
-            idx, values = idx[order], values[:, order]
-        starts = np.flatnonzero(np.r_[True, idx[1:] != idx[:-1]])
-        present = ~np.isnan(values)
-        counts = np.add.reduceat(present, starts, axis=1, dtype=np.int64).T
-        sums = np.add.reduceat(np.where(present, values, 0.0), starts, axis=1).T
-        with np.errstate(invalid="ignore", divide="ignore"):
-            means[idx[starts]] = np.where(counts > 0, sums / counts, np.nan)
-            # fmin/fmax skip NaN, so an empty value never hides the bucket's real min/max
-            mins[idx[starts]] = np.fmin.reduceat(values, starts, axis=1).T
-            maxs[idx[starts]] = np.fmax.reduceat(values, starts, axis=1).T
 
+def to_cells(cols: Columns, cell_s: int, codes: Iterable[str] = SENSOR_CODES) -> Cells:
+    """Rows -> cells of cell_s seconds (aligned to the epoch); only cells holding rows."""
+    codes = list(codes)
+    ts = cols["ts"]
+    keep = np.isfinite(ts)
+    cell = (ts[keep] // cell_s).astype(np.int64)
+    base = int(cell.min()) if len(cell) else 0
+    span = int(cell.max()) - base + 1 if len(cell) else 0
+    b = _bucketed((cell - base).astype(np.intp), _row_stats(cols, keep, codes), span)
+    used = np.flatnonzero(b["rows"] > 0)
+    out: Cells = {"t": (used + base) * cell_s, "rows": b["rows"][used]}
+    for j, code in enumerate(codes):
+        for stat in STATS:
+            out[f"{code}.{stat}"] = b[stat][used, j]
+    return out
+
+
+def concat_cells(parts: list[Cells], codes: Iterable[str] = SENSOR_CODES) -> Cells:
+    keys = ["t", "rows", *(f"{c}.{s}" for c in codes for s in STATS)]
+    return {k: np.concatenate([p[k] for p in parts]) if parts else np.empty(0) for k in keys}
+
+
+def _summary(b: dict[str, np.ndarray], window: Window, codes: list[str]) -> dict:
+    """{bucket_s, t, series:{code:{min,mean,max}}, rows}; null for buckets without data.
+    min/max keep the channel's display precision, mean gets one more decimal."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = np.where(b["n"] > 0, b["sum"] / np.where(b["n"] > 0, b["n"], 1), np.nan)
     series = {}
     for j, code in enumerate(codes):
         digits = BY_CODE[code].precision if code in BY_CODE else 2
-        series[code] = {"min": _rounded(mins[:, j], digits),
+        series[code] = {"min": _rounded(b["min"][:, j], digits),
                         "mean": _rounded(means[:, j], digits + 1),
-                        "max": _rounded(maxs[:, j], digits)}
+                        "max": _rounded(b["max"][:, j], digits)}
     return {"bucket_s": window.bucket_s, "t": window.bucket_starts(), "series": series,
-            "rows": int(len(idx))}
+            "rows": int(b["rows"].sum())}
+
+
+def aggregate(cols: Columns, window: Window, codes: Iterable[str] = SENSOR_CODES) -> dict:
+    """Rows -> the window's buckets: {bucket_s, t, series:{code:{min,mean,max}}, rows}."""
+    codes = list(codes)
+    ts = cols["ts"]
+    keep = np.isfinite(ts) & (ts >= window.start_ts) & (ts < window.end_ts)
+    idx = ((ts[keep] - window.start_ts) // window.bucket_s).astype(np.intp)
+    return _summary(_bucketed(idx, _row_stats(cols, keep, codes), window.buckets), window, codes)
+
+
+def aggregate_cells(cells: Cells, window: Window, codes: Iterable[str] = SENSOR_CODES) -> dict:
+    """Cells (each inside one bucket: see Window.cell_s) -> the same result as aggregate()."""
+    codes = list(codes)
+    t = cells["t"]
+    keep = (t >= window.start_ts) & (t < window.end_ts)
+    idx = ((t[keep] - window.start_ts) // window.bucket_s).astype(np.intp)
+    stats = {s: np.stack([cells[f"{c}.{s}"][keep] for c in codes]) if codes else np.empty((0, 0))
+             for s in STATS}
+    stats["rows"] = cells["rows"][keep]
+    return _summary(_bucketed(idx, stats, window.buckets), window, codes)
 
 
 def release_memory() -> None:

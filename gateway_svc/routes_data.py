@@ -1,4 +1,5 @@
-"""GET /api/config, /api/channels, /api/live, /api/graph/<period>, /api/history (all need login)."""
+"""GET /api/config, /api/channels, /api/live, /api/graph/<period>, /api/history,
+/api/history/status (all need login)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -51,3 +52,9 @@ def history() -> Response:
         raise ApiError(400, "start is in the future", "start")
     buckets = params.bounded_int("buckets", gw.settings.history_buckets, 10, 5000)
     return cached_reply(gw.history(start, end, buckets))
+
+
+@bp.get("/history/status")
+def history_status() -> Response:
+    """The history store: days held, the background fetch, bytes on disk, a write error."""
+    return jsonify(gateway.current().store.status())

@@ -5,15 +5,18 @@
   GET /api/download/<id> (no login: the id is a one-time secret, see downloads.py): what the
   web page uses, so the browser saves the file to disk as it arrives.
 
+Days the history store holds are served from disk, byte for byte as the cloud sent them;
+the cloud is asked only for the others (one report per run of days, today included).
 The pre-signed download link never leaves the server. Cloud errors (including a refused or
 expired link) surface as 502 JSON before the first byte; a break mid-stream aborts the
 download so the browser does not keep a silently truncated file.
 """
 from __future__ import annotations
 
+import io
+import itertools
 import logging
 from collections.abc import Iterable, Iterator
-
 from datetime import date
 
 import requests
@@ -23,7 +26,7 @@ from devicecloud.webapp import ApiError
 
 from . import gateway, params
 from .coop import cooperate
-from .downloads import Link
+from .downloads import Link, Piece
 from .replies import require_login
 from .upstream import text_lines
 
@@ -52,35 +55,78 @@ def _filename(start: date, end: date) -> str:
     return f"{gateway.current().aliaser.alias}_{start.isoformat()}_{end.isoformat()}.csv"
 
 
-def _csv_response(upstream: requests.Response, start: date, end: date) -> Response:
-    aliaser = gateway.current().aliaser
+def _pieces(start: date, end: date) -> tuple[Piece, ...]:
+    """The range as stored days and cloud runs; each cloud run's report is asked for now, so
+    a cloud error is a 502 before the first byte (and days the store holds need no cloud)."""
+    gw = gateway.current()
+    return tuple(Piece(first, last) if kind == "store" else
+                 Piece(first, last, gw.upstream.report_link(first, last))
+                 for kind, first, last in gw.store.csv_plan(start, end))
+
+
+def _piece_lines(gw: gateway.Gateway, piece: Piece, closing: list[requests.Response]) -> Iterator[str]:
+    """One piece's CSV lines, header included: a stored day exactly as the cloud sent it."""
+    if piece.url is None:
+        data = gw.store.days.csv(piece.first)
+        if data is not None:
+            return iter(io.StringIO(data.decode("utf-8-sig"), newline=""))
+        upstream = gw.upstream.open_report(piece.first, piece.last)  # damaged since: the cloud's copy
+    else:
+        upstream = gw.upstream.open_link(piece.url)
+    closing.append(upstream)
+    return text_lines(upstream)
+
+
+def _joined(gw: gateway.Gateway, pieces: tuple[Piece, ...], closing: list[requests.Response]
+            ) -> Iterator[str]:
+    """The pieces' lines as one CSV: the first piece's header, every piece's rows (streamed
+    after the view returned: no app context, hence gw passed in)."""
+    for n, piece in enumerate(pieces):
+        lines = _piece_lines(gw, piece, closing)
+        if n:
+            next(lines, None)
+        yield from lines
+
+
+def _csv_response(pieces: tuple[Piece, ...], start: date, end: date) -> Response:
+    gw = gateway.current()
+    aliaser = gw.aliaser
+    closing: list[requests.Response] = []
+    lines = _joined(gw, pieces, closing)
+    first = next(lines, None)        # opens the first piece now: its errors are JSON, not a cut file
+
+    def close() -> None:
+        for resp in closing:
+            resp.close()
 
     def body() -> Iterator[bytes]:
         try:
-            yield from _chunks(aliaser.csv_lines(text_lines(upstream)))
+            if first is not None:
+                # the same rewrite (alias, formula escaping) for stored days and the cloud's
+                yield from _chunks(aliaser.csv_lines(itertools.chain([first], lines)))
         except Exception as exc:
             log.warning("report stream broke off: %s", type(exc).__name__)
             raise
         finally:
-            upstream.close()
+            close()
 
     resp = Response(body(), mimetype="text/csv")
     resp.headers["Content-Disposition"] = f'attachment; filename="{_filename(start, end)}"'
-    resp.call_on_close(upstream.close)
+    resp.call_on_close(close)
     return resp
 
 
 @bp.get("/report.csv")
 def report_csv() -> Response:
     start, end = params.day_range("startDate", "endDate", MAX_REPORT_DAYS)
-    return _csv_response(gateway.current().upstream.open_report(start, end), start, end)
+    return _csv_response(_pieces(start, end), start, end)
 
 
 @bp.post("/report-link")
 def report_link() -> Response:
     gw = gateway.current()
     start, end = params.day_range("startDate", "endDate", MAX_REPORT_DAYS)
-    key = gw.downloads.add(Link(start, end, gw.upstream.report_link(start, end)))
+    key = gw.downloads.add(Link(start, end, _pieces(start, end)))
     return jsonify(url=f"/api/download/{key}", filename=_filename(start, end),
                    expires_in=int(gw.downloads.ttl_s))
 
@@ -91,4 +137,4 @@ def download(key: str) -> Response:
     link = gw.downloads.take(key)
     if link is None:
         raise ApiError(404, "this download link is used or has expired; start the download again")
-    return _csv_response(gw.upstream.open_link(link.cloud_url), link.start, link.end)
+    return _csv_response(link.pieces, link.start, link.end)

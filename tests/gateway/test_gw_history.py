@@ -64,7 +64,11 @@ def test_window_cuts_unit_local_days_into_buckets():
     w = Window.for_days(date(2025, 12, 1), date(2025, 12, 30), IST, 500)
     assert w.start_ts == int(datetime(2025, 12, 1, tzinfo=IST).timestamp()) == 1764527400
     assert w.end_ts - w.start_ts == 30 * DAY
-    assert w.bucket_s == 5184 and w.buckets == 500 and len(w.bucket_starts()) == 500
+    # 5184 s rounded up to whole minutes (the store's 1-minute cells tile each bucket)
+    assert w.bucket_s == 5220 and w.buckets == 497 and len(w.bucket_starts()) == 497
+    assert w.cell_s == 60
+    assert Window.for_days(date(2025, 12, 1), date(2025, 12, 30), IST, 360).cell_s == 600
+    assert Window.for_days(date(2025, 12, 1), date(2025, 12, 1), IST, 5000).cell_s is None
     # the cloud's report days may be UTC or local: ask for both readings
     assert w.report_dates() == (date(2025, 11, 30), date(2025, 12, 30))
     assert Window.for_days(date(2025, 12, 1), date(2025, 12, 1), IST, 7).buckets == 7
@@ -164,10 +168,10 @@ def test_a_month_of_ten_second_rows_aggregates_in_about_a_second(month_file):
     size_mb = month_file.stat().st_size / 1e6
     print(f"\nhistory: {got['rows']} rows, {size_mb:.1f} MB CSV -> {len(got['t'])} buckets "
           f"in {took:.2f} s")
-    assert got["rows"] == 259_200 and len(got["t"]) == 500 and got["bucket_s"] == 5184
+    assert got["rows"] == 259_200 and len(got["t"]) == 497 and got["bucket_s"] == 5220
     for code in SENSOR_CODES:
         s = got["series"][code]
-        assert len(s["min"]) == len(s["mean"]) == len(s["max"]) == 500
+        assert len(s["min"]) == len(s["mean"]) == len(s["max"]) == 497
         assert all(lo <= mean + 0.05 and mean <= hi + 0.05
                    for lo, mean, hi in zip(s["min"], s["mean"], s["max"]))
     assert got["series"]["d1"]["mean"].count(None) == 0
@@ -190,13 +194,16 @@ def test_history_route_aggregates_and_caches_past_ranges_long(client, auth, clou
     assert set(body["series"]) == set(SENSOR_CODES)
     w = Window.for_days(date(2025, 12, 1), date(2025, 12, 2), IST, 48)
     assert_matches_reference(body, reference(text, w))
-    assert report.calls[0].request.params == {"startDate": "2025-11-30", "endDate": "2025-12-02"}
+    # the unit's days, as the store keeps them
+    assert report.calls[0].request.params == {"startDate": "2025-12-01", "endDate": "2025-12-02"}
     # wholly past: kept long after the short TTL
     clock.advance(settings.cache_ttl_day_s + 1)
     assert client.get(url, headers=auth).headers["X-Cache"] == "hit"
     assert link.call_count == 1
     clock.advance(HISTORY_PAST_TTL_S)
-    assert client.get(url, headers=auth).headers["X-Cache"] == "miss"
+    again = client.get(url, headers=auth)
+    assert again.headers["X-Cache"] == "miss" and link.call_count == 1     # from the store
+    assert again.get_json()["series"] == body["series"]
     # default bucket count from settings
     body = client.get("/api/history?start=2025-12-01&end=2025-12-02", headers=auth).get_json()
     assert len(body["t"]) == settings.history_buckets
@@ -210,7 +217,8 @@ def test_range_reaching_today_is_cached_briefly(client, auth, cloud, clock, sett
     assert client.get(url, headers=auth).headers["X-Cache"] == "miss"
     clock.advance(settings.cache_ttl_day_s + 1)
     assert client.get(url, headers=auth).headers["X-Cache"] == "miss"
-    assert link.call_count == 2
+    # yesterday is stored; today's report is fetched once, then today comes from the socket
+    assert link.call_count == 1
 
 
 @pytest.mark.parametrize("query,field", [
@@ -219,7 +227,7 @@ def test_range_reaching_today_is_cached_briefly(client, auth, cloud, clock, sett
     ("start=2025/12/01&end=2025-12-02", "start"),
     ("start=2025-12-01&end=2025-13-01", "end"),
     ("start=2025-12-05&end=2025-12-01", "end"),
-    ("start=2025-11-01&end=2025-12-02", "end"),           # 32 days: over the limit
+    ("start=2024-11-30&end=2025-12-01", "end"),           # 367 days: over the limit
     ("start=2025-12-01&end=2025-12-02&buckets=9", "buckets"),
     ("start=2025-12-01&end=2025-12-02&buckets=5001", "buckets"),
     ("start=2025-12-01&end=2025-12-02&buckets=abc", "buckets"),
@@ -233,10 +241,14 @@ def test_bad_history_input_is_400(client, auth, cloud, query, field):
     assert len(cloud.calls) == 0
 
 
-def test_thirty_one_days_are_accepted(client, auth, cloud):
-    mock_report(cloud, '"d","ts","d1"\n')
-    resp = client.get("/api/history?start=2025-10-01&end=2025-10-31", headers=auth)
+def test_a_year_is_accepted_and_old_missing_days_come_in_the_background(client, auth, cloud, gw):
+    report, _ = mock_report(cloud, '"d","ts","d1"\n')
+    resp = client.get("/api/history?start=2024-11-01&end=2025-11-01", headers=auth)   # 366 days
     assert resp.status_code == 200 and resp.get_json()["rows"] == 0
+    # the newest 31 missing days in one report call; the other 335 are queued
+    assert report.call_count == 1
+    assert report.calls[0].request.params == {"startDate": "2025-10-02", "endDate": "2025-11-01"}
+    assert resp.get_json()["days_pending"] == 335 == len(gw.store.backfill.pending)
 
 
 def test_history_cloud_failures_are_502(client, auth, cloud, gw):

@@ -90,7 +90,7 @@ def test_no_route_or_message_leaks_the_real_id_or_an_aws_link(app, gw, cloud, cl
     sweep.http("live socket", client.get("/api/live", headers=auth))
 
     # -- report.csv and history: ok, expired link, cloud error, bad input ------------------------
-    cloud.add(responses.GET, REPORT_URL, json=report_body())
+    cloud.add(responses.GET, REPORT_URL, json=report_body(record_count=50))
     link = cloud.add(responses.GET, S3_LINK.split("?")[0], body=nasty_csv(start))
     ok = client.get("/api/report.csv?startDate=2025-12-01&endDate=2025-12-01", headers=auth)
     assert ok.status_code == 200 and ALIAS in ok.get_data(as_text=True)
@@ -98,6 +98,10 @@ def test_no_route_or_message_leaks_the_real_id_or_an_aws_link(app, gw, cloud, cl
     hist = client.get("/api/history?start=2025-12-01&end=2025-12-01&buckets=10", headers=auth)
     assert hist.status_code == 200 and hist.get_json()["rows"] == 50
     sweep.http("history ok", hist)
+    sweep.http("history status", client.get("/api/history/status", headers=auth))
+    stored = client.get("/api/report.csv?startDate=2025-12-01&endDate=2025-12-01", headers=auth)
+    assert stored.status_code == 200 and link.call_count == 2      # the day came from the store
+    sweep.http("report from the store", stored)
     cloud.remove(link)
     cloud.add(responses.GET, S3_LINK.split("?")[0], status=403,
               body=f"<Error><Code>AccessDenied</Code><Key>{REAL}</Key><Url>{S3_LINK}</Url></Error>")

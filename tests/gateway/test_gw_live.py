@@ -52,7 +52,8 @@ def test_a_frame_that_arrived_long_ago_is_stale(client, auth, gw, settings):
 def test_health_needs_no_login_and_says_why_it_is_degraded(client, gw, cloud):
     body = client.get("/api/health").get_json()
     assert body == {"status": "degraded", "upstream": {
-        "socket_connected": False, "last_frame_age_s": None, "last_cloud_error": None}}
+        "socket_connected": False, "last_frame_age_s": None, "last_cloud_error": None},
+        "history": {"ok": True, "error": None}}
     gw.hub.on_status(True, "subscribed")
     gw.hub.on_frame(cloud_frame(int(time.time())))
     assert client.get("/api/health").get_json()["status"] == "ok"

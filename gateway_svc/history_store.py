@@ -1,0 +1,805 @@
+"""The history store (SPEC section 10): each whole past unit-local day is fetched from the
+cloud's report once, ever, and kept under XO2_HISTORY_DIR.
+
+Per day, in days/:
+- YYYY-MM-DD.csv.zst      the day's rows of the report CSV, byte for byte as the cloud sent
+                          them (header + rows; zstd: ~3 MB -> ~0.5 MB, ~400 MB/s both ways);
+                          /api/report.csv serves it through the same alias rewrite as the cloud's
+- YYYY-MM-DD.raw.parquet  ts + each channel as float64: fine zoom (buckets under a minute)
+- YYYY-MM-DD.m1.parquet   1-minute cells (rows, and per channel n/sum/min/max): week/month
+- YYYY-MM-DD.m10.parquet  10-minute cells: a year is 366 x 144 cells, read in well under 1 s
+- YYYY-MM-DD.json         the manifest: rows, and each file's size and sha256. Written last,
+                          so a day without one does not exist; every read checks the hash,
+                          and a damaged day is dropped and fetched again, never served half.
+Every file is written to a temp file, fsynced and renamed (os.replace), so a crash leaves the
+old file or the new one, never half of one; a disk-full error (ENOSPC) removes what was
+written and is reported (`error`, shown by /api/health and the Analytics page).
+
+Today lives in today/YYYY-MM-DD.frames.csv: the gateway's own socket frames, appended as they
+arrive and flushed at once (fsynced every few seconds), plus one report fetch per process for
+the part of today the socket did not see. Gaps stay gaps: nothing is interpolated.
+"""
+from __future__ import annotations
+
+import csv
+import errno
+import hashlib
+import io
+import json
+import logging
+import math
+import mmap
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import IO
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pcsv
+import pyarrow.parquet as pq
+
+from devicecloud.channels import SENSOR_CODES
+from devicecloud.frames import frame_ts, num
+from devicecloud.rest import CloudError
+
+from .coop import run_cpu
+from .history import (CELL_SIZES, Cells, Columns, ReportFormatError, Window, aggregate,
+                      aggregate_cells, concat_cells, read_report, release_memory, to_cells)
+
+log = logging.getLogger(__name__)
+KINDS = {"csv": ".csv.zst", "raw": ".raw.parquet", "m1": ".m1.parquet", "m10": ".m10.parquet"}
+CELL_KIND = {60: "m1", 600: "m10"}
+SYNC_MAX_DAYS = 31          # a browser's request fetches at most this many missing days itself
+FSYNC_EVERY_S = 5.0         # today's frames: a power cut loses at most this much
+M10_CACHE_DAYS = 400        # 10-minute cells kept in memory: ~66 KB a day, ~26 MB for 400
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
+class StoreError(Exception):
+    """The store could not write (disk full, permissions); the message is for the admin."""
+
+
+class Yielded(Exception):
+    """A background download gave way to a browser's request."""
+
+
+def _disk_message(exc: OSError) -> str:
+    if exc.errno in DISK_FULL:
+        return "the history store's disk is full (XO2_HISTORY_DIR): free some space"
+    return f"the history store cannot write to XO2_HISTORY_DIR ({exc.strerror or type(exc).__name__})"
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """path holds the old bytes or `data`, never part of either (temp + fsync + rename)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def day_range(start: date, end: date) -> list[date]:
+    return [start + timedelta(days=k) for k in range((end - start).days + 1)]
+
+
+def local_days(ts: np.ndarray, tz: ZoneInfo) -> np.ndarray:
+    """The unit-local day (days since 1970-01-01) of each epoch second; NaN stays NaN. The
+    UTC offset is looked up once per distinct hour, not per row."""
+    out = np.full(ts.shape, np.nan)
+    ok = np.isfinite(ts)
+    hours, which = np.unique(ts[ok] // 3600, return_inverse=True)
+    offsets = np.array([datetime.fromtimestamp(h * 3600, timezone.utc).astimezone(tz)
+                        .utcoffset().total_seconds() for h in hours.tolist()])
+    out[ok] = (ts[ok] + offsets[which]) // 86400
+    return out
+
+
+EPOCH = date(1970, 1, 1)
+
+
+def day_number(day: date) -> int:
+    return (day - EPOCH).days
+
+
+# -- one report CSV cut into unit-local days ----------------------------------------------------
+def _row_lines(data: bytes | mmap.mmap) -> tuple[bytes, list[tuple[int, int]]] | None:
+    """(header bytes, (start, end) byte span of each data row), when each row is one line
+    (Athena's numbers never hold a newline); None when a quoted field spans lines or there
+    are blank lines, which the slower csv-module path below handles."""
+    arr = np.frombuffer(data, dtype=np.uint8)
+    ends = np.flatnonzero(arr == 10) + 1
+    if len(data) and (not len(ends) or ends[-1] != len(data)):
+        ends = np.r_[ends, len(data)]
+    if not len(ends):
+        return None
+    starts = np.r_[0, ends[:-1]]
+    if np.any(ends - starts <= 1):             # a blank line
+        return None
+    return bytes(data[:ends[0]]), list(zip(starts[1:].tolist(), ends[1:].tolist()))
+
+
+def _row_lines_csv(data: bytes | mmap.mmap) -> tuple[bytes, list[tuple[int, int]]]:
+    """The same spans found by the csv module (quoted newlines, blank lines skipped)."""
+    text = bytes(data).decode("utf-8")
+    pos = 0
+    consumed: list[int] = []
+
+    def lines() -> Iterator[str]:
+        nonlocal pos
+        for line in io.StringIO(text, newline=""):
+            consumed.append(pos)
+            pos += len(line.encode())
+            yield line
+    spans: list[tuple[int, int]] = []
+    reader = csv.reader(lines())
+    header_end = None
+    for row in reader:
+        first, end = consumed[0], pos
+        consumed.clear()
+        if header_end is None:
+            header_end = end
+        elif row:
+            spans.append((first, end))
+    return bytes(data[:header_end or 0]), spans
+
+
+def split_days(path: Path, tz: ZoneInfo, record_count: int | None
+               ) -> tuple[Columns, dict[int, tuple[bytes, Columns]]]:
+    """Parse a downloaded report: its rows (Columns), and per unit-local day number the
+    day's CSV bytes (header + its rows as sent) and its rows. A row without a time goes with
+    the row before it. Raises ReportFormatError when the rows do not match recordCount."""
+    with open(path, "rb") as f:
+        if os.fstat(f.fileno()).st_size == 0:
+            return {"ts": np.empty(0)}, {}
+        with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            with pa.memory_map(str(path)) as mapped:
+                cols = read_report(mapped, tz)
+            rows = len(cols["ts"])
+            if record_count is not None and rows != record_count:
+                raise ReportFormatError(f"the report holds {rows} rows, not the {record_count} it announced")
+            found = _row_lines(data)
+            if found is None or len(found[1]) != rows:
+                found = _row_lines_csv(data)
+            header, spans = found
+            if len(spans) != rows:
+                raise ReportFormatError("the report's rows could not be told apart")
+            days = local_days(cols["ts"], tz)
+            if rows and np.isnan(days).all():
+                raise ReportFormatError("no row of the report has a time")
+            # a row without a time stays with the row before it (the first valid day at the start)
+            valid = np.isfinite(days)
+            fill = np.maximum.accumulate(np.where(valid, np.arange(rows), -1)) if rows else np.empty(0, int)
+            first = int(np.flatnonzero(valid)[0]) if rows else 0
+            days = days[np.where(fill >= 0, fill, first)].astype(np.int64)
+            out: dict[int, tuple[bytes, Columns]] = {}
+            for dn in np.unique(days).tolist():
+                idx = np.flatnonzero(days == dn)
+                if idx[-1] - idx[0] + 1 == len(idx):         # contiguous: one slice
+                    body = bytes(data[spans[idx[0]][0]:spans[idx[-1]][1]])
+                else:
+                    body = b"".join(bytes(data[spans[i][0]:spans[i][1]]) for i in idx.tolist())
+                if not body.endswith(b"\n"):
+                    body += b"\n" if header.endswith(b"\n") else b""
+                out[dn] = (header + body, {k: v[idx] for k, v in cols.items()})
+    return cols, out
+
+
+# -- the files of one day -----------------------------------------------------------------------
+def _parquet(table: pa.Table) -> bytes:
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, compression="zstd")
+    return sink.getvalue().to_pybytes()
+
+
+def _zstd(data: bytes) -> bytes:
+    sink = pa.BufferOutputStream()
+    with pa.CompressedOutputStream(sink, "zstd") as out:
+        out.write(data)
+    return sink.getvalue().to_pybytes()
+
+
+def _unzstd(data: bytes) -> bytes:
+    with pa.CompressedInputStream(pa.BufferReader(data), "zstd") as f:
+        return f.read()
+
+
+def _table(cols: dict[str, np.ndarray]) -> pa.Table:
+    return pa.table({k: pa.array(v) for k, v in cols.items()})
+
+
+def _numpy(data: bytes) -> dict[str, np.ndarray]:
+    table = pq.read_table(pa.BufferReader(data))
+    return {name: table.column(name).to_numpy() for name in table.column_names}
+
+
+@dataclass(frozen=True)
+class Manifest:
+    day: date
+    rows: int
+    files: dict[str, dict]          # kind -> {"bytes", "sha256"}
+    fetched_at: float
+
+    @property
+    def bytes(self) -> int:
+        return sum(f["bytes"] for f in self.files.values())
+
+    def to_json(self) -> bytes:
+        return json.dumps({"format": 1, "day": self.day.isoformat(), "rows": self.rows,
+                           "files": self.files, "fetched_at": self.fetched_at}, indent=1).encode()
+
+    @classmethod
+    def from_json(cls, data: bytes) -> "Manifest":
+        doc = json.loads(data)
+        files = doc["files"]
+        if set(files) != set(KINDS) or not all(isinstance(f.get("sha256"), str) for f in files.values()):
+            raise ValueError("incomplete manifest")
+        return cls(date.fromisoformat(doc["day"]), int(doc["rows"]), files, float(doc["fetched_at"]))
+
+
+class DayFiles:
+    """The stored past days: write one atomically, read one verified, drop, prune."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._index: dict[date, Manifest] = {}
+        self._m10: dict[date, Cells] = {}       # past days never change: cache their coarsest cells
+        for tmp in folder.glob(".*.tmp"):          # a crash mid-write: the half file goes
+            tmp.unlink(missing_ok=True)
+        for path in folder.glob("*.json"):
+            try:
+                m = Manifest.from_json(path.read_bytes())
+                if path.name != f"{m.day.isoformat()}.json":
+                    raise ValueError("misnamed")
+            except (ValueError, KeyError, TypeError, OSError):
+                log.warning("history store: unreadable manifest %s dropped", path.name)
+                path.unlink(missing_ok=True)
+                continue
+            self._index[m.day] = m
+
+    def path(self, day: date, kind: str) -> Path:
+        return self.folder / f"{day.isoformat()}{KINDS[kind]}"
+
+    def has(self, day: date) -> bool:
+        return day in self._index
+
+    def manifests(self) -> list[Manifest]:
+        with self._lock:
+            return sorted(self._index.values(), key=lambda m: m.day)
+
+    def read(self, day: date, kind: str) -> bytes | None:
+        """A stored file's bytes, verified against the manifest; None (and the day dropped,
+        so it is fetched again) when missing, truncated or damaged."""
+        m = self._index.get(day)
+        if m is None:
+            return None
+        try:
+            data = self.path(day, kind).read_bytes()
+        except OSError:
+            data = None
+        want = m.files[kind]
+        if data is None or len(data) != want["bytes"] or hashlib.sha256(data).hexdigest() != want["sha256"]:
+            log.warning("history store: %s of %s is missing or damaged; it will be fetched again", kind, day)
+            self.drop(day)
+            return None
+        return data
+
+    def csv(self, day: date) -> bytes | None:
+        data = self.read(day, "csv")
+        if data is None:
+            return None
+        try:
+            return _unzstd(data)
+        except (OSError, pa.ArrowException):
+            self.drop(day)
+            return None
+
+    def rows(self, day: date) -> Columns | None:
+        data = self.read(day, "raw")
+        return None if data is None else _numpy(data)
+
+    def cells(self, day: date, cell_s: int) -> Cells | None:
+        kind = CELL_KIND[cell_s]
+        if kind == "m10" and day in self._m10:
+            return self._m10[day]
+        data = self.read(day, kind)
+        if data is None:
+            return None
+        cells = _numpy(data)
+        if kind == "m10":
+            with self._lock:
+                if len(self._m10) >= M10_CACHE_DAYS:
+                    self._m10.pop(next(iter(self._m10)))
+                self._m10[day] = cells
+        return cells
+
+    def put(self, day: date, csv_bytes: bytes, cols: Columns) -> Manifest:
+        """Write a day: every file atomically, the manifest last. OSError (disk full) leaves
+        the day absent: its files are removed."""
+        codes = [c for c in SENSOR_CODES]
+        full = {"ts": cols["ts"], **{c: cols.get(c, np.full(len(cols["ts"]), np.nan)) for c in codes}}
+        blobs = {"csv": _zstd(csv_bytes), "raw": _parquet(_table(full))}
+        for cell_s, kind in CELL_KIND.items():
+            blobs[kind] = _parquet(_table(to_cells(full, cell_s, codes)))
+        m = Manifest(day, int(len(cols["ts"])),
+                     {k: {"bytes": len(b), "sha256": hashlib.sha256(b).hexdigest()} for k, b in blobs.items()},
+                     time.time())
+        self.drop(day)                 # a day being replaced is absent until its manifest is back
+        try:
+            for kind, blob in blobs.items():
+                atomic_write(self.path(day, kind), blob)
+            atomic_write(self.folder / f"{day.isoformat()}.json", m.to_json())
+            _fsync_dir(self.folder)
+        except BaseException:
+            self._remove_files(day)
+            raise
+        with self._lock:
+            self._index[day] = m
+        return m
+
+    def _remove_files(self, day: date) -> None:
+        (self.folder / f"{day.isoformat()}.json").unlink(missing_ok=True)
+        for kind in KINDS:
+            self.path(day, kind).unlink(missing_ok=True)
+
+    def drop(self, day: date) -> None:
+        with self._lock:
+            self._index.pop(day, None)
+            self._m10.pop(day, None)
+        self._remove_files(day)
+
+    def prune(self, before: date) -> int:
+        old = [m.day for m in self.manifests() if m.day < before]
+        for day in old:
+            self.drop(day)
+        return len(old)
+
+
+# -- today, from the socket ---------------------------------------------------------------------
+class TodayLog:
+    """Today's rows from the gateway's own socket frames: one CSV line per frame (ts and the
+    sensor channels), appended as it arrives and flushed at once, fsynced every few seconds."""
+
+    def __init__(self, folder: Path, tz: ZoneInfo, gap_s: float,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self.tz = tz
+        self.gap_s = gap_s
+        self.clock = clock
+        self.error: str | None = None
+        self._file: IO[str] | None = None
+        self._day: date | None = None
+        self._synced = 0.0
+        self._lock = threading.Lock()
+        # the cloud's rows of today, fetched once per process for the part the socket missed
+        self.report: tuple[date, Columns] | None = None
+
+    def path(self, day: date) -> Path:
+        return self.folder / f"{day.isoformat()}.frames.csv"
+
+    def _open(self, day: date) -> IO[str]:
+        path = self.path(day)
+        if path.exists():              # a crash may have cut the last line: drop its rest
+            data = path.read_bytes()
+            keep = data.rfind(b"\n") + 1
+            if keep != len(data):
+                with open(path, "r+b") as f:
+                    f.truncate(keep)
+        new = not path.exists() or path.stat().st_size == 0
+        f = open(path, "a", encoding="utf-8")
+        if new:
+            f.write(",".join(["ts", *SENSOR_CODES]) + "\n")
+        return f
+
+    def append(self, frame: dict) -> None:
+        ts = frame_ts(frame)
+        if ts is None:
+            return
+        day = datetime.fromtimestamp(ts, self.tz).date()
+        values = [num(frame.get(c)) for c in SENSOR_CODES]
+        line = ",".join([repr(float(ts)), *("" if v is None else repr(v) for v in values)]) + "\n"
+        with self._lock:
+            try:
+                if day != self._day or self._file is None:
+                    if self._file is not None:
+                        self._file.close()
+                        self._file = None
+                    self._file, self._day = self._open(day), day
+                self._file.write(line)
+                self._file.flush()                 # in the OS: survives a crash of this process
+                now = time.monotonic()
+                if now - self._synced >= FSYNC_EVERY_S:  # on disk: survives a power cut
+                    os.fsync(self._file.fileno())
+                    self._synced = now
+                self.error = None
+            except OSError as exc:
+                if self.error is None:
+                    log.error("history store: today's frames not saved: %s", exc.strerror)
+                self.error = _disk_message(exc)
+                if self._file is not None:
+                    try:
+                        self._file.close()
+                    except OSError:
+                        pass
+                    self._file = None
+
+    def rows(self, day: date) -> Columns:
+        """The socket's rows of `day` (the cloud's too when fetched), sorted, one per second."""
+        path = self.path(day)
+        parts: list[Columns] = []
+        with self._lock:
+            if self._file is not None:
+                self._file.flush()
+        if path.exists() and path.stat().st_size:
+            table = pcsv.read_csv(path, convert_options=pcsv.ConvertOptions(
+                column_types={c: pa.float64() for c in ["ts", *SENSOR_CODES]}))
+            parts.append({c: table.column(c).to_numpy(zero_copy_only=False) for c in table.column_names})
+        if self.report is not None and self.report[0] == day:
+            parts.append(self.report[1])
+        if not parts:
+            return {"ts": np.empty(0)}
+        codes = [c for c in SENSOR_CODES]
+        cols = {k: np.concatenate([p.get(k, np.full(len(p["ts"]), np.nan)) for p in parts])
+                for k in ["ts", *codes]}
+        keep = np.isfinite(cols["ts"])
+        # the socket's row first: where both have a second, keep one
+        _, first = np.unique(np.floor(cols["ts"][keep]), return_index=True)
+        idx = np.flatnonzero(keep)[first]
+        return {k: v[idx] for k, v in cols.items()}
+
+    def covered(self, day: date, now: float) -> bool:
+        """Did the socket see all of `day` so far (no gap longer than gap_s)?"""
+        ts = np.sort(self.rows_socket_ts(day))
+        start = datetime.combine(day, datetime.min.time(), self.tz).timestamp()
+        if not len(ts):
+            return False
+        gaps = np.diff(np.r_[start, ts, now])
+        return bool(gaps.max() <= self.gap_s)
+
+    def rows_socket_ts(self, day: date) -> np.ndarray:
+        path = self.path(day)
+        with self._lock:
+            if self._file is not None:
+                self._file.flush()
+        if not path.exists() or not path.stat().st_size:
+            return np.empty(0)
+        table = pcsv.read_csv(path, convert_options=pcsv.ConvertOptions(
+            include_columns=["ts"], column_types={"ts": pa.float64()}))
+        ts = table.column("ts").to_numpy(zero_copy_only=False)
+        return ts[np.isfinite(ts)]
+
+    def prune(self, before: date) -> None:
+        """Frames files of days before `before` go (those days come from the cloud's report)."""
+        for path in self.folder.glob("*.frames.csv"):
+            try:
+                day = date.fromisoformat(path.name.split(".")[0])
+            except ValueError:
+                continue
+            if day < before and day != self._day:
+                path.unlink(missing_ok=True)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._file is not None:
+                self._file.close()
+                self._file = None
+
+
+# -- the store -----------------------------------------------------------------------------------
+@dataclass
+class Backfill:
+    """What the background fetcher has left (newest first) and how it went."""
+    pending: list[date] = field(default_factory=list)
+    running: bool = False
+    last_error: str | None = None
+
+
+class HistoryStore:
+    """Serves history and CSV days from disk; fetches what it lacks from the cloud (one report
+    call per run of missing days), a browser's fetch always before the background's."""
+
+    def __init__(self, root: Path, tz: ZoneInfo, upstream, *, keep_days: int, gap_s: float,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.root = Path(root)
+        self.tz = tz
+        self.upstream = upstream
+        self.keep_days = keep_days
+        self.clock = clock
+        self.spool = self.root / "spool"
+        self.spool.mkdir(parents=True, exist_ok=True)
+        for old in self.spool.glob("*"):           # downloads a crash left behind
+            old.unlink(missing_ok=True)
+        self.days = DayFiles(self.root / "days")
+        self.today = TodayLog(self.root / "today", tz, gap_s, clock)
+        self.backfill = Backfill()
+        self.write_error: str | None = None
+        self.background = False       # a worker ingests browsers' downloads (else inline)
+        self._ingest: list[tuple[Path, int | None, list[date]]] = []
+        self._ingesting: set[date] = set()
+        self._fetch = threading.Lock()             # one report download at a time
+        self._browsers = 0                         # browser requests waiting for or holding it
+        self._count_lock = threading.Lock()
+        self.wake = threading.Event()               # the worker: something to do
+
+    # -- time ---------------------------------------------------------------------------------
+    def today_date(self) -> date:
+        return datetime.fromtimestamp(self.clock(), self.tz).date()
+
+    @property
+    def error(self) -> str | None:
+        return self.write_error or self.today.error
+
+    # -- fetching from the cloud ----------------------------------------------------------------
+    @contextmanager
+    def _browser_turn(self) -> Iterator[None]:
+        with self._count_lock:
+            self._browsers += 1
+        try:
+            with self._fetch:
+                yield
+        finally:
+            with self._count_lock:
+                self._browsers -= 1
+
+    @property
+    def browser_waiting(self) -> bool:
+        return self._browsers > 0
+
+    def _download(self, first: date, last: date, give_way: bool) -> tuple[Path, int | None]:
+        """The report for unit-local days first..last into a spool file (the caller owns it)."""
+        fd, name = tempfile.mkstemp(prefix="report-", suffix=".csv", dir=self.spool)
+        path = Path(name)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                dest: IO[bytes] = _GivingWay(f, lambda: self._browsers > 0) if give_way else f
+                count = self.upstream.download_report(first, last, dest)
+        except OSError as exc:
+            path.unlink(missing_ok=True)
+            self._failed_write(exc)
+            raise StoreError(_disk_message(exc)) from None
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        return path, count
+
+    def _failed_write(self, exc: OSError) -> None:
+        self.write_error = _disk_message(exc)
+        log.error("history store: %s", self.write_error)
+
+    def _parse(self, path: Path, count: int | None) -> tuple[Columns, dict[int, tuple[bytes, Columns]]]:
+        try:
+            return run_cpu(split_days, path, self.tz, count)
+        except ReportFormatError as exc:
+            self.upstream.record(str(exc))
+            raise CloudError(f"device cloud sent an unreadable report: {exc}") from None
+
+    def _store(self, split: dict[int, tuple[bytes, Columns]], days: Iterable[date]) -> None:
+        """Write the whole past days of a parsed report (CPU and disk: a worker thread)."""
+        today = self.today_date()
+        for day in days:
+            if day >= today:
+                continue
+            csv_bytes, cols = split.get(day_number(day), (None, None))
+            if csv_bytes is None:      # the cloud has no row that day: keep the empty day
+                csv_bytes, cols = self._header_only(split), {"ts": np.empty(0)}
+            try:
+                self.days.put(day, csv_bytes, cols)
+                self.write_error = None
+            except OSError as exc:
+                self._failed_write(exc)
+                raise StoreError(self.write_error) from None
+
+    @staticmethod
+    def _header_only(split: dict[int, tuple[bytes, Columns]]) -> bytes:
+        for csv_bytes, _ in split.values():
+            return csv_bytes[:csv_bytes.find(b"\n") + 1]
+        return b""
+
+    def fetch_day(self, day: date) -> None:
+        """Background: fetch and store one past day, giving way to browsers (Yielded)."""
+        with self._fetch:
+            if self._browsers:
+                raise Yielded()
+            path, count = self._download(day, day, give_way=True)
+        try:
+            _, split = self._parse(path, count)
+            run_cpu(self._store, split, [day])
+        finally:
+            path.unlink(missing_ok=True)
+            release_memory()
+
+    def ingest_pending(self) -> bool:
+        """Store one browser-fetched download (the worker calls this first); False if none."""
+        with self._count_lock:
+            if not self._ingest:
+                return False
+            path, count, days = self._ingest.pop(0)
+        try:
+            _, split = run_cpu(split_days, path, self.tz, count)
+            run_cpu(self._store, split, days)
+        except (ReportFormatError, StoreError) as exc:
+            log.warning("history store: a fetched report was not stored: %s", exc)
+        finally:
+            path.unlink(missing_ok=True)
+            with self._count_lock:
+                self._ingesting.difference_update(days)
+            release_memory()
+        return True
+
+    # -- reading -----------------------------------------------------------------------------
+    def _stored_part(self, day: date, cell_s: int | None) -> Cells | Columns | None:
+        return self.days.cells(day, cell_s) if cell_s else self.days.rows(day)
+
+    def _wait_ingesting(self, days: list[date], timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._count_lock:
+                if not self._ingesting.intersection(days):
+                    return
+            time.sleep(0.05)
+
+    def history(self, window: Window) -> dict:
+        """The window's buckets: stored days from disk, missing ones from the cloud (a run
+        of missing days is one report call), today from the socket (+ one report fetch)."""
+        today = self.today_date()
+        last_past = min(window.end, today - timedelta(days=1))
+        past = day_range(window.start, last_past) if window.start <= last_past else []
+        cell_s = window.cell_s
+        self._wait_ingesting(past)
+        parts, missing = run_cpu(self._read_days, past, cell_s)
+        queued: list[date] = []
+        if len(missing) > SYNC_MAX_DAYS:           # the rest come in the background
+            queued, missing = missing[:-SYNC_MAX_DAYS], missing[-SYNC_MAX_DAYS:]
+            self.enqueue(queued)
+        want_today = window.start <= today <= window.end
+        fetch = list(missing)
+        if want_today and self.today.report is None and not self.today.covered(today, self.clock()):
+            fetch.append(today)
+        fetched: list[Columns] = []
+        for first, last in runs(fetch):
+            fetched.append(self._fetch_for_browser(first, last, today))
+        return run_cpu(self._combine, window, parts, fetched, today if want_today else None, len(queued))
+
+    def _read_days(self, days: list[date], cell_s: int | None) -> tuple[list, list[date]]:
+        parts, missing = [], []
+        for day in days:
+            part = self._stored_part(day, cell_s)
+            (missing.append(day) if part is None else parts.append(part))
+        return parts, missing
+
+    def _fetch_for_browser(self, first: date, last: date, today: date) -> Columns:
+        """Download first..last for a browser's view; past days are stored (in the worker, or
+        right here when there is none), today's rows kept as the part the socket missed."""
+        with self._browser_turn():
+            path, count = self._download(first, last, give_way=False)
+        keep_spool = False
+        try:
+            cols, split = self._parse(path, count)
+            if last >= today:
+                self.today.report = (today, split.get(day_number(today), (b"", {"ts": np.empty(0)}))[1])
+            past = [d for d in day_range(first, min(last, today - timedelta(days=1)))]
+            if past:
+                if self.background:
+                    with self._count_lock:
+                        self._ingest.append((path, count, past))
+                        self._ingesting.update(past)
+                    keep_spool = True
+                    self.wake.set()
+                else:
+                    try:
+                        run_cpu(self._store, split, past)
+                    except StoreError:
+                        pass       # the view is still served; the error shows in health
+            # only the asked days (a cloud with UTC days would add rows of its neighbours)
+            lo = datetime.combine(first, datetime.min.time(), self.tz).timestamp()
+            hi = datetime.combine(min(last, today - timedelta(days=1)), datetime.min.time(), self.tz).timestamp() + 86400
+            keep = (cols["ts"] >= lo) & (cols["ts"] < hi)
+            return {k: v[keep] for k, v in cols.items()}
+        finally:
+            if not keep_spool:
+                path.unlink(missing_ok=True)
+
+    def _combine(self, window: Window, parts: list, fetched: list[Columns], today: date | None,
+                 queued: int) -> dict:
+        try:
+            rows = list(fetched)
+            if today is not None:
+                rows.append(self.today.rows(today))
+            cell_s = window.cell_s
+            if cell_s:
+                cells = concat_cells([*parts, *(to_cells(r, cell_s) for r in rows)])
+                agg = aggregate_cells(cells, window)
+            else:
+                codes = list(SENSOR_CODES)
+                every = [*parts, *rows]
+                cols = {k: np.concatenate([p.get(k, np.full(len(p["ts"]), np.nan)) for p in every])
+                        if every else np.empty(0) for k in ["ts", *codes]}
+                agg = aggregate(cols, window)
+        finally:
+            release_memory()
+        return {**agg, "days_pending": queued}
+
+    # -- the CSV -----------------------------------------------------------------------------
+    def csv_plan(self, start: date, end: date) -> list[tuple[str, date, date]]:
+        """Pieces of the range in order: ("store", day, day) for a day held on disk (checked
+        now), ("cloud", first, last) for each run of days it does not hold (today included)."""
+        today = self.today_date()
+        plan: list[tuple[str, date, date]] = []
+        for day in day_range(start, end):
+            held = day < today and self.days.has(day)
+            kind = "store" if held else "cloud"
+            if kind == "cloud" and plan and plan[-1][0] == "cloud" and plan[-1][2] == day - timedelta(days=1):
+                plan[-1] = ("cloud", plan[-1][1], day)
+            else:
+                plan.append((kind, day, day))
+        return plan
+
+    def enqueue(self, days: Iterable[date]) -> None:
+        """Queue past days for the background fetcher (newest first), if not held."""
+        today = self.today_date()
+        with self._count_lock:
+            want = set(self.backfill.pending)
+            want.update(d for d in days if d < today and not self.days.has(d))
+            self.backfill.pending = sorted(want, reverse=True)
+        self.wake.set()
+
+    def prune(self) -> None:
+        today = self.today_date()
+        self.days.prune(today - timedelta(days=self.keep_days))
+        self.today.prune(today - timedelta(days=1))
+
+    def status(self) -> dict:
+        ms = self.days.manifests()
+        today_bytes = sum(p.stat().st_size for p in self.today.folder.glob("*.frames.csv"))
+        return {"days_stored": len(ms), "oldest": ms[0].day.isoformat() if ms else None,
+                "newest": ms[-1].day.isoformat() if ms else None,
+                "backfill": {"pending": len(self.backfill.pending), "running": self.backfill.running,
+                             "last_error": self.backfill.last_error},
+                "bytes": sum(m.bytes for m in ms) + today_bytes, "error": self.error}
+
+
+def runs(days: list[date]) -> list[tuple[date, date]]:
+    """Consecutive days grouped: [(first, last), ...]."""
+    out: list[tuple[date, date]] = []
+    for day in sorted(days):
+        if out and out[-1][1] == day - timedelta(days=1):
+            out[-1] = (out[-1][0], day)
+        else:
+            out.append((day, day))
+    return out
+
+
+class _GivingWay:
+    """A download destination that stops the download (Yielded) once a browser waits."""
+
+    def __init__(self, f: IO[bytes], should_yield: Callable[[], bool]) -> None:
+        self.f = f
+        self.should_yield = should_yield
+
+    def write(self, chunk: bytes) -> int:
+        if self.should_yield():
+            raise Yielded()
+        return self.f.write(chunk)

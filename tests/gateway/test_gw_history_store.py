@@ -1,0 +1,323 @@
+"""The history store (SPEC section 10): each past unit-local day is fetched from the cloud
+once, kept on disk, verified, and served to /api/history and /api/report.csv."""
+from __future__ import annotations
+
+import errno
+import json
+import os
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import responses
+
+from gateway_svc import history_store
+from gateway_svc.app import create_app
+from gateway_svc.gateway import EXTENSION
+from gateway_svc.history_jobs import HistoryJobs
+from gateway_svc.history_store import DayFiles, HistoryStore
+
+from .conftest import ALIAS, REAL, REPORT_URL, S3_LINK, cloud_frame, day_bounds, make_settings, sim_csv
+
+IST = ZoneInfo("Asia/Kolkata")
+NOV = "start=2025-11-01&end=2025-11-30"
+S3_BASE = S3_LINK.split("?")[0]
+
+
+class Reports:
+    """The cloud's report over a fixed set of rows: each call answers the rows of the asked
+    unit-local (IST) days, with their recordCount, behind a pre-signed-looking link."""
+
+    def __init__(self, cloud: responses.RequestsMock, text: str) -> None:
+        self.header, *self.rows = text.splitlines(keepends=True)
+        self.ts = [float(r.split('","')[2]) for r in self.rows]
+        self.asked: list[tuple[str, str]] = []
+        self.downloads = 0
+        cloud.add_callback(responses.GET, REPORT_URL, callback=self.report)
+        cloud.add_callback(responses.GET, S3_BASE, callback=self.download)
+
+    def text(self, start: str, end: str) -> str:
+        lo, _ = day_bounds(date.fromisoformat(start), IST)
+        _, hi = day_bounds(date.fromisoformat(end), IST)
+        return self.header + "".join(r for r, ts in zip(self.rows, self.ts) if lo <= ts < hi)
+
+    def report(self, request):
+        start, end = request.params["startDate"], request.params["endDate"]
+        self.asked.append((start, end))
+        count = self.text(start, end).count("\n") - 1
+        return 200, {}, json.dumps({"status": "success", "deviceId": REAL, "startDate": start,
+                                    "endDate": end, "recordCount": count, "expiresIn": "1 hour",
+                                    "downloadUrl": f"{S3_LINK}&start={start}&end={end}"})
+
+    def download(self, request):
+        self.downloads += 1
+        return 200, {"Content-Type": "text/csv"}, self.text(request.params["start"], request.params["end"])
+
+
+def month_text(step: int = 300, first: date = date(2025, 11, 1), last: date = date(2025, 11, 30)) -> str:
+    start, _ = day_bounds(first, IST)
+    _, end = day_bounds(last, IST)
+    return sim_csv(start - 7200, end + 7200 - 1, step=step)   # two hours into each neighbour
+
+
+@pytest.fixture
+def history_dir(tmp_path) -> Path:
+    return tmp_path / "history"
+
+
+def app_for(history_dir: Path, **kw):
+    return create_app(make_settings(history_dir=history_dir, **kw), start_stream=False)
+
+
+def test_a_restarted_gateway_asks_the_cloud_nothing_for_a_stored_month(history_dir, cloud, auth):
+    reports = Reports(cloud, month_text())
+    first = app_for(history_dir).test_client().get(f"/api/history?{NOV}", headers=auth)
+    assert first.status_code == 200 and first.get_json()["rows"] == 30 * 288
+    assert reports.asked == [("2025-11-01", "2025-11-30")]          # one report for the run
+    files = sorted(p.name for p in (history_dir / "days").iterdir())
+    assert len(files) == 30 * 5 and "2025-11-01.json" in files and "2025-11-30.csv.zst" in files
+
+    restarted = app_for(history_dir).test_client()                   # a new process, same disk
+    again = restarted.get(f"/api/history?{NOV}", headers=auth)
+    assert again.status_code == 200 and reports.asked == [("2025-11-01", "2025-11-30")]
+    assert again.get_json()["series"] == first.get_json()["series"]
+    # other bucket sizes (10-minute cells, 1-minute cells, raw rows) agree with the cloud's rows
+    for buckets in (72, 1440, 4999):
+        from_store = restarted.get(f"/api/history?{NOV}&buckets={buckets}", headers=auth).get_json()
+        fresh = create_app(make_settings(), start_stream=False).test_client()
+        from_cloud = fresh.get(f"/api/history?{NOV}&buckets={buckets}", headers=auth).get_json()
+        assert from_store["series"] == from_cloud["series"] and from_store["rows"] == from_cloud["rows"]
+    status = restarted.get("/api/history/status", headers=auth).get_json()
+    assert status["days_stored"] == 30 and (status["oldest"], status["newest"]) == ("2025-11-01", "2025-11-30")
+    assert status["bytes"] > 0 and status["error"] is None
+    assert status["backfill"] == {"pending": 0, "running": False, "last_error": None}
+
+
+def test_csv_from_the_store_equals_the_clouds_aliased_csv_byte_for_byte(history_dir, cloud, auth):
+    reports = Reports(cloud, month_text(60, date(2025, 11, 1), date(2025, 11, 12)))
+    url = "/api/report.csv?startDate=2025-11-03&endDate=2025-11-05"
+    from_cloud = create_app(make_settings(), start_stream=False).test_client().get(url, headers=auth)
+    assert reports.asked == [("2025-11-03", "2025-11-05")]
+    client = app_for(history_dir).test_client()
+    client.get("/api/history?start=2025-11-01&end=2025-11-10", headers=auth)   # stores the days
+    asked = len(reports.asked)
+    from_store = client.get(url, headers=auth)
+    assert len(reports.asked) == asked                                # no cloud call
+    assert from_store.status_code == 200 and from_store.headers["Content-Disposition"] == \
+        from_cloud.headers["Content-Disposition"]
+    assert from_store.get_data() == from_cloud.get_data()
+    text = from_store.get_data(as_text=True)
+    assert text.count("\n") == 3 * 1440 + 1 and REAL not in text and ALIAS in text
+    # a stored day's file is the cloud's own bytes (real id and all: it never leaves the server)
+    raw = history_store._unzstd((history_dir / "days" / "2025-11-04.csv.zst").read_bytes()).decode()
+    assert raw == reports.text("2025-11-04", "2025-11-04")
+
+    # the one-time link mixes stored days and a run the store lacks (asked of the cloud once)
+    link = client.post("/api/report-link?startDate=2025-11-09&endDate=2025-11-12", headers=auth).get_json()
+    assert reports.asked[asked:] == [("2025-11-11", "2025-11-12")]
+    mixed = client.get(link["url"]).get_data()
+    whole = create_app(make_settings(), start_stream=False).test_client().get(
+        "/api/report.csv?startDate=2025-11-09&endDate=2025-11-12", headers=auth).get_data()
+    assert mixed == whole
+
+
+def test_the_day_boundary_is_unit_local_midnight_not_utc(history_dir, cloud, auth):
+    reports = Reports(cloud, month_text(10, date(2025, 11, 10), date(2025, 11, 10)))
+    client = app_for(history_dir).test_client()
+    client.get("/api/history?start=2025-11-10&end=2025-11-10&buckets=24", headers=auth)
+    rows = history_store._unzstd((history_dir / "days" / "2025-11-10.csv.zst").read_bytes()).decode()
+    lines = rows.splitlines()
+    # IST midnight is 18:30 UTC the evening before
+    first_ts = int(datetime(2025, 11, 9, 18, 30, tzinfo=ZoneInfo("UTC")).timestamp())
+    assert lines[1].split('","')[2] == f"{first_ts}.0" and '"2025-11-10,00:00:00"' in lines[1]
+    assert '"2025-11-10,23:59:50"' in lines[-1] and len(lines) == 8641
+    day = client.get("/api/history?start=2025-11-10&end=2025-11-10&buckets=24", headers=auth).get_json()
+    assert day["t"][0] == first_ts and day["rows"] == 8640
+
+
+def test_a_damaged_or_missing_day_file_is_fetched_again(history_dir, cloud, auth):
+    reports = Reports(cloud, month_text())
+    client = app_for(history_dir).test_client()
+    good = client.get(f"/api/history?{NOV}&buckets=60", headers=auth).get_json()
+    days = history_dir / "days"
+    # a flipped byte in the 10-minute cells, a truncated raw file, a lost manifest
+    cells = days / "2025-11-07.m10.parquet"
+    data = bytearray(cells.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    cells.write_bytes(bytes(data))
+    raw = days / "2025-11-20.csv.zst"
+    raw.write_bytes(raw.read_bytes()[:100])
+    (days / "2025-11-25.json").unlink()
+
+    restarted = app_for(history_dir).test_client()
+    again = restarted.get(f"/api/history?{NOV}&buckets=60", headers=auth).get_json()
+    assert again["series"] == good["series"]
+    assert reports.asked[1:] == [("2025-11-07", "2025-11-07"), ("2025-11-25", "2025-11-25")]
+    # the CSV path checks its file too: the truncated day comes from the cloud, whole
+    csv = restarted.get("/api/report.csv?startDate=2025-11-19&endDate=2025-11-21", headers=auth)
+    assert csv.get_data(as_text=True).count("\n") == 3 * 288 + 1
+    assert reports.asked[3:] == [("2025-11-20", "2025-11-20")]
+    assert not (days / "2025-11-20.json").exists()     # dropped; the next view fetches it again
+
+
+def test_a_crash_while_writing_leaves_no_half_file(history_dir, cloud, auth, monkeypatch):
+    Reports(cloud, month_text())
+    written = []
+    real_write = history_store.atomic_write
+
+    def crash_after_two(path, data):
+        if len(written) == 2:
+            raise KeyboardInterrupt("killed mid-write")      # not an OSError: a crash
+        written.append(path)
+        real_write(path, data)
+    monkeypatch.setattr(history_store, "atomic_write", crash_after_two)
+    app = app_for(history_dir)
+    with pytest.raises(KeyboardInterrupt):
+        app.test_client().get("/api/history?start=2025-11-03&end=2025-11-03", headers=auth)
+    days = history_dir / "days"
+    assert list(days.iterdir()) == []             # the day's two whole files went with it
+    assert not app.extensions[EXTENSION].store.days.has(date(2025, 11, 3))
+
+    # a real kill leaves a temp file and files without a manifest: a restart ignores both
+    (days / ".2025-11-04.raw.parquet.999.tmp").write_bytes(b"PAR1 half")
+    (days / "2025-11-04.csv.zst").write_bytes(b"whole but no manifest")
+    store = DayFiles(days)
+    assert not store.has(date(2025, 11, 4)) and not list(days.glob(".*.tmp"))
+
+
+def test_disk_full_is_reported_in_health_and_status_and_writes_nothing(history_dir, cloud, auth, monkeypatch):
+    Reports(cloud, month_text())
+
+    def full(path, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(history_store, "atomic_write", full)
+    client = app_for(history_dir).test_client()
+    resp = client.get("/api/history?start=2025-11-03&end=2025-11-04", headers=auth)
+    assert resp.status_code == 200 and resp.get_json()["rows"] == 2 * 288   # the view is still served
+    health = client.get("/api/health").get_json()
+    assert health["status"] == "degraded"
+    assert health["history"] == {"ok": False, "error":
+                                 "the history store's disk is full (XO2_HISTORY_DIR): free some space"}
+    status = client.get("/api/history/status", headers=auth).get_json()
+    assert status["error"] == health["history"]["error"] and status["days_stored"] == 0
+    assert list((history_dir / "days").iterdir()) == [] and list((history_dir / "spool").iterdir()) == []
+    monkeypatch.undo()
+    client.get("/api/history?start=2025-11-05&end=2025-11-05", headers=auth)   # space again
+    assert client.get("/api/health").get_json()["history"] == {"ok": True, "error": None}
+
+
+def test_today_comes_from_the_socket_with_one_fetch_for_what_it_missed(history_dir, cloud, auth):
+    today = datetime.now(IST).date()
+    midnight, _ = day_bounds(today, IST)
+    now = int(time.time())
+    reports = Reports(cloud, sim_csv(midnight, now, step=10))
+    app = app_for(history_dir)
+    gw, client = app.extensions[EXTENSION], app.test_client()
+    url = f"/api/history?start={today}&end={today}&buckets=24"
+    # the socket saw all of today so far: no report at all
+    for ts in range(midnight, now - 5, 10):
+        gw.on_frame(cloud_frame(ts))
+    body = client.get(url, headers=auth).get_json()
+    assert reports.asked == [] and body["rows"] == len(range(midnight, now - 5, 10))
+    assert (history_dir / "today" / f"{today}.frames.csv").exists()
+
+    # a gateway that started an hour ago: one report for the part it missed, then only the socket
+    restarted = app_for(history_dir / "other")
+    gw2, client2 = restarted.extensions[EXTENSION], restarted.test_client()
+    seen = range(max(midnight, (now - 3600) // 10 * 10), now - 5, 10)      # the unit's 10 s grid
+    for ts in seen:
+        gw2.on_frame(cloud_frame(ts))
+    body = client2.get(url, headers=auth).get_json()
+    assert reports.asked == [(today.isoformat(), today.isoformat())]
+    assert body["rows"] == len(range(midnight, now + 1, 10))            # no second counted twice
+    client2.get(url.replace("buckets=24", "buckets=25"), headers=auth)    # not from the cache
+    assert len(reports.asked) == 1                                    # once per process
+
+
+def test_a_cut_last_frame_line_after_a_crash_is_dropped(history_dir):
+    store = HistoryStore(history_dir, IST, None, keep_days=400, gap_s=60)
+    ts = int(time.time())
+    store.today.append(cloud_frame(ts - 20))
+    store.today.close()
+    path = next((history_dir / "today").glob("*.frames.csv"))
+    with open(path, "a") as f:
+        f.write(f"{ts - 10}.0,5")                   # the crash cut this line
+    again = HistoryStore(history_dir, IST, None, keep_days=400, gap_s=60)
+    again.today.append(cloud_frame(ts))
+    rows = again.today.rows(datetime.fromtimestamp(ts, IST).date())
+    assert rows["ts"].tolist() == [ts - 20, ts]
+
+
+# -- the daily job and the backfill ---------------------------------------------------------------
+class Clock:
+    def __init__(self, when: datetime) -> None:
+        self.now = when.timestamp()
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_daily_job_fetches_yesterday_after_unit_local_midnight(history_dir, cloud, monkeypatch):
+    reports = Reports(cloud, month_text())
+    gw = create_app(make_settings(history_dir=history_dir), start_stream=False).extensions[EXTENSION]
+    clock = Clock(datetime(2025, 11, 21, 0, 10, tzinfo=IST))      # 18:40 UTC on the 20th
+    store = HistoryStore(history_dir, IST, gw.upstream, keep_days=10, gap_s=60, clock=clock)
+    old = history_dir / "days" / "2025-11-01.json"
+    store.enqueue([date(2025, 11, 1)])
+    jobs = HistoryJobs(store, backfill_days=0)
+    assert jobs.step() and old.exists()
+    store.backfill.pending.clear()
+    assert jobs.daily() is False and jobs.step() is False          # 00:10: too early
+    clock.now += 10 * 60                                             # 00:20 IST
+    assert jobs.daily() is True and jobs.daily() is False            # once a day
+    assert store.backfill.pending == [date(2025, 11, 20)]
+    assert jobs.step() and reports.asked[-1] == ("2025-11-20", "2025-11-20")
+    assert store.days.has(date(2025, 11, 20)) and store.status()["backfill"]["pending"] == 0
+    assert not old.exists()                                          # older than keep_days: pruned
+    # the job is on `schedule`, once a minute
+    assert [j.interval for j in jobs.scheduler.jobs] == [1] and jobs.scheduler.jobs[0].unit == "minutes"
+
+
+def test_backfill_progress_and_browsers_go_first(history_dir, cloud, auth, monkeypatch):
+    reports = Reports(cloud, month_text())
+    app = app_for(history_dir)
+    gw, client = app.extensions[EXTENSION], app.test_client()
+    gw.store.clock = Clock(datetime(2025, 11, 30, 12, 0, tzinfo=IST))
+    jobs = HistoryJobs(gw.store, backfill_days=3)
+    jobs.queue_backfill()
+    status = client.get("/api/history/status", headers=auth).get_json()
+    assert status["days_stored"] == 0 and status["backfill"]["pending"] == 3
+    assert jobs.step()
+    assert reports.asked == [("2025-11-29", "2025-11-29")]            # newest first, a day at a time
+    status = client.get("/api/history/status", headers=auth).get_json()
+    assert (status["days_stored"], status["backfill"]["pending"]) == (1, 2)
+
+    # a browser waiting for the cloud: the backfill does not start another download
+    gw.store._browsers = 1
+    assert jobs.step() is False and len(reports.asked) == 1
+    # ... and one arriving mid-download stops it; the day is tried again later
+    gw.store._browsers = 0
+    real = reports.download
+
+    def browser_arrives(request):
+        gw.store._browsers = 1
+        return real(request)
+    cloud.remove(responses.GET, S3_BASE)
+    cloud.add_callback(responses.GET, S3_BASE, callback=browser_arrives)
+    assert jobs.step() is False and not gw.store.days.has(date(2025, 11, 28))
+    gw.store._browsers = 0
+    cloud.remove(responses.GET, S3_BASE)
+    cloud.add_callback(responses.GET, S3_BASE, callback=real)
+    assert jobs.step() and jobs.step() and jobs.step() is False
+    status = client.get("/api/history/status", headers=auth).get_json()
+    assert (status["days_stored"], status["backfill"]["pending"], status["oldest"]) == (3, 0, "2025-11-27")
+
+    # a cloud failure is shown, and the day stays queued
+    jobs.store.enqueue([date(2025, 11, 26)])
+    cloud.replace(responses.GET, REPORT_URL, status=500)
+    assert jobs.step() is False
+    status = client.get("/api/history/status", headers=auth).get_json()
+    assert status["backfill"]["pending"] == 1
+    assert status["backfill"]["last_error"] == "2025-11-26: device cloud returned 500 (report)"
