@@ -143,9 +143,13 @@ export function describeRule(rule, byCode = new Map()) {
   }
 }
 
-/** An alert's value with the unit of its rule's channel when it has one. */
+/**
+ * An alert's value in words: a measured value with its channel's unit (threshold, impact: the
+ * outlet's), how long the unit has been silent (offline); null where the message says it all.
+ */
 export function alertValue(alert, rule, byCode = new Map()) {
-  if (num(alert.value) === null) return null;
-  const ch = rule && (rule.kind === 'threshold' || rule.kind === 'impact') ? byCode.get(rule.channel) : null;
+  if (num(alert.value) === null || rule?.kind === 'relay_failed') return null;
+  if (rule?.kind === 'offline') return `${formatNumber(alert.value, 0)} s without data`;
+  const ch = rule ? byCode.get(rule.channel) : null;
   return ch ? withUnit(formatNumber(alert.value, ch.precision), ch.unit) : formatNumber(alert.value, 1);
 }

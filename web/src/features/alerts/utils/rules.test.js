@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { channelMap } from '../../../test/fixtures.js';
 import {
   bodyFromForm,
+  alertValue,
   describeRule,
   fieldMessage,
   formField,
@@ -100,5 +101,15 @@ describe('alert rule helpers', () => {
     expect(formField(null)).toBeNull();
     expect(fieldMessage('clear: must be at or below value', 'clear')).toBe('must be at or below value');
     expect(fieldMessage('must not be blank', 'name')).toBe('must not be blank');
+  });
+
+  it('words an alert value by its rule kind', () => {
+    const dust = { kind: 'threshold', channel: 'd9' };
+    expect(alertValue({ value: 41.26 }, dust, byCode)).toBe('41 µg/m³');
+    expect(alertValue({ value: 27.46 }, { kind: 'impact', channel: 'd10' }, byCode)).toBe('27.5°C');
+    expect(alertValue({ value: 125.4 }, { kind: 'offline' }, byCode)).toBe('125 s without data');
+    expect(alertValue({ value: 1 }, { kind: 'relay_failed' }, byCode)).toBeNull();
+    expect(alertValue({ value: null }, dust, byCode)).toBeNull();
+    expect(alertValue({ value: 3.14159 }, undefined, byCode)).toBe('3.1'); // its rule was deleted
   });
 });
