@@ -29,7 +29,7 @@ from devicecloud.settings import Settings
 from ..clock import Clock
 from ..models import FieldError
 from . import conditions
-from .channels import Channel, DeliveryError, build_channels
+from .channels import Channel, build_channels
 from .messages import Composer
 from .outbox import Item, Outbox, OutboxState
 from .rules import (MAX_RULES, NOTIFY_CHANNELS, Kind, Notify, Rule, Severity, default_rules, new_rule,

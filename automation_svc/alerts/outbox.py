@@ -187,8 +187,9 @@ class Outbox:
             except DeliveryError as exc:
                 error = str(exc)
             except Exception as exc:     # a bug in a channel must not kill the worker or lose the item
-                log.exception("%s delivery failed", channel)
+                # The type only: the message of a library error may hold a URL with a token in it.
                 error = f"unexpected error ({type(exc).__name__})"
+                log.error("%s delivery failed: %s", channel, error)
             now = self.clock.wall()
             with self._lock:
                 ch = self.state.channels[channel]

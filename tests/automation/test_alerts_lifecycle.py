@@ -2,9 +2,11 @@
 FakeClock: holds, firing, repeat, acknowledge, resolve, the four kinds, and restarts."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from automation_svc.models import CommandRequest
+from automation_svc.models import CommandRequest, RelayUpdate
 from automation_svc.service import AutomationService
 
 from .alert_fixtures import deliver, notify_settings, smtp, telegram, webhook  # noqa: F401
@@ -256,3 +258,22 @@ def test_offline_after_a_restart_counts_from_the_start(make_service, notify_sett
     clock.advance(119)
     second.alerts.step()
     assert active(second) == []
+
+
+def test_a_damaged_alerts_slice_is_kept_aside_and_audited(make_service, notify_settings, clock):
+    settings = notify_settings()
+    first = make_service(settings)
+    first.alerts.create_rule(LOW_LEVEL)
+    first.engine.update_relay("i1", RelayUpdate(name="Pump"))
+    del first
+    doc = json.loads(settings.state_file.read_text())
+    doc["alerts"]["rules"][2]["kind"] = "flood"
+    settings.state_file.write_text(json.dumps(doc))
+
+    second = make_service(settings)
+    assert [r["id"] for r in second.alerts.rules_view()] == ["offline", "relay_failed"]
+    assert second.engine.relay_view("i1")["name"] == "Pump"        # the engine's part is untouched
+    entry = second.engine.audit_entries(1)[0]
+    assert entry["what"] == "alerts state rejected" and "rules.2.kind" in entry["why"]
+    kept = list(settings.state_file.parent.glob("state.json.alerts-corrupt-*"))
+    assert len(kept) == 1 and json.loads(kept[0].read_text())["rules"][2]["kind"] == "flood"
