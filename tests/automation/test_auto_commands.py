@@ -42,13 +42,14 @@ def test_manual_command_pending_then_confirmed(engine, clock, sender):
 
 @pytest.mark.parametrize("skew_s", [-45.0, 45.0])
 def test_unit_clock_skew_is_tolerated(engine, clock, sender, skew_s):
-    """The unit's clock runs 45 s behind/ahead of ours: a frame arriving inside the in-flight
-    guard does not confirm, the next one does (arrival time only; more in test_auto_unit_clock)."""
+    """The unit's clock runs 45 s behind/ahead of ours: a newer frame without the change keeps
+    the command pending, the next one with it confirms (arrival time only; more in
+    test_auto_unit_clock)."""
     warm_up(engine, clock, skew_s)
     engine.command("i3", on())
     engine.queue.drain()
     clock.advance(0.5)
-    engine.on_frame(frame(clock, skew_s, i3=1))
+    engine.on_frame(frame(clock, skew_s, i3=0))
     assert engine.relay_view("i3")["command"]["state"] == "pending"
     clock.advance(9)
     engine.on_frame(frame(clock, skew_s, i3=1))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from automation_svc.commands import IN_FLIGHT_GUARD_S
 from automation_svc.models import CommandRequest
 
 from .conftest import frame
@@ -81,17 +80,18 @@ def test_stamp_before_the_command_does_not_block_a_frame_that_arrives_after_it(e
     assert state_of(engine, "i4") == "confirmed"
 
 
-def test_frame_in_flight_when_the_command_was_sent_does_not_confirm(engine, clock):
-    """A frame arriving within the guard after the POST started was on its way before the unit
-    could apply the command; the next frame decides."""
+def test_a_frame_before_the_post_never_confirms(engine, clock):
+    """Queued but not yet sent: a frame, whatever its stamp, cannot show the command's effect."""
     warm_up(engine, clock)
-    send(engine, "i5")
-    clock.advance(IN_FLIGHT_GUARD_S / 2)
+    engine.command("i5", CommandRequest(state=1))        # queued, the POST not made yet
+    clock.advance(2)
     engine.on_frame(frame(clock, TEN_MIN, i5=1))
     assert state_of(engine, "i5") == "pending"
-    clock.advance(IN_FLIGHT_GUARD_S)
-    engine.on_frame(frame(clock, i5=1))
+    engine.queue.drain()                                  # now sent
+    clock.advance(2)
+    engine.on_frame(frame(clock, -TWO_MIN, i5=1))
     assert state_of(engine, "i5") == "confirmed"
+    assert engine.relay_view("i5")["command"]["latency_s"] == pytest.approx(4.0)
 
 
 def test_no_timestamp_at_all_still_confirms(engine, clock):
