@@ -10,7 +10,7 @@ from flask_jwt_extended import jwt_required
 from devicecloud.webapp import error_response, json_body
 
 from .alerts import Alerts, Conflict, DeliveryError, NotFound
-from .alerts.rules import NOTIFY_CHANNELS
+from .alerts.rules import IMPACT_CODES, NOTIFY_CHANNELS, THRESHOLD_CODES
 from .models import FieldError
 
 bp = Blueprint("alerts", __name__, url_prefix="/api/automation")
@@ -48,7 +48,9 @@ def ack_alert(alert_id: str):
 @bp.get("/alert-rules")
 @jwt_required()
 def list_rules():
-    return jsonify(rules=_alerts().rules_view())
+    # Which channels each kind accepts, so a rule editor offers only those (labels: /api/channels).
+    return jsonify(rules=_alerts().rules_view(), threshold_channels=list(THRESHOLD_CODES),
+                   impact_channels=list(IMPACT_CODES))
 
 
 @bp.post("/alert-rules")

@@ -353,8 +353,9 @@ class Alerts:
         with self._lock:
             ordered = sorted(self.alerts, key=lambda a: (a.since, int(a.id) if a.id.isdigit() else 0),
                              reverse=True)
-            return {"active": [a.public() for a in ordered if a.state != "resolved"],
-                    "recent": [a.public() for a in ordered[:RECENT_MAX]]}
+            active = [a.public() for a in ordered if a.state != "resolved"]
+            return {"active": active, "recent": [a.public() for a in ordered[:RECENT_MAX]],
+                    "firing": sum(1 for a in active if a["state"] == "firing")}   # the header badge
 
     def firing_count(self) -> int:
         with self._lock:

@@ -24,7 +24,10 @@ def test_every_route_needs_a_login(client, method, path):
 
 
 def test_default_rules_and_crud(client, auth, settings, clock, sender):
-    rules = client.get(RULES, headers=auth).get_json()["rules"]
+    body = client.get(RULES, headers=auth).get_json()
+    assert body["threshold_channels"] == [f"d{n}" for n in range(1, 15)] + ["d38"]
+    assert body["impact_channels"] == ["d8", "d9", "d10", "d11", "d12", "d14"]
+    rules = body["rules"]
     assert [(r["id"], r["kind"], r["for_s"], r["severity"]) for r in rules] == [
         ("offline", "offline", 120, "critical"), ("relay_failed", "relay_failed", 0, "warning")]
     r = client.post(RULES, headers=auth, json=GOOD)
@@ -121,12 +124,13 @@ def test_alerts_list_and_acknowledge(client, auth, service, clock):
     service.alerts.step()
     body = client.get("/api/automation/alerts", headers=auth).get_json()
     [alert] = body["active"]
-    assert body["recent"] == [alert]
+    assert body["recent"] == [alert] and body["firing"] == 1
     assert set(alert) >= {"id", "rule_id", "name", "severity", "state", "since", "resolved_at", "value",
                           "message", "acked_by", "notified"}
     assert (alert["state"], alert["value"], alert["name"], alert["acked_by"]) == ("firing", 12, "Tank low", None)
     r = client.post(f"/api/automation/alerts/{alert['id']}/ack", headers=auth)
     assert r.status_code == 200 and r.get_json()["state"] == "acknowledged" and r.get_json()["acked_by"] == "admin"
+    assert client.get("/api/automation/alerts", headers=auth).get_json()["firing"] == 0
     assert client.post(f"/api/automation/alerts/{alert['id']}/ack", headers=auth).status_code == 200
     assert client.post("/api/automation/alerts/999/ack", headers=auth).status_code == 404
     clock.advance(10)
