@@ -52,7 +52,9 @@ async def browser(session: aiohttp.ClientSession, base: str, token: str, deadlin
     ws = None
     reader = None
     try:
-        ws = await session.ws_connect(f"{base.replace('http', 'ws', 1)}/api/ws?token={token}",
+        async with session.post(base + "/api/ws-ticket", headers=headers) as resp:   # as the page does
+            ticket = (await resp.json())["ticket"]
+        ws = await session.ws_connect(f"{base.replace('http', 'ws', 1)}/api/ws?ticket={ticket}",
                                       timeout=aiohttp.ClientWSTimeout(ws_close=2))
         stats.ws_open += 1
 

@@ -15,24 +15,33 @@ minimal WebSocket client (LeanSocket: a few us per message, so the harness takes
 2 cores it shares with what it measures; the CPU it did use is printed); a frame counts for every socket that was connected before the measured window began. Frames
 published in the window must reach every socket (missing deliveries are reported). The gateway
 worker's RSS is sampled every second (VmRSS from /proc) and its peak (VmHWM) read at the end.
+Each socket opens as a browser's does: a one-time ticket (POST /api/ws-ticket), then
+/api/ws?ticket=.
+
+A second window (--login-frames) measures the same delay while the admin login is hammered at
+--login-rate logins a second (right password: each is a real ~100 ms scrypt check). A check
+run on the gevent hub stalled every socket for as long; run off it, fan-out does not notice.
 
     .venv/bin/python bench/bench_fanout.py [--sockets 1000] [--frames 30] [--period 1]
+                                           [--login-frames 15] [--login-rate 10]
 """
 from __future__ import annotations
 
 import argparse
 import base64
+import json
 import multiprocessing as mp
 import os
 import re
 import select
 import socket
 import sys
+import threading
 import time
 from collections import defaultdict
 
-from common import (BenchStack, Report, children, log, login, median, percentile, proc_status_kb,
-                    raise_nofile)
+from common import (ALIAS, PASSWORD, BenchStack, Report, children, http, log, login, median,
+                    percentile, proc_status_kb, raise_nofile)
 
 TS_RE = re.compile(rb'"ts":(\d+)')
 
@@ -121,7 +130,15 @@ class LeanSocket:
         return True
 
 
-def client_proc(idx: int, count: int, host: str, port: int, path: str, window, ready_q,
+def ws_path(host: str, port: int, token: str) -> str:
+    """/api/ws with a fresh one-time ticket, as the web page opens it."""
+    status, _, body = http(f"http://{host}:{port}/api/ws-ticket", token=token, method="POST")
+    if status != 200:
+        raise ConnectionError(f"ws-ticket answered {status}")
+    return f"/api/ws?ticket={json.loads(body)['ticket']}"
+
+
+def client_proc(idx: int, count: int, host: str, port: int, token: str, window, ready_q,
                 result_q) -> None:
     """One client process: `count` sockets; sends back [(socket, ts, received_at)]."""
     records: list[tuple[int, int, float]] = []
@@ -129,7 +146,7 @@ def client_proc(idx: int, count: int, host: str, port: int, path: str, window, r
     socks: dict[int, LeanSocket] = {}
     for k in range(count):
         try:
-            s = LeanSocket(idx * 100_000 + k, host, port, path)
+            s = LeanSocket(idx * 100_000 + k, host, port, ws_path(host, port, token))
             socks[s.sock.fileno()] = s
         except Exception as exc:
             errors.append(f"{type(exc).__name__}: {exc}")
@@ -155,12 +172,34 @@ def client_proc(idx: int, count: int, host: str, port: int, path: str, window, r
     result_q.put((idx, ids, records, cpu))
 
 
+def login_burst(url: str, rate: float, t0: float, t1: float, out: list[tuple[int, float]]) -> None:
+    """Logins at `rate` a second from t0 to t1 (wall clock), each on its own thread so a slow
+    one does not hold back the next; appends (status, seconds) for each."""
+    def one() -> None:
+        began = time.perf_counter()
+        status = http(url + "/api/auth/login", method="POST",
+                      body={"deviceId": ALIAS, "password": PASSWORD})[0]
+        out.append((status, time.perf_counter() - began))
+
+    threads, k = [], 0
+    while (at := t0 + k / rate) < t1:
+        time.sleep(max(0.0, at - time.time()))
+        threads.append(threading.Thread(target=one, daemon=True))
+        threads[-1].start()
+        k += 1
+    for t in threads:
+        t.join(30)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sockets", type=int, default=1000)
     ap.add_argument("--frames", type=int, default=30, help="frames in the measured window")
     ap.add_argument("--period", type=float, default=1.0, help="simulator frame period, s")
     ap.add_argument("--procs", type=int, default=2, help="client processes")
+    ap.add_argument("--login-frames", type=int, default=15,
+                    help="frames in the second window, with logins going on (0: no such window)")
+    ap.add_argument("--login-rate", type=float, default=10.0, help="logins a second in that window")
     args = ap.parse_args()
     limit = raise_nofile(65536)
     report = Report("fanout")
@@ -168,7 +207,6 @@ def main() -> int:
     ctx = mp.get_context("fork")
     with BenchStack("fanout", sim_period=args.period) as stack:
         token = login(stack.url)
-        path = f"/api/ws?token={token}"
         master, workers = stack.pids("gateway")
         worker = workers[0]
         rss_before = proc_status_kb(worker, "VmRSS")
@@ -177,7 +215,7 @@ def main() -> int:
         share = [args.sockets // args.procs + (1 if i < args.sockets % args.procs else 0)
                  for i in range(args.procs)]
         t0 = time.monotonic()
-        procs = [ctx.Process(target=client_proc, args=(i, n, "127.0.0.1", stack.port, path, window,
+        procs = [ctx.Process(target=client_proc, args=(i, n, "127.0.0.1", stack.port, token, window,
                                                        ready_q, result_q), daemon=True)
                  for i, n in enumerate(share)]
         for p in procs:
@@ -191,16 +229,27 @@ def main() -> int:
             + (f" ({len(errors)} failed: {sorted(set(errors))})" if errors else ""))
         start = time.time() + 2 * args.period           # every socket is subscribed by now
         end = start + args.frames * args.period
-        window[0], window[1] = start, end + 2.0          # clients listen 2 s past the window
+        login_end = end + args.login_frames * args.period
+        window[0], window[1] = start, login_end + 2.0    # clients listen 2 s past the windows
+        logins: list[tuple[int, float]] = []
+        burst = threading.Thread(target=login_burst, daemon=True,
+                                 args=(stack.url, args.login_rate, end, login_end, logins))
+        if args.login_frames:
+            burst.start()
         rss = []
         while time.time() < start:
             time.sleep(0.05)
         nginx = children(stack.procs["nginx"].pid)
         cpu_start, nginx_start = cpu_s(worker), sum(cpu_s(n) for n in nginx)
+        cpu_end = nginx_end = None
         while time.time() < window[1]:
             rss.append(proc_status_kb(worker, "VmRSS"))
             time.sleep(1.0)
-        cpu_end, nginx_end = cpu_s(worker), sum(cpu_s(n) for n in nginx)
+            if cpu_end is None and time.time() >= end:   # the first window only: logins cost CPU
+                cpu_end, nginx_end = cpu_s(worker), sum(cpu_s(n) for n in nginx)
+                rss_first = max(rss)
+        if args.login_frames:
+            burst.join(30)
         results = [result_q.get(timeout=120) for _ in procs]
         for p in procs:
             p.join(10)
@@ -212,25 +261,31 @@ def main() -> int:
     counts = defaultdict(int)
     for ts in emits:
         counts[ts] += 1
-    frames = sorted(ts for ts, at in emits.items() if start <= at < end and counts[ts] == 1)
     socket_ids = [k for _, ids, _, _ in results for k in ids]
     got: dict[tuple[int, int], float] = {}
     for _, _, records, _ in results:
         for k, ts, at in records:
             got.setdefault((k, ts), at)
-    delays, per_frame_max, missing = [], [], 0
-    for ts in frames:
-        emitted = emits[ts]
-        frame_delays = []
-        for k in socket_ids:
-            at = got.get((k, ts))
-            if at is None:
-                missing += 1
-            else:
-                frame_delays.append((at - emitted) * 1000)
-        delays += frame_delays
-        if frame_delays:
-            per_frame_max.append(max(frame_delays))
+
+    def deliveries(t0: float, t1: float) -> tuple[list[int], list[float], list[float], int]:
+        """Frames emitted in [t0, t1) (each once), their delays (ms), per-frame max, missing."""
+        frames = sorted(ts for ts, at in emits.items() if t0 <= at < t1 and counts[ts] == 1)
+        delays, per_frame_max, missing = [], [], 0
+        for ts in frames:
+            emitted = emits[ts]
+            frame_delays = []
+            for k in socket_ids:
+                at = got.get((k, ts))
+                if at is None:
+                    missing += 1
+                else:
+                    frame_delays.append((at - emitted) * 1000)
+            delays += frame_delays
+            if frame_delays:
+                per_frame_max.append(max(frame_delays))
+        return frames, delays, per_frame_max, missing
+
+    frames, delays, per_frame_max, missing = deliveries(start, end)
     expected = len(frames) * len(socket_ids)
     log("per-frame time to reach all sockets (ms): " + " ".join(f"{m:.0f}" for m in per_frame_max))
     report.info("sockets connected", connected, f"of {args.sockets}")
@@ -251,8 +306,23 @@ def main() -> int:
                   p99 < 100)
     report.figure("missing deliveries", missing, "", "0", missing == 0 and connected == args.sockets
                   and len(frames) >= args.frames - 1)
+    if args.login_frames:
+        frames, delays, per_frame_max, missing = deliveries(end, login_end)
+        ok_logins = [took for status, took in logins if status == 200]
+        log(f"with logins: per-frame time to reach all sockets (ms): "
+            + " ".join(f"{m:.0f}" for m in per_frame_max))
+        report.info("logins during the second window", f"{len(ok_logins)} ok of {len(logins)}",
+                    f"({args.login_rate:g}/s asked; p50 {percentile(ok_logins, 50) * 1000:.0f} ms, "
+                    f"max {max(ok_logins, default=float('nan')) * 1000:.0f} ms each)")
+        p99 = percentile(delays, 99)
+        report.figure(f"delay p99 during {args.login_rate:g} logins/s", round(p99, 1), "ms", "< 100 ms",
+                      p99 < 100 and missing == 0 and len(frames) >= args.login_frames - 1
+                      and len(ok_logins) >= 0.9 * args.login_rate * args.login_frames * args.period)
     peak_mb = max(max(rss), hwm) / 1024
     report.info("gateway worker RSS before / during (max)", f"{rss_before / 1024:.0f} / {max(rss) / 1024:.0f}", "MB")
+    if args.login_frames:
+        report.info("gateway worker RSS max: first window / with logins",
+                    f"{rss_first / 1024:.0f} / {max(rss) / 1024:.0f}", "MB (a password check: 32 MB of scrypt)")
     report.info("gateway gunicorn master RSS", round(master_rss / 1024), "MB")
     report.figure("gateway worker peak RSS (VmHWM)", round(peak_mb, 1), "MB", "< 200 MB", peak_mb < 200)
     return report.finish()

@@ -6,6 +6,7 @@ the patched, greenlet-friendly primitives are picked up in production.
 """
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -35,3 +36,26 @@ def cooperate() -> None:
     if under_gevent():
         import gevent
         gevent.sleep(0)
+
+
+class CpuLane:
+    """At most `size` calls of one kind of CPU-heavy work at a time, off the gevent hub.
+
+    run_cpu() uses the hub's shared pool (up to 10 threads). Some work must also be bounded:
+    a password check is ~100 ms and 32 MB of scrypt memory, so 10 logins a second filled that
+    pool and took the gateway worker from 110 to 475 MB (bench_fanout). Queued callers wait
+    their turn without blocking anything else."""
+
+    def __init__(self, size: int = 1) -> None:
+        self.size = size
+        self._pool = None                 # made in the worker at first use (after the fork)
+        self._slots = threading.BoundedSemaphore(size)
+
+    def run(self, fn: Callable[..., T], *args: object) -> T:
+        if under_gevent():
+            if self._pool is None:
+                from gevent.threadpool import ThreadPool
+                self._pool = ThreadPool(self.size)
+            return self._pool.apply(fn, args)
+        with self._slots:                 # real threads (tests, dev server): same bound
+            return fn(*args)
