@@ -6,8 +6,11 @@ Per day, in days/:
                           them (header + rows; zstd: ~3 MB -> ~0.5 MB, ~400 MB/s both ways);
                           /api/report.csv serves it through the same alias rewrite as the cloud's
 - YYYY-MM-DD.raw.parquet  ts + each channel as float64: fine zoom (buckets under a minute)
-- YYYY-MM-DD.m1.parquet   1-minute cells (rows, and per channel n/sum/min/max): week/month
-- YYYY-MM-DD.m10.parquet  10-minute cells: a year is 366 x 144 cells, read in well under 1 s
+- YYYY-MM-DD.m1.arrow     1-minute cells (rows, and per channel n/sum/min/max): week/month
+- YYYY-MM-DD.m10.arrow    10-minute cells: a year is 366 x 144 cells
+                          Cells are Arrow IPC (Feather) files, not Parquet: a day's 58 columns
+                          read in ~0.1 ms instead of ~5 ms (Parquet decodes every column's
+                          pages), which is the difference between a 0.1 s and a 2 s year
 - YYYY-MM-DD.json         the manifest: rows, and each file's size and sha256. Written last,
                           so a day without one does not exist; every read checks the hash,
                           and a damaged day is dropped and fetched again, never served half.
@@ -44,6 +47,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pcsv
+import pyarrow.feather as feather
 import pyarrow.parquet as pq
 
 from devicecloud.channels import SENSOR_CODES
@@ -55,7 +59,9 @@ from .history import (CELL_SIZES, Cells, Columns, ReportFormatError, Window, agg
                       aggregate_cells, concat_cells, read_report, release_memory, to_cells)
 
 log = logging.getLogger(__name__)
-KINDS = {"csv": ".csv.zst", "raw": ".raw.parquet", "m1": ".m1.parquet", "m10": ".m10.parquet"}
+KINDS = {"csv": ".csv.zst", "raw": ".raw.parquet", "m1": ".m1.arrow", "m10": ".m10.arrow"}
+# m10 uncompressed (66 KB a day), m1 lz4 (~0.7 MB -> ~0.25 MB a day, still ~1 ms to read)
+CELL_COMPRESSION = {"m1": "lz4", "m10": "uncompressed"}
 CELL_KIND = {60: "m1", 600: "m10"}
 SYNC_MAX_DAYS = 31          # a browser's request fetches at most this many missing days itself
 FSYNC_EVERY_S = 5.0         # today's frames: a power cut loses at most this much
@@ -228,9 +234,14 @@ def _table(cols: dict[str, np.ndarray]) -> pa.Table:
     return pa.table({k: pa.array(v) for k, v in cols.items()})
 
 
-def _numpy(data: bytes) -> dict[str, np.ndarray]:
-    table = pq.read_table(pa.BufferReader(data))
+def _numpy(table: pa.Table) -> dict[str, np.ndarray]:
     return {name: table.column(name).to_numpy() for name in table.column_names}
+
+
+def _arrow(table: pa.Table, compression: str) -> bytes:
+    sink = pa.BufferOutputStream()
+    feather.write_feather(table, sink, compression=compression)
+    return sink.getvalue().to_pybytes()
 
 
 @dataclass(frozen=True)
@@ -318,7 +329,7 @@ class DayFiles:
 
     def rows(self, day: date) -> Columns | None:
         data = self.read(day, "raw")
-        return None if data is None else _numpy(data)
+        return None if data is None else _numpy(pq.read_table(pa.BufferReader(data)))
 
     def cells(self, day: date, cell_s: int) -> Cells | None:
         kind = CELL_KIND[cell_s]
@@ -327,7 +338,7 @@ class DayFiles:
         data = self.read(day, kind)
         if data is None:
             return None
-        cells = _numpy(data)
+        cells = _numpy(feather.read_table(pa.BufferReader(data), use_threads=False))
         if kind == "m10":
             with self._lock:
                 if len(self._m10) >= M10_CACHE_DAYS:
@@ -342,7 +353,7 @@ class DayFiles:
         full = {"ts": cols["ts"], **{c: cols.get(c, np.full(len(cols["ts"]), np.nan)) for c in codes}}
         blobs = {"csv": _zstd(csv_bytes), "raw": _parquet(_table(full))}
         for cell_s, kind in CELL_KIND.items():
-            blobs[kind] = _parquet(_table(to_cells(full, cell_s, codes)))
+            blobs[kind] = _arrow(_table(to_cells(full, cell_s, codes)), CELL_COMPRESSION[kind])
         m = Manifest(day, int(len(cols["ts"])),
                      {k: {"bytes": len(b), "sha256": hashlib.sha256(b).hexdigest()} for k, b in blobs.items()},
                      time.time())

@@ -85,6 +85,7 @@ class Stack:
         self.procs: dict[str, subprocess.Popen] = {}
         self.env = {**os.environ, **read_env_file(ROOT / ".env"), **(env or {})}
         self.env.setdefault("XO2_STATE_FILE", str(self.run_dir / "automation_state.json"))
+        self.env.setdefault("XO2_HISTORY_DIR", str(self.run_dir / "history"))
         if not self.env.get("XO2_ADMIN_PASSWORD"):
             self.env.update(XO2_ADMIN_PASSWORD=DEMO_PASSWORD, XO2_DEV="1")
         if sim:

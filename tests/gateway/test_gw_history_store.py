@@ -143,7 +143,7 @@ def test_a_damaged_or_missing_day_file_is_fetched_again(history_dir, cloud, auth
     good = client.get(f"/api/history?{NOV}&buckets=60", headers=auth).get_json()
     days = history_dir / "days"
     # a flipped byte in the 10-minute cells, a truncated raw file, a lost manifest
-    cells = days / "2025-11-07.m10.parquet"
+    cells = days / "2025-11-07.m10.arrow"
     data = bytearray(cells.read_bytes())
     data[len(data) // 2] ^= 0xFF
     cells.write_bytes(bytes(data))
