@@ -32,7 +32,7 @@ MAX_FOR_S = 7 * 86400
 MIN_OFFLINE_S = 20        # frames come about every 10 s: less would fire between two frames
 MIN_REPEAT_S = 60
 
-Name = Annotated[str, Field(min_length=1, max_length=80)]
+Name = Annotated[str, Field(max_length=80)]   # blank: made from the rule
 Seconds = Annotated[float, Field(ge=0, le=MAX_FOR_S)]
 
 
@@ -123,9 +123,7 @@ def check(rule: Rule) -> Rule:
         raise FieldError("repeat_s", f"repeat_s: 0 (never) or at least {MIN_REPEAT_S} s")
     if len(set(rule.notify)) != len(rule.notify):
         raise FieldError("notify", "notify: a channel is listed twice")
-    if not rule.name.strip():
-        raise FieldError("name", "name: must not be blank")
-    return rule.model_copy(update={"name": rule.name.strip()})
+    return rule
 
 
 def _fields(body: dict) -> RuleFields:
@@ -144,21 +142,20 @@ def _fields(body: dict) -> RuleFields:
 def _merge(base: dict, body: dict) -> Rule:
     fields = _fields(body)
     changes = {k: getattr(fields, k) for k in fields.model_fields_set if k != "id"}
-    for key in ("kind", "for_s", "severity", "notify", "repeat_s", "enabled", "name"):
+    for key in ("kind", "for_s", "severity", "notify", "repeat_s", "enabled"):
         if key in changes and changes[key] is None:
             raise FieldError(key, f"{key}: must not be null")
+    name = (changes.pop("name") or "").strip() if "name" in changes else base.get("name", "")
     try:
-        rule = Rule.model_validate({**base, **changes, "name": changes.get("name") or base.get("name") or "-"})
+        rule = Rule.model_validate({**base, **changes, "name": name or "-"})
     except ValidationError as err:       # cannot happen after RuleFields; say so clearly if it does
         raise FieldError(None, str(err.errors()[0]["msg"])) from None
     rule = check(rule)
-    if "name" not in changes and not base.get("name"):
-        rule = rule.model_copy(update={"name": default_name(rule)})
-    return rule
+    return rule if name else rule.model_copy(update={"name": default_name(rule)})
 
 
 def new_rule(body: dict) -> Rule:
-    """A rule from a POST body; kind is required, a missing name is made from the rule."""
+    """A rule from a POST body; kind is required, a missing or blank name is made from the rule."""
     if not isinstance(body.get("kind"), str):
         raise FieldError("kind", "kind: required: threshold, offline, relay_failed or impact")
     return _merge({"id": "a" + secrets.token_hex(4)}, body)

@@ -74,8 +74,8 @@ BAD_CREATE = [
     ({**GOOD, "value": True}, "value"),
     ({k: v for k, v in GOOD.items() if k != "op"}, "op"),
     ({k: v for k, v in GOOD.items() if k != "value"}, "value"),
-    ({**GOOD, "name": ""}, "name"),
-    ({**GOOD, "name": "   "}, "name"),
+    ({**GOOD, "name": "x" * 81}, "name"),
+    ({**GOOD, "name": 7}, "name"),
     ({**GOOD, "colour": "red"}, "colour"),
     ({**GOOD, "enabled": "yes"}, "enabled"),
     ({"kind": "offline", "for_s": 5}, "for_s"),
@@ -110,6 +110,14 @@ def test_bad_update_is_a_400_and_changes_nothing(client, auth, settings, body, f
     assert r.status_code == 400 and r.get_json()["field"] == field, r.get_json()
     assert client.get(RULES, headers=auth).get_json() == before
     assert settings.state_file.read_bytes() == file_before
+
+
+def test_a_blank_name_is_made_from_the_rule(client, auth):
+    r = client.post(RULES, headers=auth, json={**GOOD, "name": "  "})
+    assert r.status_code == 201 and r.get_json()["name"] == "Outlet Water Level below 20 %"
+    r = client.put(f"{RULES}/{r.get_json()['id']}", headers=auth, json={"name": "", "channel": "d6", "value": 10})
+    assert r.get_json()["name"] == "Inlet Water Level below 10 %"
+    assert client.post(RULES, headers=auth, json={"kind": "offline", "for_s": 300}).get_json()["name"] == "Unit offline"
 
 
 def test_not_json_is_a_400(client, auth):
