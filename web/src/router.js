@@ -15,11 +15,17 @@ export function routeFromHash(hash) {
   return ROUTES.some((r) => r.id === id) ? id : 'overview';
 }
 
+// Without a hash, a link from outside may name the page by path: alert messages link
+// XO2_PUBLIC_URL/alerts, where nginx's SPA fallback serves the app.
+function routeFromLocation() {
+  return routeFromHash(window.location.hash || window.location.pathname.replace(/^\/+/, ''));
+}
+
 /** Hash routing (#/overview …): works behind nginx's SPA fallback and from a file. */
 export function useHashRoute() {
-  const [route, setRoute] = useState(() => routeFromHash(window.location.hash));
+  const [route, setRoute] = useState(routeFromLocation);
   useEffect(() => {
-    const onChange = () => setRoute(routeFromHash(window.location.hash));
+    const onChange = () => setRoute(routeFromLocation());
     window.addEventListener('hashchange', onChange);
     return () => window.removeEventListener('hashchange', onChange);
   }, []);

@@ -79,4 +79,15 @@ describe('header alerts badge', () => {
     expect(link).toHaveAttribute('href', '#/alerts');
     expect(link).toHaveTextContent(/^$/);
   });
+
+  it('opens the Alerts page from the link in an alert message (/alerts, no hash)', async () => {
+    mockFetch(defaultRoutes({ 'GET /api/automation/alerts': { active: [], recent: [] } }));
+    window.history.pushState({}, '', '/alerts');
+    try {
+      renderApp({ route: '' });
+      expect(await screen.findByRole('heading', { level: 1, name: 'Alerts' })).toBeInTheDocument();
+    } finally {
+      window.history.pushState({}, '', '/');
+    }
+  });
 });
