@@ -169,6 +169,12 @@ describe('alerts end to end', { skip }, () => {
     assert.ok(!html.includes(REAL_PREFIX), 'the upstream device id leaked into the page');
   });
 
+  it("opens from an alert message's link (XO2_PUBLIC_URL/alerts)", async () => {
+    await page.goto(`${BASE_URL}/alerts`);
+    await page.getByRole('heading', { level: 1, name: 'Alerts' }).waitFor({ timeout: T.short });
+    await recentRow().first().waitFor({ timeout: T.short });
+  });
+
   it('is usable on a 360 px phone', async () => {
     const phone = await browser.newContext({ viewport: { width: 360, height: 780 }, isMobile: true, hasTouch: true });
     const p = await phone.newPage();
