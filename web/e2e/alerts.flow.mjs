@@ -55,7 +55,8 @@ describe('alerts end to end', { skip }, () => {
   };
   const active = () => page.getByRole('region', { name: 'Active alerts' });
   const ourAlert = () => active().getByRole('article', { name: RULE });
-  const recentRow = () => page.getByRole('region', { name: 'Recent alerts' }).getByRole('row').filter({ hasText: RULE });
+  const recentRow = () =>
+    page.getByRole('region', { name: 'Recent alerts' }).getByRole('row').filter({ hasText: RULE });
   let before0 = 0;
 
   before(async () => {
@@ -87,7 +88,9 @@ describe('alerts end to end', { skip }, () => {
     const rules = page.getByRole('region', { name: 'Alert rules' });
     await rules.getByRole('article', { name: 'Unit offline' }).waitFor({ timeout: T.short });
     await rules.getByRole('article', { name: 'Relay command failed' }).waitFor();
-    await page.waitForFunction(() => /firing/.test(document.querySelector('a.alerts-badge')?.getAttribute('aria-label') || ''));
+    await page.waitForFunction(() =>
+      /firing/.test(document.querySelector('a.alerts-badge')?.getAttribute('aria-label') || ''),
+    );
     before0 = await firingCount(); // other tests may have left alerts (e.g. a failed relay command)
     assert.equal(typeof before0, 'number');
   });
@@ -104,11 +107,14 @@ describe('alerts end to end', { skip }, () => {
     await form.getByLabel('Clears below (µg/m³)').fill('80');
     await form.getByLabel('Only after it holds for (s)').fill('0');
     await form.getByLabel('Severity').selectOption('critical');
-    for (const c of ['Email', 'Webhook', 'Telegram']) await form.getByRole('group', { name: 'Notify by' }).getByLabel(c).uncheck();
+    for (const c of ['Email', 'Webhook', 'Telegram'])
+      await form.getByRole('group', { name: 'Notify by' }).getByLabel(c).uncheck();
     await form.getByRole('button', { name: 'Create rule' }).click();
     const clear = form.getByLabel('Clears below (µg/m³)');
     await page.waitForFunction((el) => el.getAttribute('aria-invalid') === 'true', await clear.elementHandle());
-    const described = await clear.evaluate((el) => document.getElementById(el.getAttribute('aria-describedby'))?.textContent);
+    const described = await clear.evaluate(
+      (el) => document.getElementById(el.getAttribute('aria-describedby'))?.textContent,
+    );
     assert.match(described, /clear/i);
     await shot('01-rule-error');
 
@@ -129,7 +135,8 @@ describe('alerts end to end', { skip }, () => {
     assert.match(text, /Value: 90 µg\/m³/);
     assert.match(text, /Since .*(GMT|IST|UTC)/); // named in the unit's zone
     await page.waitForFunction(
-      (n) => new RegExp(`^${n} firing`).test(document.querySelector('a.alerts-badge')?.getAttribute('aria-label') || ''),
+      (n) =>
+        new RegExp(`^${n} firing`).test(document.querySelector('a.alerts-badge')?.getAttribute('aria-label') || ''),
       before0 + 1,
       { timeout: T.alert },
     );
@@ -146,11 +153,23 @@ describe('alerts end to end', { skip }, () => {
   });
 
   it('acknowledges it: the badge drops, the alert says who', async () => {
-    await ourAlert().getByRole('button', { name: `Acknowledge ${RULE}` }).click();
-    await ourAlert().getByText(/^ACKNOWLEDGED/).waitFor({ timeout: T.short });
-    assert.equal(await ourAlert().getByRole('button', { name: /Acknowledge/ }).count(), 0);
+    await ourAlert()
+      .getByRole('button', { name: `Acknowledge ${RULE}` })
+      .click();
+    await ourAlert()
+      .getByText(/^ACKNOWLEDGED/)
+      .waitFor({ timeout: T.short });
+    assert.equal(
+      await ourAlert()
+        .getByRole('button', { name: /Acknowledge/ })
+        .count(),
+      0,
+    );
     await page.waitForFunction(
-      (n) => new RegExp(`^(${n || 'No'}) firing`).test(document.querySelector('a.alerts-badge')?.getAttribute('aria-label') || ''),
+      (n) =>
+        new RegExp(`^(${n || 'No'}) firing`).test(
+          document.querySelector('a.alerts-badge')?.getAttribute('aria-label') || '',
+        ),
       before0,
       { timeout: T.short },
     );
@@ -186,7 +205,10 @@ describe('alerts end to end', { skip }, () => {
     await p.getByRole('heading', { level: 1, name: 'Overview' }).waitFor({ timeout: T.short });
     await p.locator('header a.alerts-badge').click();
     await p.getByRole('heading', { level: 1, name: 'Alerts' }).waitFor({ timeout: T.short });
-    await p.getByRole('region', { name: 'Alert rules' }).getByRole('article', { name: RULE }).waitFor({ timeout: T.short });
+    await p
+      .getByRole('region', { name: 'Alert rules' })
+      .getByRole('article', { name: RULE })
+      .waitFor({ timeout: T.short });
     await p.getByRole('button', { name: '+ New rule' }).click();
     await p.waitForTimeout(300);
     const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -35,41 +35,41 @@ function ActiveAlert({ alert, rule, byCode, tz, now }) {
         className={`alert-item ${firing ? 'is-firing' : 'is-acked'}`}
         aria-labelledby={titleId}
       >
-      <div className="alert-head">
-        <SeverityBadge severity={alert.severity} />
-        <strong id={titleId}>{alert.name}</strong>
-        <span className={`pill ${firing ? 'pill-firing' : ''}`}>
-          {firing ? 'FIRING' : `ACKNOWLEDGED${alert.acked_by ? ` by ${alert.acked_by}` : ''}`}
-        </span>
-      </div>
-      {alert.message && <p className="alert-message">{alert.message}</p>}
-      <p className="small">
-        Since {formatInZone(alert.since, tz)} ({formatAge(now - alert.since)})
-        {value !== null && <> · Value: {value}</>}
-      </p>
-      <Notified notified={alert.notified} />
-      {firing && (
-        <button
-          type="button"
-          className="primary"
-          disabled={ack.isPending}
-          aria-label={`Acknowledge ${alert.name}`}
-          onClick={() => {
-            setError(null);
-            ack.mutate(alert.id, {
-              onError: (err) => setError(err.message),
-              onSuccess: () => box.current?.focus(), // the button goes away: keep keyboard focus here
-            });
-          }}
-        >
-          {ack.isPending ? 'Acknowledging…' : 'Acknowledge'}
-        </button>
-      )}
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
+        <div className="alert-head">
+          <SeverityBadge severity={alert.severity} />
+          <strong id={titleId}>{alert.name}</strong>
+          <span className={`pill ${firing ? 'pill-firing' : ''}`}>
+            {firing ? 'FIRING' : `ACKNOWLEDGED${alert.acked_by ? ` by ${alert.acked_by}` : ''}`}
+          </span>
+        </div>
+        {alert.message && <p className="alert-message">{alert.message}</p>}
+        <p className="small">
+          Since {formatInZone(alert.since, tz)} ({formatAge(now - alert.since)})
+          {value !== null && <> · Value: {value}</>}
         </p>
-      )}
+        <Notified notified={alert.notified} />
+        {firing && (
+          <button
+            type="button"
+            className="primary"
+            disabled={ack.isPending}
+            aria-label={`Acknowledge ${alert.name}`}
+            onClick={() => {
+              setError(null);
+              ack.mutate(alert.id, {
+                onError: (err) => setError(err.message),
+                onSuccess: () => box.current?.focus(), // the button goes away: keep keyboard focus here
+              });
+            }}
+          >
+            {ack.isPending ? 'Acknowledging…' : 'Acknowledge'}
+          </button>
+        )}
+        {error && (
+          <p className="field-error" role="alert">
+            {error}
+          </p>
+        )}
       </article>
     </li>
   );

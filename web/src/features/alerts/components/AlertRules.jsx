@@ -40,7 +40,12 @@ function RuleRow({ rule, byCode, onEdit }) {
             Edit
           </button>
           {!confirming && (
-            <button type="button" className="ghost" onClick={() => setConfirming(true)} aria-label={`Delete ${rule.name}`}>
+            <button
+              type="button"
+              className="ghost"
+              onClick={() => setConfirming(true)}
+              aria-label={`Delete ${rule.name}`}
+            >
               Delete
             </button>
           )}

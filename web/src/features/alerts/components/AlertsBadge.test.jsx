@@ -51,9 +51,7 @@ describe('header alerts badge', () => {
   it('refreshes by itself within 10 s', async () => {
     vi.useFakeTimers({ shouldAdvanceTime: true });
     let active = [];
-    const fetch = mockFetch(
-      defaultRoutes({ 'GET /api/automation/alerts': () => ({ active, recent: active }) }),
-    );
+    const fetch = mockFetch(defaultRoutes({ 'GET /api/automation/alerts': () => ({ active, recent: active }) }));
     renderApp({ route: '#/overview' });
     const link = await screen.findByRole('link', { name: 'No firing alerts, open the Alerts page' });
     expect(link).toHaveTextContent('0');

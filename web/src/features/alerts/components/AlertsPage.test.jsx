@@ -64,7 +64,12 @@ const resolved = {
 };
 
 const notify = {
-  email: { configured: true, last_ok_at: SINCE, last_error: null, target: 'mail.example.org:587 (starttls) to ops@example.org' },
+  email: {
+    configured: true,
+    last_ok_at: SINCE,
+    last_error: null,
+    target: 'mail.example.org:587 (starttls) to ops@example.org',
+  },
   webhook: {
     configured: true,
     last_ok_at: null,
@@ -143,12 +148,16 @@ describe('alerts page', () => {
     expect(within(item).queryByRole('button', { name: /Acknowledge/ })).toBeNull();
     expect(item).toHaveFocus(); // not lost to <body> when the button goes
     await waitFor(async () => expect(await badge()).toHaveAccessibleName('No firing alerts, open the Alerts page'));
-    expect(fetch.mock.calls.filter(([u, i]) => u === '/api/automation/alerts/a1/ack' && i.method === 'POST')).toHaveLength(1);
+    expect(
+      fetch.mock.calls.filter(([u, i]) => u === '/api/automation/alerts/a1/ack' && i.method === 'POST'),
+    ).toHaveLength(1);
   });
 
   it('a failed ack says why and keeps the button', async () => {
     mockFetch(
-      routes({ 'POST /api/automation/alerts/a1/ack': { status: 404, body: { error: 'alert a1 is already resolved' } } }),
+      routes({
+        'POST /api/automation/alerts/a1/ack': { status: 404, body: { error: 'alert a1 is already resolved' } },
+      }),
     );
     const user = userEvent.setup();
     renderApp({ route: '#/alerts' });
@@ -181,7 +190,10 @@ describe('alert rule editor', () => {
           const body = JSON.parse(init.body);
           posts.push(body);
           if (body.clear > body.value) {
-            return jsonResponse(400, { error: "clear: for 'above', clear (60) must be at or below value (50)", field: 'clear' });
+            return jsonResponse(400, {
+              error: "clear: for 'above', clear (60) must be at or below value (50)",
+              field: 'clear',
+            });
           }
           const rule = { id: 'r9', ...body };
           list = [...list, rule];
@@ -270,10 +282,11 @@ describe('alert rule editor', () => {
     expect(within(form).queryByLabelText(/Pair|Channel/)).toBeNull();
     const relay = within(form).getByLabelText('Relay');
     expect(relay).toHaveValue('');
-    expect(within(relay).getAllByRole('option').map((o) => o.textContent)).toEqual([
-      'Any relay',
-      ...Array.from({ length: 8 }, (_, k) => `Relay ${k + 1} (i${k + 1})`),
-    ]);
+    expect(
+      within(relay)
+        .getAllByRole('option')
+        .map((o) => o.textContent),
+    ).toEqual(['Any relay', ...Array.from({ length: 8 }, (_, k) => `Relay ${k + 1} (i${k + 1})`)]);
     expect(within(form).queryByLabelText(/holds for/)).toBeNull();
 
     await user.click(within(form).getByRole('button', { name: 'Create rule' }));

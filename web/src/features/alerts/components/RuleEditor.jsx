@@ -133,7 +133,10 @@ export function RuleEditor({ rule, channels, onDone }) {
           </div>
           <div className="field">
             <label htmlFor={id('value')}>Value{unit}</label>
-            <input {...number} {...input('value', { validate: (v) => v !== '' || 'Enter the value that fires the alert.' })} />
+            <input
+              {...number}
+              {...input('value', { validate: (v) => v !== '' || 'Enter the value that fires the alert.' })}
+            />
             {fieldError('value')}
           </div>
           <div className="field">

@@ -100,7 +100,19 @@ export function withEnabled(rule, enabled) {
   return { ...rest, enabled };
 }
 
-const FORM_FIELDS = ['name', 'kind', 'channel', 'op', 'value', 'clear', 'for_s', 'severity', 'notify', 'repeat_s', 'enabled'];
+const FORM_FIELDS = [
+  'name',
+  'kind',
+  'channel',
+  'op',
+  'value',
+  'clear',
+  'for_s',
+  'severity',
+  'notify',
+  'repeat_s',
+  'enabled',
+];
 
 /** A 400's message without the "field: " it starts with, when shown next to that field. */
 export function fieldMessage(message, field) {
