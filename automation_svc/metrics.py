@@ -1,4 +1,4 @@
-"""automation_svc's metrics: commands by result, cloud calls, display pushes, frames, socket."""
+"""automation_svc's metrics: commands by result, cloud calls, display pushes, frames, socket, alerts."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -30,4 +30,20 @@ def read(service: "AutomationService") -> list[Metric]:
                 ({"outcome": "failed"}, engine.display_last.failures)]),
         Metric.one("xo2_state_file_ok", "gauge", "0 when the state file was rejected or cannot be saved",
                    engine.store.status()["ok"]),
+        *_alerts(service),
+    ]
+
+
+def _alerts(service: "AutomationService") -> list[Metric]:
+    alerts, outbox = service.alerts, service.alerts.outbox
+    active = alerts.alerts_view()["active"]
+    return [
+        Metric("xo2_alerts_active", "gauge", "alerts firing or acknowledged, by state and severity",
+               [({"state": state, "severity": sev},
+                 sum(1 for a in active if a["state"] == state and a["severity"] == sev))
+                for state in ("firing", "acknowledged") for sev in ("info", "warning", "critical")]),
+        Metric("xo2_notify_queued", "gauge", "notifications waiting in the outbox, by channel",
+               [({"channel": name}, outbox.queued(name)) for name in outbox.channels]),
+        Metric("xo2_notify_attempts", "counter", "notification delivery attempts, by channel and outcome",
+               [({"channel": ch, "outcome": outcome}, n) for (ch, outcome), n in outbox.attempts.items()]),
     ]

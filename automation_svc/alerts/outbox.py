@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import Counter
 from collections.abc import Callable
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -88,6 +89,7 @@ class Outbox:
         if stale:
             log.warning("dropping %d queued notification(s) for unconfigured channels", len(stale))
             self.state.items = [i for i in self.state.items if self._configured(i.channel)]
+        self.attempts: Counter[tuple[str, str]] = Counter()   # (channel, ok|error), for metrics
         self._wake = {name: threading.Event() for name in channels}
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -192,6 +194,7 @@ class Outbox:
                 log.error("%s delivery failed: %s", channel, error)
             now = self.clock.wall()
             with self._lock:
+                self.attempts[(channel, "error" if error else "ok")] += 1
                 ch = self.state.channels[channel]
                 if error is None:
                     if item in self.state.items:

@@ -303,3 +303,17 @@ def test_slow_mail_server_does_not_hold_up_frames_or_commands(make_settings, sen
     finally:
         svc.stop()
         server.stop()
+
+
+def test_metrics_count_alerts_and_deliveries(app_for, smtp, clock):
+    client, auth = app_for(alert_webhook_url=None, telegram_bot_token=None)
+    service = client.application.extensions["automation"]
+    client.post("/api/automation/alert-rules", headers=auth, json={**NOW, "severity": "critical"})
+    fire(service, clock, d13=5)
+    text = client.get("/api/automation/metrics").get_data(as_text=True)
+    assert 'xo2_alerts_active{severity="critical",state="firing"} 1.0' in text
+    assert 'xo2_notify_queued{channel="email"} 1.0' in text
+    deliver(service.alerts)
+    text = client.get("/api/automation/metrics").get_data(as_text=True)
+    assert 'xo2_notify_attempts_total{channel="email",outcome="ok"} 1.0' in text
+    assert 'xo2_notify_queued{channel="email"} 0.0' in text
