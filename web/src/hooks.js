@@ -9,6 +9,7 @@ export const keys = {
   health: ['health'],
   graph: (period) => ['graph', period],
   history: (start, end, buckets) => ['history', start, end, buckets],
+  historyStatus: ['historyStatus'],
   relays: ['relays'],
   display: ['display'],
   audit: (limit) => ['audit', limit],

@@ -14,8 +14,9 @@ function startDownload(url, name) {
   a.remove();
 }
 
-/** CSV report for a date range (max 31 days). The gateway asks the cloud for the report and
- *  answers a one-time link (so a cloud error shows here), which the browser then downloads. */
+/** CSV report for a date range (max 366 days). The gateway serves the days its history store
+ *  holds from disk, asks the cloud for the rest, and answers a one-time link (so a cloud error
+ *  shows here), which the browser then downloads. */
 export function CsvDownload({ tz }) {
   const today = todayIn(tz); // the unit's calendar: report days are the unit's days
   const initial = lastDays(7, today);

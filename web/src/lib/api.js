@@ -72,6 +72,7 @@ export const api = {
   graph: (period) => apiFetch(`/api/graph/${period}`),
   history: (start, end, buckets) =>
     apiFetch(`/api/history?start=${start}&end=${end}${buckets ? `&buckets=${buckets}` : ''}`),
+  historyStatus: () => apiFetch('/api/history/status'),
   reportLink: (startDate, endDate) =>
     apiFetch(`/api/report-link?startDate=${startDate}&endDate=${endDate}`, { method: 'POST' }),
   relays: () => apiFetch('/api/automation/relays'),

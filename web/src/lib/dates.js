@@ -55,7 +55,9 @@ export function daysInRange(start, end) {
   return b - a + 1;
 }
 
-export const MAX_CSV_DAYS = 31;
+// The gateway serves any range up to 366 days (stored days come from its history store).
+export const MAX_CSV_DAYS = 366;
+export const MAX_HISTORY_DAYS = 366;
 
 /** Client-side check of a CSV date range; returns an error message or null. */
 export function validateCsvRange(start, end, maxDays = MAX_CSV_DAYS) {

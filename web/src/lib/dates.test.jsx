@@ -12,10 +12,12 @@ describe('dates', () => {
     expect(lastDays(30, '2025-12-05')).toEqual({ start: '2025-11-06', end: '2025-12-05' });
   });
 
-  it('validates the CSV range (max 31 days)', () => {
+  it('validates the CSV range (max 366 days: the history store serves a year)', () => {
     expect(validateCsvRange('2025-11-01', '2025-12-01')).toBeNull(); // 31 days, the brief's example
     expect(validateCsvRange('2025-11-01', '2025-11-01')).toBeNull();
-    expect(validateCsvRange('2025-11-01', '2025-12-02')).toMatch(/at most 31 days/);
+    expect(validateCsvRange('2024-12-01', '2025-12-01')).toBeNull(); // 366 days
+    expect(validateCsvRange('2024-11-30', '2025-12-01')).toMatch(/367 days; choose at most 366 days/);
+    expect(validateCsvRange('2025-11-01', '2025-12-02', 31)).toMatch(/at most 31 days/);
     expect(validateCsvRange('2025-11-10', '2025-11-01')).toMatch(/on or before/);
     expect(validateCsvRange('', '2025-11-01')).toMatch(/both/);
     expect(validateCsvRange('2025-13-01', '2025-11-01')).toMatch(/start date is not a valid/);

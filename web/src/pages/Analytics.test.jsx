@@ -138,10 +138,10 @@ describe('analytics page', () => {
     const end = screen.getByLabelText('End date');
     const button = screen.getByRole('button', { name: 'Download CSV' });
 
-    fireEvent.change(start, { target: { value: '2025-10-01' } });
+    fireEvent.change(start, { target: { value: '2024-10-01' } });
     fireEvent.change(end, { target: { value: '2025-11-15' } });
     await user.click(button);
-    expect(screen.getByRole('alert')).toHaveTextContent('The range is 46 days; choose at most 31 days.');
+    expect(screen.getByRole('alert')).toHaveTextContent('The range is 411 days; choose at most 366 days.');
 
     fireEvent.change(start, { target: { value: '2025-11-20' } });
     await user.click(button);
@@ -225,5 +225,86 @@ describe('analytics page', () => {
     await user.click(screen.getByRole('button', { name: 'Month' }));
     expect(await screen.findByRole('figure', { name: /last 30 days/ })).toBeInTheDocument();
     expect(screen.queryByText(/This history comes from the cache/)).toBeNull();
+  });
+
+  it('charts the last year and a free range of up to 366 days', async () => {
+    const fetch = mockFetch(
+      defaultRoutes({
+        'GET /api/history': (init, url) => {
+          const q = new URL(url, 'http://x').searchParams;
+          return { ...history(q.get('start'), q.get('end')), days_pending: q.get('buckets') === '500' ? 200 : 0 };
+        },
+      }),
+    );
+    const user = userEvent.setup();
+    renderApp({ route: '#/analytics' });
+    await screen.findByLabelText('Channel');
+
+    await user.click(screen.getByRole('button', { name: 'Year' }));
+    const year = lastDays(365, todayIn('Asia/Kolkata'));
+    await waitFor(() =>
+      expect(fetch.mock.calls.some(([u]) => u === `/api/history?start=${year.start}&end=${year.end}&buckets=500`)).toBe(
+        true,
+      ),
+    );
+    expect(await screen.findByRole('figure', { name: 'CO₂: inlet vs outlet, last 365 days' })).toBeInTheDocument();
+    expect(screen.getByText(/200 older days of this range are still being fetched/)).toHaveAttribute('role', 'status');
+
+    await user.click(screen.getByRole('button', { name: 'Range' }));
+    const form = screen.getByRole('form', { name: 'Chart range' });
+    fireEvent.change(within(form).getByLabelText('From'), { target: { value: '2024-01-01' } });
+    fireEvent.change(within(form).getByLabelText('To'), { target: { value: '2025-01-01' } });
+    await user.click(within(form).getByRole('button', { name: 'Show' }));
+    expect(within(form).getByRole('alert')).toHaveTextContent('The range is 367 days; choose at most 366 days.');
+    expect(fetch.mock.calls.some(([u]) => u.includes('start=2024-01-01'))).toBe(false);
+
+    fireEvent.change(within(form).getByLabelText('To'), { target: { value: '2024-01-03' } });
+    await user.click(within(form).getByRole('button', { name: 'Show' }));
+    await waitFor(() =>
+      expect(fetch.mock.calls.some(([u]) => u === '/api/history?start=2024-01-01&end=2024-01-03&buckets=72')).toBe(true),
+    );
+    expect(await screen.findByRole('figure', { name: 'CO₂: inlet vs outlet, 2024-01-01 to 2024-01-03' })).toBeInTheDocument();
+    expect(within(form).queryByRole('alert')).toBeNull();
+  });
+
+  it('shows the history store: backfill progress, then the days kept', async () => {
+    const states = [
+      { days_stored: 20, oldest: '2025-11-01', newest: '2025-11-20', bytes: 21e6, error: null,
+        backfill: { pending: 11, running: true, last_error: null } },
+      { days_stored: 31, oldest: '2025-10-31', newest: '2025-11-30', bytes: 33e6, error: null,
+        backfill: { pending: 0, running: false, last_error: null } },
+    ];
+    let calls = 0;
+    mockFetch(
+      defaultRoutes({
+        'GET /api/history': history('a', 'b'),
+        'GET /api/history/status': () => states[Math.min(calls++, states.length - 1)],
+      }),
+    );
+    renderApp({ route: '#/analytics' });
+    const bar = await screen.findByRole('progressbar', { name: /Fetching past days from the device cloud: 11 left/ });
+    expect(bar).toHaveAttribute('max', '31');
+    expect(bar).toHaveAttribute('value', '20');
+    // polled every 2 s while it runs
+    expect(
+      await screen.findByText(/31 past days stored \(2025-10-31 to 2025-11-30\), 33 MB/, {}, { timeout: 4000 }),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('progressbar')).toBeNull();
+  });
+
+  it('says so when the history store cannot write (disk full)', async () => {
+    mockFetch(
+      defaultRoutes({
+        'GET /api/history': history('a', 'b'),
+        'GET /api/history/status': {
+          days_stored: 3, oldest: '2025-11-01', newest: '2025-11-03', bytes: 3e6,
+          error: "the history store's disk is full (XO2_HISTORY_DIR): free some space",
+          backfill: { pending: 2, running: false, last_error: '2025-10-31: device cloud returned 500 (report)' },
+        },
+      }),
+    );
+    renderApp({ route: '#/analytics' });
+    expect(await screen.findByText(/History store: the history store's disk is full/)).toHaveAttribute('role', 'alert');
+    expect(screen.getByText(/Last fetch problem: 2025-10-31: device cloud returned 500/)).toBeInTheDocument();
   });
 });
