@@ -46,7 +46,10 @@ describe('alerts end to end', { skip }, () => {
   let browser;
   let page;
   const pageErrors = [];
-  const shot = (name) => page.screenshot({ path: path.join(ARTIFACTS, `alerts-${name}.png`), fullPage: true });
+  const shot = async (name) => {
+    await page.evaluate(() => window.scrollTo(0, 0)); // else the sticky header lands mid-page
+    await page.screenshot({ path: path.join(ARTIFACTS, `alerts-${name}.png`), fullPage: true });
+  };
   const badge = () => page.locator('header a.alerts-badge');
   const firingCount = async () => {
     const label = (await badge().getAttribute('aria-label')) || '';
