@@ -231,6 +231,26 @@ def test_report_link_downloads_quoted_csv_matching_record_count(sim: SimServer) 
     assert float(rows[-1]["ts"]) <= time.time()
 
 
+def test_report_download_bandwidth_limit_and_byte_count(sim: SimServer) -> None:
+    """--s3-bytes-per-s: the CSV arrives at a plant link's pace; download_bytes counts it."""
+    day = "2025-11-03"
+    link = requests.get(url(sim, f"/device/{DEVICE}/report"), timeout=5,
+                        params={"startDate": day, "endDate": day}).json()["downloadUrl"]
+    fast = requests.get(link, timeout=30).content
+    before = sim.state.snapshot()["download_bytes"]
+    sim.state.set_faults(s3_bytes_per_s=len(fast) / 1.5)      # the day's CSV in 1.5 s
+    try:
+        t0 = time.monotonic()
+        slow = requests.get(link, timeout=30).content
+        took = time.monotonic() - t0
+    finally:
+        sim.state.set_faults(s3_bytes_per_s=0)
+    assert slow == fast and 1.3 <= took <= 5
+    assert sim.state.snapshot()["download_bytes"] - before == len(fast)
+    with pytest.raises(ValueError, match="s3_bytes_per_s"):
+        sim.state.set_faults(s3_bytes_per_s=-1)
+
+
 @pytest.mark.parametrize("params", [
     {}, {"startDate": "2025-12-01"}, {"startDate": "2025/12/01", "endDate": "2025-12-02"},
     {"startDate": "2025-02-30", "endDate": "2025-03-02"},

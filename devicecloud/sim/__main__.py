@@ -24,6 +24,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--latency", type=float, default=0.0, help="seconds added to REST replies")
     p.add_argument("--error-rate", type=float, default=0.0, help="chance (0..1) of a 503")
     p.add_argument("--drop-every", type=int, default=0, help="close sockets after N frames")
+    p.add_argument("--s3-bytes-per-s", type=float, default=0.0,
+                   help="bandwidth of report CSV downloads, e.g. 1e6 for a plant's 1 MB/s link (0 = unlimited)")
     p.add_argument("--ignore-commands", action="store_true",
                    help="acknowledge commands but never move the relays")
     p.add_argument("--seed", type=int, default=0, help="value generator seed")
@@ -33,7 +35,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def _faults(args: argparse.Namespace) -> dict[str, Any]:
     return {"latency_s": args.latency, "error_rate": args.error_rate,
-            "drop_every": args.drop_every, "ignore_commands": args.ignore_commands}
+            "drop_every": args.drop_every, "ignore_commands": args.ignore_commands,
+            "s3_bytes_per_s": args.s3_bytes_per_s}
 
 
 def main(argv: Sequence[str] | None = None) -> None:

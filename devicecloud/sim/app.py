@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from functools import wraps
 from typing import Any
 
@@ -111,6 +111,24 @@ def _register_device_routes(app: Flask, state: SimState) -> None:
         return json_response({"status": "success", "message": "Command sent"})
 
 
+S3_PIECE = 16 * 1024     # the bandwidth limit paces pieces this big
+
+
+def _metered(chunks: Iterable[bytes], state: SimState, bytes_per_s: float) -> Iterator[bytes]:
+    """The CSV as sent: counted, and paced to bytes_per_s when set (a plant's slow link)."""
+    t0, sent = time.monotonic(), 0
+    for chunk in chunks:
+        pieces = [chunk[i:i + S3_PIECE] for i in range(0, len(chunk), S3_PIECE)] if bytes_per_s else [chunk]
+        for piece in pieces:
+            sent += len(piece)
+            state.count_download(len(piece))
+            if bytes_per_s:
+                wait = t0 + sent / bytes_per_s - time.monotonic()
+                if wait > 0 and state.stopping.wait(wait):
+                    return
+            yield piece
+
+
 def _register_download(app: Flask, state: SimState) -> None:
     @app.get("/athena-results/<key>.csv")
     def download(key: str) -> Response:
@@ -123,8 +141,9 @@ def _register_download(app: Flask, state: SimState) -> None:
         except LinkError as exc:
             return Response(s3_error_xml(exc.code, exc.message), exc.status,
                             mimetype="application/xml")
-        return Response(report_csv_chunks(job.device_id, job.start_ts, job.end_ts, seed=job.seed,
-                                          relays=job.relays), mimetype="text/csv")
+        chunks = report_csv_chunks(job.device_id, job.start_ts, job.end_ts, seed=job.seed,
+                                   relays=job.relays)
+        return Response(_metered(chunks, state, state.faults.s3_bytes_per_s), mimetype="text/csv")
 
 
 def _register_admin(app: Flask, state: SimState) -> None:

@@ -15,6 +15,7 @@ class Faults:
     hang_s: float = 0.0  # REST replies sleep this long first (client timeouts)
     malformed_json: bool = False  # 200 replies carry truncated JSON
     report_link_status: int | None = None  # CSV download answers with this status
+    s3_bytes_per_s: float = 0.0  # CSV download bandwidth (a plant's link); 0 = unlimited
     drop_every: int = 0  # close each socket after N frames
     ignore_commands: bool = False  # commands get 200 but the relays never move
     offline: bool = False  # the unit stops emitting frames
@@ -58,7 +59,8 @@ def _status(name: str, value: Any) -> int | None:
 
 _RULES: dict[str, Callable[[str, Any], Any]] = {
     "latency_s": _number, "error_rate": _rate, "error_burst": _count, "hang_s": _number,
-    "malformed_json": _flag, "report_link_status": _status, "drop_every": _count,
+    "malformed_json": _flag, "report_link_status": _status, "s3_bytes_per_s": _number,
+    "drop_every": _count,
     "ignore_commands": _flag, "offline": _flag,
 }
 

@@ -113,6 +113,7 @@ class SimState:
         self._history: deque[Frame] = deque(maxlen=MAX_RAW_FRAMES)
         self._pinned: dict[str, float] = {}  # sensor values live frames hold (tests steer alerts)
         self._rest_calls: Counter[str] = Counter()
+        self._download_bytes = 0
         self._frames_emitted = 0
 
     # -- outputs ---------------------------------------------------------------------------
@@ -191,6 +192,7 @@ class SimState:
         with self._lock:
             self._faults = Faults(**self._initial_faults)
             self._rest_calls.clear()
+            self._download_bytes = 0
             self._commands.clear()
             self._frames_emitted = 0
             self._pinned.clear()
@@ -203,6 +205,11 @@ class SimState:
     def count_call(self, kind: str) -> None:
         with self._lock:
             self._rest_calls[kind] += 1
+
+    def count_download(self, size: int) -> None:
+        """Bytes of report CSV sent (what a plant's link would carry)."""
+        with self._lock:
+            self._download_bytes += size
 
     def rest_gate(self, kind: str) -> Gate:
         """Count one REST call and decide its faults (burst first, then the random rate)."""
@@ -291,6 +298,7 @@ class SimState:
                 "pinned": dict(self._pinned),
                 "frames_emitted": self._frames_emitted,
                 "rest_calls": dict(self._rest_calls),
+                "download_bytes": self._download_bytes,
             }
         doc.update(sockets=self.sockets, connections=self.hub.connections(),
                    frames_sent=self.frames_sent)
