@@ -4,6 +4,12 @@ import { SeverityBadge } from './SeverityBadge.jsx';
 
 const STATE_TEXT = { firing: 'Firing', acknowledged: 'Acknowledged', resolved: 'Resolved' };
 
+function stateText(a) {
+  const text = STATE_TEXT[a.state] || a.state;
+  if (!a.acked_by) return text;
+  return a.state === 'acknowledged' ? `${text} by ${a.acked_by}` : `${text} (acknowledged by ${a.acked_by})`;
+}
+
 /** Recent alerts (newest first, as the API sends them). */
 export function AlertHistory({ recent, rulesById, byCode, tz }) {
   if (!recent.length) return <p className="muted">No alerts yet.</p>;
@@ -29,10 +35,7 @@ export function AlertHistory({ recent, rulesById, byCode, tz }) {
             <td data-label="Severity">
               <SeverityBadge severity={a.severity} />
             </td>
-            <td data-label="State">
-              {STATE_TEXT[a.state] || a.state}
-              {a.acked_by ? ` (acknowledged by ${a.acked_by})` : ''}
-            </td>
+            <td data-label="State">{stateText(a)}</td>
             <td data-label="Resolved">{a.resolved_at ? formatInZone(a.resolved_at, tz) : '—'}</td>
             <td data-label="Value" className="num">
               {alertValue(a, rulesById.get(a.rule_id), byCode) ?? '—'}

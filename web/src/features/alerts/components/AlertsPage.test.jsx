@@ -145,6 +145,9 @@ describe('alerts page', () => {
     await user.click(within(item).getByRole('button', { name: 'Acknowledge Outlet dust high' }));
 
     expect(await within(item).findByText('ACKNOWLEDGED by IOCL_XTRA_O2_ADMIN')).toBeInTheDocument();
+    const history = within(await section('Recent alerts')).getAllByRole('row');
+    await waitFor(() => expect(history[1]).toHaveTextContent('Acknowledged by IOCL_XTRA_O2_ADMIN'));
+    expect(history[1]).not.toHaveTextContent('(acknowledged by');
     expect(within(item).queryByRole('button', { name: /Acknowledge/ })).toBeNull();
     expect(item).toHaveFocus(); // not lost to <body> when the button goes
     await waitFor(async () => expect(await badge()).toHaveAccessibleName('No firing alerts, open the Alerts page'));
