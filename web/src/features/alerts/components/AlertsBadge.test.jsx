@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { act, screen, waitFor } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { defaultRoutes, installFakeWebSocket, mockFetch, renderApp } from '../../../test/utils.jsx';
 import { BADGE_POLL_MS } from '../api/alerts.js';
@@ -56,6 +56,7 @@ describe('header alerts badge', () => {
     const link = await screen.findByRole('link', { name: 'No firing alerts, open the Alerts page' });
     expect(link).toHaveTextContent('0');
     expect(link).not.toHaveClass('firing');
+    expect(within(screen.getByRole('banner')).getByRole('status')).toHaveTextContent(/^$/); // nothing new yet
 
     expect(BADGE_POLL_MS).toBeLessThanOrEqual(10_000);
     active = [alert('a1', 'firing')];
@@ -67,6 +68,8 @@ describe('header alerts badge', () => {
       ),
     );
     expect(fetch.mock.calls.filter(([u]) => u === '/api/automation/alerts').length).toBe(before + 1);
+    // and says so to screen readers, in the header's live region
+    expect(within(screen.getByRole('banner')).getByRole('status')).toHaveTextContent('Alert firing: 1 now firing');
   });
 
   it('shows no count while the alerts cannot be read', async () => {
