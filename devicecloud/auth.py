@@ -43,7 +43,9 @@ def add_login(app: Flask, settings: Settings, url_prefix: str,
     limiter = Limiter(get_remote_address, app=app, storage_uri="memory://",
                       headers_enabled=True, key_prefix=app.name)
     app.extensions[THROTTLE] = LoginThrottle()
-    checks = CpuLane(1)                 # one check at a time: each is ~100 ms and 32 MB (scrypt)
+    # One check at a time (each is ~100 ms and 32 MB of scrypt), at a lower CPU priority than
+    # the hub: a login may wait a little, the browser sockets should not.
+    checks = CpuLane(1, nice=10)
     bp = Blueprint(f"{app.name}_auth", __name__, url_prefix=url_prefix)
 
     @bp.post("/login")

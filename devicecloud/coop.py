@@ -6,6 +6,7 @@ the patched, greenlet-friendly primitives are picked up in production.
 """
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from typing import TypeVar
@@ -44,10 +45,14 @@ class CpuLane:
     run_cpu() uses the hub's shared pool (up to 10 threads). Some work must also be bounded:
     a password check is ~100 ms and 32 MB of scrypt memory, so 10 logins a second filled that
     pool and took the gateway worker from 110 to 475 MB (bench_fanout). Queued callers wait
-    their turn without blocking anything else."""
+    their turn without blocking anything else.
 
-    def __init__(self, size: int = 1) -> None:
+    `nice` > 0 lowers the lane's threads' CPU priority (Linux: per thread): work that may wait
+    (a login) then gives way to the hub's (every browser socket) on a busy 2-core machine."""
+
+    def __init__(self, size: int = 1, nice: int = 0) -> None:
         self.size = size
+        self.nice = nice
         self._pool = None                 # made in the worker at first use (after the fork)
         self._slots = threading.BoundedSemaphore(size)
 
@@ -56,6 +61,15 @@ class CpuLane:
             if self._pool is None:
                 from gevent.threadpool import ThreadPool
                 self._pool = ThreadPool(self.size)
-            return self._pool.apply(fn, args)
+            return self._pool.apply(_niced, (self.nice, fn, args))
         with self._slots:                 # real threads (tests, dev server): same bound
             return fn(*args)
+
+
+def _niced(nice: int, fn: Callable[..., T], args: tuple) -> T:
+    if nice:
+        try:
+            os.setpriority(os.PRIO_PROCESS, 0, nice)   # 0: this thread only, on Linux
+        except (OSError, AttributeError):              # not Linux: run at normal priority
+            pass
+    return fn(*args)
