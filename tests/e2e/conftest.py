@@ -21,7 +21,9 @@ def stack(tmp_path_factory):
     run_dir = tmp_path_factory.mktemp("stack")
     ports = {"sim": free_port(), "gateway": free_port(), "automation": free_port()}
     env = {"XO2_ADMIN_PASSWORD": "e2e-password-123", "XO2_DEV": "1",
-           "XO2_COMMAND_TIMEOUT_S": "20", "XO2_MIN_DWELL_S": "1", "XO2_DISPLAY_INTERVAL_S": "2"}
+           "XO2_COMMAND_TIMEOUT_S": "20", "XO2_MIN_DWELL_S": "1", "XO2_DISPLAY_INTERVAL_S": "2",
+           # a webhook to a loopback port nobody listens on: "Send test" shows the real refusal
+           "XO2_ALERT_WEBHOOK_URL": f"http://127.0.0.1:{free_port()}/hook"}
     with Stack(port=free_port(), sim_period=0.5, run_dir=run_dir, env=env, ports=ports,
                sim_args=["--command-delay", "1"]) as s:
         yield s

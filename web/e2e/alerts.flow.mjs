@@ -191,6 +191,18 @@ describe('alerts end to end', { skip }, () => {
     assert.ok(!html.includes(REAL_PREFIX), 'the upstream device id leaked into the page');
   });
 
+  it('a failed test send shows the real reason (the e2e webhook points at a closed port)', async () => {
+    const webhook = page
+      .getByRole('region', { name: 'Notification channels' })
+      .getByRole('article', { name: 'Webhook' });
+    await webhook.getByText('Configured', { exact: true }).waitFor({ timeout: T.short });
+    await webhook.getByRole('button', { name: 'Send test Webhook' }).click();
+    const error = webhook.getByRole('alert');
+    await error.waitFor({ timeout: 30_000 });
+    assert.match(await error.innerText(), /^Test failed: .*connection refused/);
+    await shot('06-test-send-failed');
+  });
+
   it("opens from an alert message's link (XO2_PUBLIC_URL/alerts)", async () => {
     await page.goto(`${BASE_URL}/alerts`);
     await page.getByRole('heading', { level: 1, name: 'Alerts' }).waitFor({ timeout: T.short });
@@ -216,7 +228,7 @@ describe('alerts end to end', { skip }, () => {
     await p.waitForTimeout(300);
     const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 1, `the Alerts page overflows a 360 px screen by ${overflow}px`);
-    await p.screenshot({ path: path.join(ARTIFACTS, 'alerts-06-phone.png'), fullPage: true });
+    await p.screenshot({ path: path.join(ARTIFACTS, 'alerts-07-phone.png'), fullPage: true });
     await phone.close();
   });
 
