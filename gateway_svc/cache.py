@@ -60,7 +60,7 @@ class CloudCache:
         self.error_hold_s = error_hold_s
         self.counts: Counter[str] = Counter()   # "hit"/"miss"/"stale"/"error", for metrics
 
-    def get(self, key: Hashable, ttl: float, load: Callable[[], Any]) -> Cached:
+    def get(self, key: Hashable, ttl: float | Callable[[Any], float], load: Callable[[], Any]) -> Cached:
         """The cached value for key, loading it (once, however many callers) when missing.
         Raises the load's exception only when there is no good value to fall back on."""
         with self._lock:
@@ -92,7 +92,8 @@ class CloudCache:
         self.counts[state] += 1
         return Cached(entry.value, state)
 
-    def _lead(self, key: Hashable, ttl: float, load: Callable[[], Any], flight: _Flight) -> None:
+    def _lead(self, key: Hashable, ttl: float | Callable[[Any], float], load: Callable[[], Any],
+              flight: _Flight) -> None:
         try:
             value = load()
         except Exception as exc:
@@ -108,7 +109,8 @@ class CloudCache:
                         exc, "serving stale" if flight.error is None else "nothing cached")
         else:
             with self._lock:
-                self._fresh[key] = _Entry(ttl, value)
+                # ttl may depend on what was loaded (a view still missing days is kept briefly)
+                self._fresh[key] = _Entry(ttl(value) if callable(ttl) else ttl, value)
                 self._last_good[key] = value
             flight.result = Cached(value, "miss")
         finally:

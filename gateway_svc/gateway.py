@@ -28,6 +28,7 @@ from .upstream import Upstream
 
 EXTENSION = "xo2_gateway"
 HISTORY_PAST_TTL_S = 86_400.0
+HISTORY_PENDING_TTL_S = 10.0
 HEALTH_PROBE_S = 3.0          # after a failed cloud call, health re-checks the cloud at most this often
 log = logging.getLogger(__name__)
 
@@ -82,8 +83,11 @@ class Gateway:
         # A range reaching today grows every 10 s: as fresh as the day graph. Days wholly in
         # the past never change: kept a day (the cache's size bounds memory, not the TTL).
         ttl = self.settings.cache_ttl_day_s if end >= today else HISTORY_PAST_TTL_S
-        return self.history_cache.get(("history", start, end, window.buckets), ttl,
-                                      lambda: self._load_history(window))
+        return self.history_cache.get(
+            ("history", start, end, window.buckets),
+            # days still being fetched in the background: look again soon
+            lambda v: HISTORY_PENDING_TTL_S if v.get("days_pending") else ttl,
+            lambda: self._load_history(window))
 
     def _load_history(self, window: Window) -> dict:
         return {"deviceId": self.aliaser.alias, "start": window.start.isoformat(),

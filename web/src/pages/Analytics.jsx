@@ -46,6 +46,8 @@ function Chart({ choice, view, tag, tz }) {
     queryKey: keys.history(start, end, buckets),
     queryFn: () => api.history(start, end, buckets),
     staleTime: 5 * 60_000,
+    // older days still coming from the cloud in the background: show them as they arrive
+    refetchInterval: (q) => (q.state.data?.days_pending > 0 ? 10_000 : false),
   });
   const chart = useMemo(
     () => (history.data ? historyToChartData(history.data, choice.channels) : null),
