@@ -11,6 +11,10 @@ function row(label) {
   return screen.getByRole('row', { name: new RegExp(label) });
 }
 
+function chip(code) {
+  return document.querySelector(`.relay-chip[data-code="${code}"]`);
+}
+
 describe('overview page', () => {
   beforeEach(() => {
     installFakeWebSocket();
@@ -28,8 +32,8 @@ describe('overview page', () => {
     expect(within(d1).getByText('412.0 ppmv')).toBeInTheDocument();
     expect(within(row('Outlet Temperature')).getByText('27.5°C')).toBeInTheDocument();
     expect(within(row('Inlet Water pH')).getByText('7.42 pH')).toBeInTheDocument();
-    expect(within(row('Relay 1')).getByText('ON')).toBeInTheDocument();
-    expect(within(row('Relay 2')).getByText('OFF')).toBeInTheDocument();
+    expect(chip('i1')).toHaveTextContent('Relay 1ON');
+    expect(chip('i2')).toHaveTextContent('Relay 2OFF');
     expect(await banner()).toHaveTextContent('Online');
     expect(screen.getByText(/updated \d+ s ago/)).toBeInTheDocument();
 
@@ -47,7 +51,7 @@ describe('overview page', () => {
     );
     const cell = await within(row('Intake carbon dioxide')).findByText('455.3 ppmv');
     expect(cell).toHaveClass('flash'); // briefly marked as changed
-    expect(within(row('Relay 2')).getByText('ON')).toBeInTheDocument();
+    expect(chip('i2')).toHaveTextContent('Relay 2ON');
     expect(screen.getByText(/updated (just now|\d s ago)/)).toBeInTheDocument();
   });
 

@@ -1,0 +1,158 @@
+import { useLive } from '../../../live.jsx';
+import { useNow } from '../../../hooks.js';
+import { ageOf, deriveStatus } from '../../../lib/age.js';
+import { formatAge, formatNumber, relayText } from '../../../lib/format.js';
+import { STANDARD_NAMES } from '../utils/aqi.js';
+import { CO2, GSM, HW_VERSION, PM, SW_VERSION, meanReductionPct, reductionPct, reductionText, relaysNeedingAttention } from '../utils/glance.js';
+import { useDayGraph, useDisplay, useFiringAlerts, useRelays } from '../api/overview.js';
+import { AqiFigure } from './AqiFigure.jsx';
+import { SignalBars } from './SignalBars.jsx';
+
+const SIZE_NAMES = { pm25: 'PM2.5', pm10: 'PM10' };
+
+function Card({ id, title, className = '', children }) {
+  return (
+    <section className={`card glance-card ${className}`} aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+function AirQuality({ frame }) {
+  const display = useDisplay();
+  // The display's own settings; until known (or if automation is down) its defaults: CPCB PM2.5.
+  const standard = display.data?.standard || 'cpcb';
+  const size = display.data?.pm_size || 'pm25';
+  const shown = display.data?.last?.values?.i11;
+  return (
+    <Card id="glance-aqi" title="Air quality index" className="glance-aqi">
+      <div className="aqi-pair">
+        <AqiFigure title="Outlet" pm={frame?.[PM.outlet]} standard={standard} size={size} big />
+        <AqiFigure title="Inlet" pm={frame?.[PM.inlet]} standard={standard} size={size} />
+      </div>
+      <p className="muted small">
+        {STANDARD_NAMES[standard] || standard}, {SIZE_NAMES[size] || size}, from the live dust reading
+        {shown !== undefined && shown !== null ? `; the unit's display shows ${shown}` : ''}.
+      </p>
+    </Card>
+  );
+}
+
+function quantityName(byCode, pair, fallback) {
+  return byCode.get(pair.inlet)?.quantity || fallback;
+}
+
+function Reductions({ frame, byCode }) {
+  const day = useDayGraph();
+  const frames = day.data?.data;
+  const dayText = (pair) => {
+    if (day.isPending) return 'loading…';
+    if (day.isError && !day.data) return 'unavailable';
+    return reductionText(meanReductionPct(frames, pair));
+  };
+  const rows = [
+    [PM, quantityName(byCode, PM, 'Dust PM')],
+    [CO2, quantityName(byCode, CO2, 'CO₂')],
+  ];
+  return (
+    <Card id="glance-reduction" title="Outlet vs inlet" className="glance-reduction">
+      <table className="data-table glance-table">
+        <thead>
+          <tr>
+            <th scope="col">Quantity</th>
+            <th scope="col" className="num">
+              Now
+            </th>
+            <th scope="col" className="num">
+              24 h
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map(([pair, name]) => {
+            const now = reductionPct(frame?.[pair.inlet], frame?.[pair.outlet]);
+            return (
+              <tr key={pair.inlet}>
+                <th scope="row">{name}</th>
+                <td className={`num ${now > 0 ? 'good' : now < 0 ? 'bad' : ''}`}>{reductionText(now)}</td>
+                <td className="num">{dayText(pair)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </Card>
+  );
+}
+
+function UnitHealth({ frame, byCode }) {
+  const { ts, skewS, stale, online, staleAfterS, upstreamConnected } = useLive();
+  const now = useNow(1000);
+  const ageS = ageOf(ts, now, skewS);
+  const status = deriveStatus({ frame, stale, online, upstreamConnected, ageS, staleAfterS });
+  const version = (code) => formatNumber(frame?.[code], byCode.get(code)?.precision ?? 0);
+  return (
+    <Card id="glance-health" title="Unit health" className="glance-health">
+      <dl className="facts">
+        <dt>State</dt>
+        <dd>
+          <span className={`state-dot state-${status.state}`} aria-hidden="true" /> {status.text}
+        </dd>
+        <dt>Data age</dt>
+        <dd>{frame ? formatAge(ageS) : 'no data'}</dd>
+        <dt>{byCode.get(GSM)?.label || 'GSM signal'}</dt>
+        <dd>
+          <SignalBars csq={frame?.[GSM]} />
+        </dd>
+        <dt>Versions</dt>
+        <dd>
+          SW {version(SW_VERSION)} · HW {version(HW_VERSION)}
+        </dd>
+      </dl>
+    </Card>
+  );
+}
+
+function NeedsYou() {
+  const alerts = useFiringAlerts();
+  const relays = useRelays();
+  const waiting = relaysNeedingAttention(relays.data?.relays);
+  const n = alerts.data;
+  return (
+    <Card id="glance-attention" title="Needs attention" className="glance-attention">
+      <p className={`attention-count${n > 0 ? ' bad' : ''}`}>
+        <a href="#/alerts">
+          {n === undefined ? (alerts.isError ? 'Alerts unavailable' : 'Alerts…') : `${n} firing ${n === 1 ? 'alert' : 'alerts'}`}
+        </a>
+      </p>
+      {relays.isError && !relays.data ? (
+        <p className="muted">Relay states unavailable.</p>
+      ) : waiting.length === 0 ? (
+        <p className="muted">{relays.data ? 'No relay command pending or failed.' : 'Relays…'}</p>
+      ) : (
+        <ul className="attention-list">
+          {waiting.map((r) => (
+            <li key={r.id} className={`cmd-${r.command.state}`}>
+              <a href="#/automation">{r.name || r.id}</a>: switching {relayText(r.command.desired) ?? '?'}{' '}
+              {r.command.state === 'failed' ? `failed${r.command.reason ? ` (${r.command.reason})` : ''}` : 'pending'}
+            </li>
+          ))}
+        </ul>
+      )}
+    </Card>
+  );
+}
+
+/** The first screen: is it working, is the air better, does anything need me. */
+export function Glance({ byCode }) {
+  const { frame } = useLive();
+  return (
+    <div className="glance">
+      <AirQuality frame={frame} />
+      <Reductions frame={frame} byCode={byCode} />
+      <UnitHealth frame={frame} byCode={byCode} />
+      <NeedsYou />
+    </div>
+  );
+}
