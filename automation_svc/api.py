@@ -79,13 +79,13 @@ def command_relay(rid: str):
 @bp.get("/display")
 @jwt_required()
 def get_display():
-    return jsonify(_engine().display_view())
+    return jsonify(_engine().display.view())
 
 
 @bp.put("/display")
 @jwt_required()
 def update_display():
-    return jsonify(_engine().update_display(parse(DisplayUpdate, json_body())))
+    return jsonify(_engine().display.update(parse(DisplayUpdate, json_body())))
 
 
 @bp.get("/audit")

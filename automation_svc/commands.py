@@ -19,6 +19,7 @@ from .models import Command
 log = logging.getLogger(__name__)
 
 MANUAL, AUTOMATED, DISPLAY = 0, 1, 2     # queue priorities, lowest first
+CLOUD_ERROR_HOLD_S = 60.0     # a failed cloud call degrades health for at most this long
 
 
 @dataclass(order=True)
@@ -103,6 +104,24 @@ class CommandQueue:
                 self.busy = True
             self._run(job)
             self.busy = False
+
+
+class CloudCalls:
+    """How the latest cloud command call (relay or display) went, for /health: its error, or
+    None once one succeeds."""
+
+    def __init__(self, wall: Callable[[], float]) -> None:
+        self._wall = wall
+        self._last: tuple[str | None, float] = (None, 0.0)   # one tuple: read and replaced whole
+
+    def record(self, error: str | None) -> None:
+        self._last = (error, self._wall())
+
+    def error(self) -> str | None:
+        """The latest call's error; an old one with no call since (display paused, no commands)
+        says nothing about now."""
+        error, at = self._last
+        return error if self._wall() - at <= CLOUD_ERROR_HOLD_S else None
 
 
 def confirms(cmd: Command, frame: dict, received_at: float) -> bool:

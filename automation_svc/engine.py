@@ -1,4 +1,5 @@
-"""The relay and display engine: all decisions, driven by `on_frame()` and `tick()`.
+"""The relay engine, driven by `on_frame()` and `tick()`; the display pusher (display_pusher.py)
+is fed frames and the clock from here.
 
 Nothing here sleeps or reads the system clock directly: time comes from the injected Clock,
 cloud calls go through the CommandQueue, so tests drive it step by step with a FakeClock
@@ -14,7 +15,6 @@ import logging
 import threading
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -25,10 +25,11 @@ from devicecloud.settings import Settings
 from . import commands
 from .audit import AuditLog
 from .clock import Clock
-from .commands import CommandQueue, confirms
-from .display import AuditNote, Deadline, DisplayStatus, Reading, Skip, reading_for
-from .models import (Command, CommandRequest, DisplayConfig, DisplayUpdate, RelayRecord, RelayUpdate,
-                     StateFile, Who, check_mode_rule, default_relays)
+from .commands import CloudCalls, CommandQueue, confirms
+from .display_pusher import DisplayPusher
+from .latest import Latest
+from .models import (Command, CommandRequest, DisplayConfig, RelayRecord, RelayUpdate, StateFile, Who,
+                     check_mode_rule, default_relays)
 from .rules import sensor_wanted, time_wanted
 from .store import StateStore
 
@@ -36,7 +37,6 @@ log = logging.getLogger(__name__)
 Sender = Callable[[dict[str, int]], Any]
 RULE_PERIOD_S = 1.0           # how often rules are re-evaluated without a new frame
 SEND_RETRY_MAX_S = 30.0       # cap on the re-send backoff of a command whose POST failed
-CLOUD_ERROR_HOLD_S = 60.0     # a failed cloud call degrades health for at most this long
 
 
 class Conflict(Exception):
@@ -45,12 +45,6 @@ class Conflict(Exception):
 
 class UnknownRelay(KeyError):
     pass
-
-
-@dataclass
-class Latest:
-    frame: dict
-    received_at: float        # our wall clock (the unit's `ts` is data, never a timer)
 
 
 def _on_off(state: int) -> str:
@@ -63,16 +57,13 @@ class Engine:
         self.settings = settings
         self.store = store
         self.send_relay = sender
-        self.send_display = display_sender or sender
         self.clock = clock
         self.queue = queue or CommandQueue()
         self.wake = threading.Event()        # set when a frame or a change wants a tick now
         self._lock = threading.RLock()
         self.latest: Latest | None = None
         self.actual: dict[str, int | None] = {rid: None for rid in RELAY_IDS}
-        # Why the latest cloud command call (relay or display) failed; None once one succeeds.
-        self.cloud_error: str | None = None
-        self.cloud_error_at = 0.0
+        self.cloud = CloudCalls(clock.wall)
         # For metrics: finished commands by (who, result) and cloud calls by (who, outcome).
         self.finished: Counter[tuple[str, str]] = Counter()
         self.sends: Counter[tuple[str, str]] = Counter()
@@ -84,14 +75,15 @@ class Engine:
 
         loaded = store.load(StateFile.model_validate)
         self.relays: dict[str, RelayRecord] = default_relays()
-        self.display_cfg = DisplayConfig()
+        display_cfg = DisplayConfig()
         self.audit = AuditLog(settings.audit_max)
         if loaded is not None:
             self.relays.update(loaded.relays)
-            self.display_cfg = loaded.display
+            display_cfg = loaded.display
             self.audit = AuditLog(settings.audit_max, loaded.audit, loaded.audit_seq)
-        self.display_last = DisplayStatus()
-        self.schedule = Deadline(self.display_interval_s, clock.mono())
+        self.display = DisplayPusher(settings, display_cfg, clock=clock, queue=self.queue,
+                                     send=display_sender or sender, audit=self.audit, cloud=self.cloud,
+                                     save=self._persist, wake=self.wake.set)
         self._restore_commands()
         if store.load_error:
             # The bad file is already kept aside (or saving is disabled), so this save is safe.
@@ -100,27 +92,13 @@ class Engine:
                            else "not saving until it is fixed")
             self._persist()
 
-    # -- settings in effect --------------------------------------------------------------------
-    @property
-    def display_interval_s(self) -> float:
-        return self.display_cfg.interval_s or self.settings.display_interval_s
-
-    @property
-    def display_max_age_s(self) -> float:
-        return self.display_cfg.max_age_s or self.settings.display_max_age_s
-
-    @property
-    def display_standard(self) -> str:
-        return self.display_cfg.standard or self.settings.display_standard
-
     # -- persistence ---------------------------------------------------------------------------
     def _snapshot(self) -> dict:
-        with self._lock:
+        with self._lock, self.display.lock:
             return {
                 "relays": {rid: rec.model_dump(mode="json") for rid, rec in self.relays.items()},
-                "display": self.display_cfg.model_dump(mode="json"),
-                "audit": self.audit.dump(),
-                "audit_seq": self.audit.seq,
+                **self.display.dump(),
+                **self.audit.dump(),
                 **{name: dump() for name, dump in self.slices.items()},
             }
 
@@ -146,7 +124,7 @@ class Engine:
         with self._lock:
             self.frames += 1
             if self.latest is None:
-                self.schedule.restart(self.clock.mono())   # the first data: show it right away
+                self.display.show_now()
             self.latest = Latest(frame, received)
             for rid, rec in self.relays.items():
                 state = relay_state(frame, rid)
@@ -164,7 +142,7 @@ class Engine:
 
     def frame_age_s(self) -> float | None:
         latest = self.latest
-        return None if latest is None else max(0.0, self.clock.wall() - latest.received_at)
+        return None if latest is None else latest.age_s(self.clock.wall())
 
     # -- commands ------------------------------------------------------------------------------
     def _new_command(self, rid: str, desired: int, who: Who, why: str, priority: int) -> Command:
@@ -195,9 +173,9 @@ class Engine:
             self.send_relay({cmd.relay: cmd.desired})
         except Exception as exc:  # CloudError, or anything a sender raises: retry, never crash
             error = str(exc) or type(exc).__name__
+        self.cloud.record(error)
         with self._lock:
             self.sends[(cmd.who, "error" if error else "ok")] += 1
-            self.cloud_error, self.cloud_error_at = error, self.clock.wall()
             cmd._in_flight = False
             cmd.send_error = error
             if cmd.state == "pending":
@@ -281,13 +259,11 @@ class Engine:
                         self._dispatch(cmd, commands.MANUAL if cmd.who == "admin" else commands.AUTOMATED)
                 if rec.mode != "manual" and not (rec.command and rec.command.state == "pending"):
                     changed |= self._automate(rid, rec, now)
-            changed |= self._display_step(now, mono)
-            next_at = mono + RULE_PERIOD_S
-            if self.display_cfg.enabled:
-                next_at = min(next_at, self.schedule.next)
         if changed:
             self._persist()
-        return next_at
+        display_at = self.display.tick(self.latest)
+        next_at = mono + RULE_PERIOD_S
+        return next_at if display_at is None else min(next_at, display_at)
 
     def _known_state(self, rid: str) -> int | None:
         """The relay's state from the latest frame; without one (just restarted), the last
@@ -327,76 +303,6 @@ class Engine:
             why += f"; retry {rec.failures}"
         self._new_command(rid, want, "rule", f"{rec.mode} rule: {why}", commands.AUTOMATED)
         return True
-
-    # -- display -------------------------------------------------------------------------------
-    def _display_step(self, now: float, mono: float) -> bool:
-        """Queue a display push when one is due; True when the audit log changed."""
-        if not self.display_cfg.enabled or not self.schedule.due(mono):
-            return False
-        self.schedule.advance(mono)
-        latest = self.latest
-        frame, age = (latest.frame, now - latest.received_at) if latest else (None, 0.0)
-        try:
-            reading = reading_for(frame, age, self.display_max_age_s,
-                                  datetime.fromtimestamp(now, self.settings.tz), self.display_standard,
-                                  self.settings.pm_size)
-        except Skip as skip:
-            return self._audit_display(now, self.display_last.skipped(str(skip)))
-        self.queue.submit(lambda: self._push_display(reading), commands.DISPLAY, key="display")
-        return False
-
-    def _push_display(self, reading: Reading) -> None:
-        """Runs on the queue worker. A failed push is not re-sent: the next period is the retry."""
-        started = self.clock.wall()
-        try:
-            self.send_display(reading.values)
-            error = None
-        except Exception as exc:
-            error = str(exc) or type(exc).__name__
-            log.warning("display push failed: %s", error)
-        with self._lock:
-            self.cloud_error, self.cloud_error_at = error, self.clock.wall()
-            last = self.display_last
-            note = (last.pushed(started, reading, f"every {self.display_interval_s:g} s") if error is None
-                    else last.failed(error))
-            audited = self._audit_display(started, note)
-        if audited:
-            self._persist()
-
-    def _audit_display(self, at: float, note: AuditNote | None) -> bool:
-        if note is None:
-            return False
-        self.audit.add(at, "display", *note)
-        return True
-
-    def display_view(self) -> dict:
-        with self._lock:
-            return {
-                "enabled": self.display_cfg.enabled,
-                "interval_s": self.display_interval_s,
-                "standard": self.display_standard,
-                "pm_size": self.settings.pm_size,
-                "max_age_s": self.display_max_age_s,
-                "last": self.display_last.as_dict(),
-            }
-
-    def update_display(self, body: DisplayUpdate, who: Who = "admin") -> dict:
-        with self._lock:
-            changes = {k: v for k, v in body.model_dump(exclude_unset=True).items()
-                       if getattr(self.display_cfg, k) != v}
-            if changes:
-                self.display_cfg = self.display_cfg.model_copy(update=changes)
-                if "enabled" in changes or "interval_s" in changes:
-                    self.schedule.restart(self.clock.mono(), self.display_interval_s)
-                if not self.display_cfg.enabled:
-                    self.display_last.skipped("paused")
-                what = "display: " + ", ".join(f"{k}={v}" for k, v in changes.items())
-                self.audit.add(self.clock.wall(), who, what, "settings change", "saved")
-            view = self.display_view()
-        if changes:
-            self._persist()
-            self.wake.set()
-        return view
 
     # -- relays --------------------------------------------------------------------------------
     def _relay(self, rid: str) -> RelayRecord:
@@ -463,15 +369,10 @@ class Engine:
         age = self.frame_age_s()
         state_file = self.store.status()
         fresh = age is not None and age <= self.settings.frame_stale_s
-        with self._lock:
-            # An old failure with no call since (display paused, no commands) says nothing now.
-            recent = self.clock.wall() - self.cloud_error_at <= CLOUD_ERROR_HOLD_S
-            cloud_error = self.cloud_error if recent else None
+        cloud_error = self.cloud.error()
         ok = socket_connected and fresh and state_file["ok"] and cloud_error is None
+        display = self.display.status()
         with self._lock:
-            display = {"enabled": self.display_cfg.enabled, "last_at": self.display_last.at,
-                       "skipped_reason": self.display_last.skipped_reason,
-                       "error": self.display_last.error}
             pending = sum(1 for r in self.relays.values() if r.command and r.command.state == "pending")
         return {
             "status": "ok" if ok else "degraded",

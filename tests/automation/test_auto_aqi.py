@@ -63,7 +63,7 @@ def test_pm_size_setting_picks_the_display_table(make_settings, make_engine, sen
         engine.tick()
         engine.queue.drain()
         assert sender.display_calls()[-1]["i11"] == aqi
-        assert engine.display_view()["pm_size"] == size
+        assert engine.display.view()["pm_size"] == size
 
 
 def test_pm_size_is_validated(make_settings):

@@ -76,7 +76,7 @@ def test_ignored_command_fails_after_the_timeout(engine, clock, sender):
 
 
 def test_failed_post_is_retried_until_confirmed(engine, clock, sender):
-    engine.update_display(DisplayUpdate(enabled=False))   # only relay calls in this test
+    engine.display.update(DisplayUpdate(enabled=False))   # only relay calls in this test
     warm_up(engine, clock)
     sender.fail_next = 2
     engine.command("i6", on(0))
@@ -102,13 +102,13 @@ def test_sender_crash_never_breaks_the_queue(engine, clock):
     def explode(values):
         raise RuntimeError("boom")
     engine.send_relay = explode
-    engine.send_display = explode
+    engine.display.send = explode
     warm_up(engine, clock)
     engine.command("i7", on())
     engine.tick()
     assert engine.queue.drain() >= 2
     assert "boom" in engine.relay_view("i7")["command"]["reason"]
-    assert engine.display_view()["last"]["error"] == "boom"
+    assert engine.display.view()["last"]["error"] == "boom"
 
 
 def test_conflicts(engine, clock):

@@ -45,31 +45,31 @@ def test_brief_sample_frame_gives_the_exact_payload_and_text(engine, sender):
     engine.queue.drain()
     assert sender.display_calls() == [
         {"i11": 71, "i12": 26, "i13": 95, "i14": 17, "i15": 48, "i16": 6, "i17": 12, "i18": 25}]
-    last = engine.display_view()["last"]
+    last = engine.display.view()["last"]
     assert last["text"] == "AQI: 71  TEMP: 26  HUMIDITY:95%  17:48  06/12/25"
     assert last["values"]["i11"] == 71 and last["skipped_reason"] is None
 
 
 def test_epa_option(engine, sender, clock):
     # EPA 2024: 43.0 is in 35.5-55.4 -> 101-150: 49/19.9 * (43.0 - 35.5) + 101 = 119.47 -> 119
-    engine.update_display(DisplayUpdate(standard="epa"))
+    engine.display.update(DisplayUpdate(standard="epa"))
     engine.on_frame(dict(BRIEF_FRAME))
     engine.tick()
     engine.queue.drain()
     assert sender.display_calls()[-1]["i11"] == 119
-    assert engine.display_view()["standard"] == "epa"
-    assert engine.display_view()["last"]["text"].startswith("AQI: 119  TEMP: 26")
+    assert engine.display.view()["standard"] == "epa"
+    assert engine.display.view()["last"]["text"].startswith("AQI: 119  TEMP: 26")
 
 
 def test_stale_data_is_skipped_with_a_reason(engine, sender, clock):
     engine.tick()
-    assert engine.display_view()["last"]["skipped_reason"] == "no data from the unit yet"
+    assert engine.display.view()["last"]["skipped_reason"] == "no data from the unit yet"
     engine.on_frame(frame(clock))
     clock.advance(121)                                       # max_age_s is 120
     engine.tick()
     engine.queue.drain()
     assert sender.display_calls() == []
-    reason = engine.display_view()["last"]["skipped_reason"]
+    reason = engine.display.view()["last"]["skipped_reason"]
     assert "121 s old" in reason and "120" in reason
     # Fresh data again: the next period pushes and clears the reason.
     engine.on_frame(frame(clock))
@@ -77,7 +77,7 @@ def test_stale_data_is_skipped_with_a_reason(engine, sender, clock):
     engine.tick()
     engine.queue.drain()
     assert len(sender.display_calls()) == 1
-    assert engine.display_view()["last"]["skipped_reason"] is None
+    assert engine.display.view()["last"]["skipped_reason"] is None
 
 
 def test_missing_outlet_value_is_skipped(engine, sender, clock):
@@ -87,20 +87,20 @@ def test_missing_outlet_value_is_skipped(engine, sender, clock):
     engine.tick()
     engine.queue.drain()
     assert sender.display_calls() == []
-    assert "d11" in engine.display_view()["last"]["skipped_reason"]
+    assert "d11" in engine.display.view()["last"]["skipped_reason"]
 
 
 def test_pause_and_resume(engine, sender, clock):
     engine.on_frame(frame(clock))
-    engine.update_display(DisplayUpdate(enabled=False))
+    engine.display.update(DisplayUpdate(enabled=False))
     for _ in range(3):
         clock.advance(10)
         engine.on_frame(frame(clock))
         engine.tick()
     engine.queue.drain()
     assert sender.display_calls() == []
-    assert engine.display_view()["enabled"] is False
-    engine.update_display(DisplayUpdate(enabled=True))
+    assert engine.display.view()["enabled"] is False
+    engine.display.update(DisplayUpdate(enabled=True))
     engine.tick()
     engine.queue.drain()
     assert len(sender.display_calls()) == 1
@@ -174,12 +174,12 @@ def test_failed_push_is_logged_and_the_loop_goes_on(engine, sender, clock):
         engine.queue.drain()
         clock.advance(10)
         engine.on_frame(frame(clock))
-    view = engine.display_view()
+    view = engine.display.view()
     assert "503" in view["last"]["error"] and view["last"]["text"] is None
     assert (view["last"]["failures"], view["last"]["failures_in_row"]) == (2, 2)
     engine.tick()
     engine.queue.drain()
-    view = engine.display_view()
+    view = engine.display.view()
     assert view["last"]["error"] is None and view["last"]["text"].startswith("AQI: ")
     assert (view["last"]["failures"], view["last"]["failures_in_row"]) == (2, 0)   # the run is over
     whats = [e["result"] for e in engine.audit_entries(10) if e["who"] == "display"]

@@ -12,7 +12,7 @@ DUST_ON_ABOVE_70 = SensorRule(channel="d9", low=30, high=70, above=1)
 
 def rule_command_pending(engine, clock, sender, rid="i4", drain=True):
     """A sensor rule that wants ON (dust 90) with the relay OFF: one pending rule command."""
-    engine.update_display(DisplayUpdate(enabled=False))      # relay calls only
+    engine.display.update(DisplayUpdate(enabled=False))      # relay calls only
     engine.update_relay(rid, RelayUpdate(mode="sensor", sensor=DUST_ON_ABOVE_70))
     clock.advance(10)
     engine.on_frame(frame(clock, d9=90))
@@ -89,7 +89,7 @@ def test_admin_command_is_not_cancelled_by_a_mode_change(engine, clock, sender):
 
 def test_over_http_the_tap_after_the_switch_is_202(client, auth, service, clock):
     engine = service.engine
-    engine.update_display(DisplayUpdate(enabled=False))
+    engine.display.update(DisplayUpdate(enabled=False))
     r = client.put("/api/automation/relays/i4", headers=auth,
                    json={"mode": "sensor", "sensor": DUST_ON_ABOVE_70.model_dump()})
     assert r.status_code == 200, r.get_json()
