@@ -79,6 +79,8 @@ class HistoryJobs:
             return True
         if store.browser_waiting or time.monotonic() < self._retry_at:
             return False
+        if store.today_wanted:
+            return self._attempt("today", store.fetch_today)
         bf = store.backfill
         with store._count_lock:
             while bf.pending and store.days.has(bf.pending[0]):
@@ -88,19 +90,28 @@ class HistoryJobs:
             day = bf.pending[0]
         bf.running = True
         try:
-            store.fetch_day(day)
-        except Yielded:
-            return False                       # a browser came: this day is tried again later
-        except (CloudError, StoreError) as exc:
-            bf.last_error = f"{day.isoformat()}: {exc}"
-            log.warning("history store: fetching %s failed: %s", day, exc)
-            self._retry_at = time.monotonic() + RETRY_S
-            return False
+            if not self._attempt(day.isoformat(), lambda: store.fetch_day(day)):
+                return False
         finally:
             bf.running = False
         with store._count_lock:
             if bf.pending and bf.pending[0] == day:
                 bf.pending.pop(0)
+        return True
+
+    def _attempt(self, what: str, fetch) -> bool:
+        """Run one fetch; False when it gave way to a browser (tried again later) or failed
+        (shown as the backfill's last_error, retried after RETRY_S)."""
+        bf = self.store.backfill
+        try:
+            fetch()
+        except Yielded:
+            return False
+        except (CloudError, StoreError) as exc:
+            bf.last_error = f"{what}: {exc}"
+            log.warning("history store: fetching %s failed: %s", what, exc)
+            self._retry_at = time.monotonic() + RETRY_S
+            return False
         bf.last_error = None
         return True
 

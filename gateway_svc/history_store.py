@@ -551,6 +551,7 @@ class HistoryStore:
         self.backfill = Backfill()
         self.write_error: str | None = None
         self.background = False       # a worker ingests browsers' downloads (else inline)
+        self.today_wanted = False     # a view wants today's report fetched (by the worker)
         self._ingest: list[tuple[Path, int | None, list[date]]] = []
         self._ingesting: set[date] = set()
         self._fetch = threading.Lock()             # one report download at a time
@@ -645,6 +646,22 @@ class HistoryStore:
             path.unlink(missing_ok=True)
             release_memory()
 
+    def fetch_today(self) -> None:
+        """Background: the one report fetch for the part of today the socket missed (rows
+        kept in memory beside the socket's), giving way to browsers (Yielded)."""
+        today = self.today_date()
+        with self._fetch:
+            if self._browsers:
+                raise Yielded()
+            path, count = self._download(today, today, give_way=True)
+        try:
+            _, split = self._parse(path, count)
+            self.today.report = (today, split.get(day_number(today), (b"", {"ts": np.empty(0)}))[1])
+            self.today_wanted = False
+        finally:
+            path.unlink(missing_ok=True)
+            release_memory()
+
     def ingest_pending(self) -> bool:
         """Store one browser-fetched download (the worker calls this first); False if none."""
         with self._count_lock:
@@ -690,12 +707,18 @@ class HistoryStore:
             self.enqueue(queued)
         want_today = window.start <= today <= window.end
         fetch = list(missing)
+        today_pending = False
         if want_today and self.today.report is None and not self.today.covered(today, self.clock()):
-            fetch.append(today)
+            if self.background:        # the worker fetches it: the view answers now
+                self.today_wanted = today_pending = True
+                self.wake.set()
+            else:
+                fetch.append(today)
         fetched: list[Columns] = []
         for first, last in runs(fetch):
             fetched.append(self._fetch_for_browser(first, last, today))
-        return run_cpu(self._combine, window, parts, fetched, today if want_today else None, len(queued))
+        result = run_cpu(self._combine, window, parts, fetched, today if want_today else None, len(queued))
+        return {**result, "today_pending": today_pending}
 
     def _read_days(self, days: list[date], cell_s: int | None) -> tuple[list, list[date]]:
         parts, missing = [], []

@@ -321,3 +321,24 @@ def test_backfill_progress_and_browsers_go_first(history_dir, cloud, auth, monke
     status = client.get("/api/history/status", headers=auth).get_json()
     assert status["backfill"]["pending"] == 1
     assert status["backfill"]["last_error"] == "2025-11-26: device cloud returned 500 (report)"
+
+
+def test_with_the_worker_running_a_view_does_not_wait_for_todays_report(history_dir, cloud, auth):
+    today = datetime.now(IST).date()
+    midnight, _ = day_bounds(today, IST)
+    now = int(time.time())
+    reports = Reports(cloud, sim_csv(midnight, now, step=10))
+    app = app_for(history_dir)
+    gw, client = app.extensions[EXTENSION], app.test_client()
+    jobs = HistoryJobs(gw.store, backfill_days=0)
+    gw.store.background = True                    # as HistoryJobs.start() sets it
+    seen = range((now - 600) // 10 * 10, now - 5, 10)
+    for ts in seen:
+        gw.on_frame(cloud_frame(ts))
+    url = f"/api/history?start={today}&end={today}&buckets=24"
+    first = client.get(url, headers=auth).get_json()
+    assert reports.asked == [] and first["today_pending"] is True and first["rows"] == len(seen)
+    assert jobs.step() and reports.asked == [(today.isoformat(), today.isoformat())]
+    again = client.get(url.replace("=24", "=25"), headers=auth).get_json()
+    assert again["today_pending"] is False and again["rows"] == len(range(midnight, now + 1, 10))
+    assert jobs.step() is False and len(reports.asked) == 1       # once per process

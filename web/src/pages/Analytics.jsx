@@ -47,7 +47,7 @@ function Chart({ choice, view, tag, tz }) {
     queryFn: () => api.history(start, end, buckets),
     staleTime: 5 * 60_000,
     // older days still coming from the cloud in the background: show them as they arrive
-    refetchInterval: (q) => (q.state.data?.days_pending > 0 ? 10_000 : false),
+    refetchInterval: (q) => (q.state.data?.days_pending > 0 || q.state.data?.today_pending ? 10_000 : false),
   });
   const chart = useMemo(
     () => (history.data ? historyToChartData(history.data, choice.channels) : null),
@@ -68,6 +68,11 @@ function Chart({ choice, view, tag, tz }) {
             <p className="notice" role="status">
               {data.days_pending} older days of this range are still being fetched from the device cloud in the
               background; they are blank until then.
+            </p>
+          )}
+          {data?.today_pending && (
+            <p className="small muted" role="status">
+              Today's hours before the console started are being fetched from the device cloud.
             </p>
           )}
           {chart?.hasData ? (
