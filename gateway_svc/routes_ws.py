@@ -91,8 +91,8 @@ def _direct_writer(ws: Any, raw: socket.socket) -> Callable[[str | bytes], bytes
     no_wait = {"timeout": 0.0} if type(raw).__module__.startswith("gevent") else {}
 
     def write(message: str | bytes) -> bytes | None:
-        if not ws.connected:
-            return None
+        if not ws.connected and isinstance(message, str):
+            return None                    # a closing socket still gets its close frame
         frame = _frame(message)
         try:
             n = raw.send(frame, socket.MSG_DONTWAIT, **no_wait)

@@ -69,3 +69,17 @@ def test_frames_stay_intact_for_a_slow_browser_with_pings(app, serve, token):
         ws.close()
     print(f"\nslow browser: {frames} frames, {pongs} pongs, {pings} pings, all intact")
     assert frames > 50 and pongs > 10
+
+
+def test_a_browser_closing_gets_the_close_reply(app, serve, token):
+    # simple-websocket's reply to a close now goes through the outbox too: it must still go out
+    server = serve(app)
+    for _ in range(3):
+        ws = server.ws(token)
+        assert json.loads(ws.recv())["type"] == "status"
+        ws.send_close(1000, b"bye")
+        opcode, frame = ws.recv_data_frame(True)
+        while opcode != websocket.ABNF.OPCODE_CLOSE:
+            opcode, frame = ws.recv_data_frame(True)
+        assert int.from_bytes(frame.data[:2], "big") == 1000
+        ws.shutdown()
