@@ -173,6 +173,23 @@ def _row_lines_csv(data: bytes | mmap.mmap) -> tuple[bytes, list[tuple[int, int]
     return bytes(data[:header_end or 0]), spans
 
 
+def _within(cols: Columns, lo: float, hi: float) -> Columns:
+    keep = (cols["ts"] >= lo) & (cols["ts"] < hi)
+    return {k: v[keep] for k, v in cols.items()}
+
+
+def read_rows(path: Path, tz: ZoneInfo, record_count: int | None) -> Columns:
+    """A downloaded report's rows, checked against recordCount (ReportFormatError)."""
+    if os.path.getsize(path) == 0:
+        return {"ts": np.empty(0)}
+    with pa.memory_map(str(path)) as mapped:
+        cols = read_report(mapped, tz)
+    rows = len(cols["ts"])
+    if record_count is not None and rows != record_count:
+        raise ReportFormatError(f"the report holds {rows} rows, not the {record_count} it announced")
+    return cols
+
+
 def split_days(path: Path, tz: ZoneInfo, record_count: int | None
                ) -> tuple[Columns, dict[int, tuple[bytes, Columns]]]:
     """Parse a downloaded report: its rows (Columns), and per unit-local day number the
@@ -182,11 +199,8 @@ def split_days(path: Path, tz: ZoneInfo, record_count: int | None
         if os.fstat(f.fileno()).st_size == 0:
             return {"ts": np.empty(0)}, {}
         with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            with pa.memory_map(str(path)) as mapped:
-                cols = read_report(mapped, tz)
+            cols = read_rows(path, tz, record_count)
             rows = len(cols["ts"])
-            if record_count is not None and rows != record_count:
-                raise ReportFormatError(f"the report holds {rows} rows, not the {record_count} it announced")
             found = _row_lines(data)
             if found is None or len(found[1]) != rows:
                 found = _row_lines_csv(data)
@@ -605,11 +619,22 @@ class HistoryStore:
         log.error("history store: %s", self.write_error)
 
     def _parse(self, path: Path, count: int | None) -> tuple[Columns, dict[int, tuple[bytes, Columns]]]:
+        return self._checked(split_days, path, count)
+
+    def _rows(self, path: Path, count: int | None) -> Columns:
+        return self._checked(read_rows, path, count)
+
+    def _checked(self, parse, path: Path, count: int | None):
         try:
-            return run_cpu(split_days, path, self.tz, count)
+            return run_cpu(parse, path, self.tz, count)
         except ReportFormatError as exc:
             self.upstream.record(str(exc))
             raise CloudError(f"device cloud sent an unreadable report: {exc}") from None
+
+    def _bounds(self, first: date, last: date) -> tuple[float, float]:
+        """Epoch seconds of first's unit-local midnight and of the one after last."""
+        return (datetime.combine(first, datetime.min.time(), self.tz).timestamp(),
+                datetime.combine(last + timedelta(days=1), datetime.min.time(), self.tz).timestamp())
 
     def _store(self, split: dict[int, tuple[bytes, Columns]], days: Iterable[date]) -> None:
         """Write the whole past days of a parsed report (CPU and disk: a worker thread)."""
@@ -734,10 +759,13 @@ class HistoryStore:
             path, count = self._download(first, last, give_way=False)
         keep_spool = False
         try:
-            cols, split = self._parse(path, count)
-            if last >= today:
-                self.today.report = (today, split.get(day_number(today), (b"", {"ts": np.empty(0)}))[1])
             past = [d for d in day_range(first, min(last, today - timedelta(days=1)))]
+            if self.background and past:     # the view needs the rows only; the worker splits
+                cols, split = self._rows(path, count), {}
+            else:
+                cols, split = self._parse(path, count)
+            if last >= today:
+                self.today.report = (today, _within(cols, *self._bounds(today, today)))
             if past:
                 if self.background:
                     with self._count_lock:
@@ -750,11 +778,8 @@ class HistoryStore:
                         run_cpu(self._store, split, past)
                     except StoreError:
                         pass       # the view is still served; the error shows in health
-            # only the asked days (a cloud with UTC days would add rows of its neighbours)
-            lo = datetime.combine(first, datetime.min.time(), self.tz).timestamp()
-            hi = datetime.combine(min(last, today - timedelta(days=1)), datetime.min.time(), self.tz).timestamp() + 86400
-            keep = (cols["ts"] >= lo) & (cols["ts"] < hi)
-            return {k: v[keep] for k, v in cols.items()}
+            # only the asked past days (a cloud with UTC days would add rows of its neighbours)
+            return _within(cols, *self._bounds(first, min(last, today - timedelta(days=1))))
         finally:
             if not keep_spool:
                 path.unlink(missing_ok=True)

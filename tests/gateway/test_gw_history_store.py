@@ -342,3 +342,18 @@ def test_with_the_worker_running_a_view_does_not_wait_for_todays_report(history_
     again = client.get(url.replace("=24", "=25"), headers=auth).get_json()
     assert again["today_pending"] is False and again["rows"] == len(range(midnight, now + 1, 10))
     assert jobs.step() is False and len(reports.asked) == 1       # once per process
+
+
+def test_with_the_worker_running_a_cold_view_answers_first_and_the_worker_stores(history_dir, cloud, auth):
+    reports = Reports(cloud, month_text())
+    app = app_for(history_dir)
+    gw, client = app.extensions[EXTENSION], app.test_client()
+    jobs = HistoryJobs(gw.store, backfill_days=0)
+    gw.store.background = True
+    cold = client.get(f"/api/history?{NOV}", headers=auth).get_json()
+    assert cold["rows"] == 30 * 288 and gw.store.status()["days_stored"] == 0
+    assert len(list((history_dir / "spool").iterdir())) == 1          # kept for the worker
+    assert jobs.step() and gw.store.status()["days_stored"] == 30
+    assert list((history_dir / "spool").iterdir()) == []
+    stored = app_for(history_dir).test_client().get(f"/api/history?{NOV}", headers=auth).get_json()
+    assert stored["series"] == cold["series"] and reports.asked == [("2025-11-01", "2025-11-30")]
