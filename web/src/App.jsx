@@ -10,6 +10,7 @@ import { ImpactPage } from './pages/Impact.jsx';
 import { AutomationPage } from './pages/Automation.jsx';
 import { AnalyticsPage } from './pages/Analytics.jsx';
 import { AlertsBadge, AlertsPage } from './features/alerts/index.js';
+import { ThemeToggle } from './features/theme/index.js';
 
 const PAGES = {
   overview: OverviewPage,
@@ -45,6 +46,7 @@ function Shell({ route, deviceId }) {
           ))}
         </nav>
         <div className="session">
+          <ThemeToggle />
           <AlertsBadge />
           {deviceId && (
             <span className="device-id" title="Device">

@@ -3,9 +3,12 @@ import { createRoot } from 'react-dom/client';
 import { QueryClientProvider } from '@tanstack/react-query';
 import App from './App.jsx';
 import { makeQueryClient } from './queryClient.js';
+import { applyTheme, currentTheme } from './features/theme/index.js';
 import './styles.css';
 
 const queryClient = makeQueryClient();
+// Before the first render, so the page never flashes the other theme.
+applyTheme(currentTheme());
 
 createRoot(document.getElementById('root')).render(
   <StrictMode>

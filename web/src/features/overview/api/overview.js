@@ -49,7 +49,8 @@ export function useFiringAlerts() {
   return useQuery({
     queryKey: ALERTS_KEY,
     queryFn: () => apiFetch('/api/automation/alerts'),
-    refetchInterval: 10_000,
+    // No polling of its own: the header badge, always mounted, polls this same cache entry.
+    staleTime: 10_000,
     select: (data) => (data?.active || []).filter((a) => a.state === 'firing').length,
   });
 }

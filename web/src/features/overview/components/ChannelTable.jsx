@@ -40,7 +40,7 @@ export function ChannelTable({ channels, frame }) {
   const series = useMemo(() => new Map(list.map((c) => [c.code, seriesOf(frames, c.code)])), [list, frames]);
   return (
     <table className="data-table overview-table">
-      <caption className="visually-hidden">Live values with the last hour's trend</caption>
+      <caption className="visually-hidden">Live values</caption>
       <thead>
         <tr>
           <th scope="col" className="code">

@@ -123,7 +123,7 @@ function NeedsYou() {
     <Card id="glance-attention" title="Needs attention" className="glance-attention">
       <p className={`attention-count${n > 0 ? ' bad' : ''}`}>
         <a href="#/alerts">
-          {n === undefined ? (alerts.isError ? 'Alerts unavailable' : 'Alerts…') : `${n} firing ${n === 1 ? 'alert' : 'alerts'}`}
+          {n === undefined ? (alerts.isError ? 'Alerts unavailable' : 'Alerts…') : `${n} ${n === 1 ? 'alert' : 'alerts'} firing`}
         </a>
       </p>
       {relays.isError && !relays.data ? (

@@ -125,7 +125,7 @@ describe('overview glance', () => {
     mockFetch(routes());
     renderApp();
     const att = await screen.findByRole('region', { name: 'Needs attention' });
-    expect(await within(att).findByRole('link', { name: '2 firing alerts' })).toHaveAttribute('href', '#/alerts');
+    expect(await within(att).findByRole('link', { name: '2 alerts firing' })).toHaveAttribute('href', '#/alerts');
     await waitFor(() => expect(within(att).getAllByRole('listitem')).toHaveLength(2));
     const [pending, failed] = within(att).getAllByRole('listitem');
     expect(pending).toHaveTextContent('Blower: switching ON pending');
@@ -137,7 +137,7 @@ describe('overview glance', () => {
     mockFetch(routes({ 'GET /api/automation/alerts': { active: [], recent: [] }, 'GET /api/automation/relays': relays() }));
     renderApp();
     const att = await screen.findByRole('region', { name: 'Needs attention' });
-    expect(await within(att).findByRole('link', { name: '0 firing alerts' })).toBeInTheDocument();
+    expect(await within(att).findByRole('link', { name: '0 alerts firing' })).toBeInTheDocument();
     expect(await within(att).findByText('No relay command pending or failed.')).toBeInTheDocument();
   });
 
