@@ -1,6 +1,7 @@
 """HTTP routes under /api/automation (SPEC section 8). All need a JWT except health.
 
-Handlers only parse and translate: validation lives in models.py, decisions in engine.py.
+Handlers only parse and translate: validation lives in models.py, decisions in the parts
+(relays.py, display_pusher.py, audit.py) the engine coordinates.
 """
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from devicecloud.auth import LOGIN_AUDIT_CLAIM
 
 from devicecloud.webapp import error_response, json_body
 
-from .engine import Conflict, Engine, UnknownRelay
+from .engine import Engine
 from .models import (GATEWAY_REPORTS, CommandRequest, DisplayUpdate, FieldError, LoginReport, RelayUpdate,
                      parse)
+from .relays import Conflict, UnknownRelay
 from .service import AutomationService
 
 bp = Blueprint("automation", __name__, url_prefix="/api/automation")
@@ -50,29 +52,29 @@ def health():
 @bp.get("/relays")
 @jwt_required()
 def list_relays():
-    return jsonify(relays=_engine().relays_view())
+    return jsonify(relays=_engine().relays.views())
 
 
 @bp.get("/relays/<rid>")
 @jwt_required()
 def get_relay(rid: str):
-    return jsonify(_engine().relay_view(rid))
+    return jsonify(_engine().relays.view(rid))
 
 
 @bp.put("/relays/<rid>")
 @jwt_required()
 def update_relay(rid: str):
-    engine = _engine()
-    engine.relay_view(rid)                        # 404 before 400 for an unknown relay
-    return jsonify(engine.update_relay(rid, parse(RelayUpdate, json_body())))
+    relays = _engine().relays
+    relays.view(rid)                              # 404 before 400 for an unknown relay
+    return jsonify(relays.update(rid, parse(RelayUpdate, json_body())))
 
 
 @bp.post("/relays/<rid>/command")
 @jwt_required()
 def command_relay(rid: str):
-    engine = _engine()
-    engine.relay_view(rid)
-    relay = engine.command(rid, parse(CommandRequest, json_body()))
+    relays = _engine().relays
+    relays.view(rid)
+    relay = relays.command(rid, parse(CommandRequest, json_body()))
     return jsonify(relay=relay), 202
 
 
@@ -96,7 +98,7 @@ def audit():
     cap = engine.settings.audit_max
     if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= cap:   # "²".isdigit() is True
         raise FieldError("limit", f"limit: must be a whole number from 1 to {cap}")
-    return jsonify(entries=engine.audit_entries(int(raw)))
+    return jsonify(entries=engine.audit.newest(int(raw)))
 
 
 @bp.post("/internal/audit")

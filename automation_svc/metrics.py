@@ -12,7 +12,6 @@ if TYPE_CHECKING:
 def read(service: "AutomationService") -> list[Metric]:
     engine = service.engine
     age = engine.frame_age_s()
-    pending = sum(1 for r in engine.relays.values() if r.command and r.command.state == "pending")
     return [
         Metric.one("xo2_upstream_socket_connected", "gauge", "1 while the cloud socket is up",
                    service.socket_connected),
@@ -20,10 +19,11 @@ def read(service: "AutomationService") -> list[Metric]:
         Metric.one("xo2_last_frame_age_seconds", "gauge", "age of the latest frame (-1: none)",
                    -1.0 if age is None else age),
         Metric("xo2_commands", "counter", "relay commands finished, by who and result",
-               [({"who": who, "result": result}, n) for (who, result), n in engine.finished.items()]),
+               [({"who": who, "result": result}, n) for (who, result), n in engine.relays.finished.items()]),
         Metric("xo2_command_sends", "counter", "relay command calls to the cloud, by who and outcome",
-               [({"who": who, "outcome": outcome}, n) for (who, outcome), n in engine.sends.items()]),
-        Metric.one("xo2_commands_pending", "gauge", "relay commands waiting for confirmation", pending),
+               [({"who": who, "outcome": outcome}, n) for (who, outcome), n in engine.relays.sends.items()]),
+        Metric.one("xo2_commands_pending", "gauge", "relay commands waiting for confirmation",
+                   engine.relays.pending()),
         Metric.one("xo2_command_queue_depth", "gauge", "cloud calls queued", engine.queue.depth()),
         Metric("xo2_display_pushes", "counter", "display pushes by outcome",
                [({"outcome": "sent"}, engine.display.last.pushes),

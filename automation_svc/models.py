@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from devicecloud.channels import BY_CODE, RELAY_IDS, SENSOR_CODES
 from devicecloud.links import REFUSALS
@@ -150,7 +150,8 @@ class DisplayUpdate(_Strict):
 
 # -- state file --------------------------------------------------------------------------------
 class Command(BaseModel):
-    """One relay command from creation to confirmed/failed. Also the runtime record."""
+    """One relay command from creation to confirmed/failed, as saved in the state file. Whether it
+    is queued or being POSTed right now is runtime state, kept by the relay controller."""
     model_config = ConfigDict(extra="ignore")
     relay: str
     desired: Bit
@@ -166,7 +167,6 @@ class Command(BaseModel):
     done_at: float | None = None
     latency_s: float | None = None
     audit_id: int | None = None
-    _in_flight: bool = PrivateAttr(default=False)   # queued or being POSTed; not persisted
 
     def public(self) -> dict:
         return {"state": self.state, "desired": self.desired, "since": round(self.since, 3),

@@ -43,7 +43,7 @@ class AutomationService:
         state, problem = load_state(self.store.path)
         alerts = Alerts(settings, self.clock, audit=self.engine.record, save=self.engine.persist, state=state)
         self.engine.slices["alerts"] = alerts.dump
-        self.engine.command_listeners.append(alerts.on_command_finished)
+        self.engine.relays.listeners.append(alerts.on_command_finished)
         if problem:
             self.engine.record("system", "alerts state rejected", problem, "started on default rules")
         return alerts

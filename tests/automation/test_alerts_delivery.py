@@ -137,7 +137,7 @@ def test_no_real_device_id_in_any_message(make_service, notify_settings, clock, 
     svc = make_service(notify_settings())
     svc.alerts.create_rule({**NOW, "name": "BTTE1250001 tank low"})   # even if an admin types it
     fire(svc, clock, d13=5)                        # frames carry "d": "BTTE..."
-    svc.engine.command("i2", CommandRequest(state=1))
+    svc.engine.relays.command("i2", CommandRequest(state=1))
     svc.engine.queue.drain()
     clock.advance(61)
     svc.engine.tick()
@@ -292,7 +292,7 @@ def test_slow_mail_server_does_not_hold_up_frames_or_commands(make_settings, sen
         svc.alerts.create_rule(NOW)
         t0, wall0 = time.monotonic(), time.time()
         svc.on_frame(frame(SystemClock(), d13=5, i1=0))
-        svc.engine.command("i1", CommandRequest(state=1))
+        svc.engine.relays.command("i1", CommandRequest(state=1))
         deadline = time.monotonic() + 1.0
         while not sender.relay_calls() and time.monotonic() < deadline:
             time.sleep(0.01)

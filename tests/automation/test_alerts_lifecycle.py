@@ -38,7 +38,7 @@ def active(svc: AutomationService) -> list[dict]:
 
 
 def audit_whats(svc: AutomationService) -> list[str]:
-    return [e["what"] for e in reversed(svc.engine.audit_entries(500))]
+    return [e["what"] for e in reversed(svc.engine.audit.newest(500))]
 
 
 def test_threshold_hold_fire_repeat_ack_resolve(svc, clock, smtp, webhook, telegram):
@@ -150,7 +150,7 @@ def test_offline_default_rule(svc, clock):
 def test_relay_failed_fires_and_resolves_at_the_next_confirmed(svc, clock, sender, smtp):
     engine = svc.engine
     feed(svc, clock, i3=0)
-    engine.command("i3", CommandRequest(state=1))
+    engine.relays.command("i3", CommandRequest(state=1))
     engine.queue.drain()
     clock.advance(61)
     engine.tick()                                  # not confirmed within 60 s: FAILED
@@ -158,11 +158,11 @@ def test_relay_failed_fires_and_resolves_at_the_next_confirmed(svc, clock, sende
     [alert] = active(svc)
     assert alert["kind"] == "relay_failed" and alert["channel"] == "i3"
     assert "i3 (Relay 3)" in alert["message"] and "not confirmed within 60 s" in alert["message"]
-    engine.command("i3", CommandRequest(state=1))
+    engine.relays.command("i3", CommandRequest(state=1))
     engine.queue.drain()
     clock.advance(5)
     feed(svc, clock, i3=1)                         # confirms the retry
-    assert engine.relay_view("i3")["command"]["state"] == "confirmed"
+    assert engine.relays.view("i3")["command"]["state"] == "confirmed"
     assert active(svc) == []
     deliver(svc.alerts)
     assert [m.subject.rsplit(" - ", 1)[1] for m in smtp.received()] == ["firing", "resolved"]
@@ -264,7 +264,7 @@ def test_a_damaged_alerts_slice_is_kept_aside_and_audited(make_service, notify_s
     settings = notify_settings()
     first = make_service(settings)
     first.alerts.create_rule(LOW_LEVEL)
-    first.engine.update_relay("i1", RelayUpdate(name="Pump"))
+    first.engine.relays.update("i1", RelayUpdate(name="Pump"))
     del first
     doc = json.loads(settings.state_file.read_text())
     doc["alerts"]["rules"][2]["kind"] = "flood"
@@ -272,8 +272,8 @@ def test_a_damaged_alerts_slice_is_kept_aside_and_audited(make_service, notify_s
 
     second = make_service(settings)
     assert [r["id"] for r in second.alerts.rules_view()] == ["offline", "relay_failed"]
-    assert second.engine.relay_view("i1")["name"] == "Pump"        # the engine's part is untouched
-    entry = second.engine.audit_entries(1)[0]
+    assert second.engine.relays.view("i1")["name"] == "Pump"        # the engine's part is untouched
+    entry = second.engine.audit.newest(1)[0]
     assert entry["what"] == "alerts state rejected" and "rules.2.kind" in entry["why"]
     kept = list(settings.state_file.parent.glob("state.json.alerts-corrupt-*"))
     assert len(kept) == 1 and json.loads(kept[0].read_text())["rules"][2]["kind"] == "flood"

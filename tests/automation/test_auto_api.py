@@ -214,7 +214,7 @@ def test_the_gateway_reports_browser_logins_to_the_audit_log(app, client, auth, 
         gateway = {"Authorization": "Bearer " + create_access_token(
             identity="gateway", additional_claims={LOGIN_AUDIT_CLAIM: True})}
     url = "/api/automation/internal/audit"
-    before = service.engine.audit_entries(500)
+    before = service.engine.audit.newest(500)
     ok = {"what": "login", "result": "ok", "client": "127.0.0.1"}
     r = client.post(url, json=ok, headers=auth)
     assert r.status_code == 403 and "error" in r.get_json()             # an admin token is not enough
@@ -229,7 +229,7 @@ def test_the_gateway_reports_browser_logins_to_the_audit_log(app, client, auth, 
                        ({"what": "report link refused", "reason": "http://169.254.169.254/"}, "reason")]:
         r = client.post(url, json=bad, headers=gateway)
         assert r.status_code == 400 and r.get_json()["field"] == field, bad
-    assert service.engine.audit_entries(500) == before                  # refused: nothing written
+    assert service.engine.audit.newest(500) == before                  # refused: nothing written
     assert client.post(url, json={"what": "login", "result": "wrong id or password", "client": "10.0.0.7"},
                        headers=gateway).status_code == 204
     entry = client.get("/api/automation/audit?limit=1", headers=auth).get_json()["entries"][0]
@@ -240,7 +240,7 @@ def test_the_gateway_reports_browser_logins_to_the_audit_log(app, client, auth, 
                          ("put", "/api/automation/display"), ("get", "/api/automation/audit")]:
         r = getattr(client, method)(path, json={"state": 1} if method != "get" else None, headers=gateway)
         assert r.status_code == 403 and r.get_json() == {"error": "this token may only report to the audit log"}, path
-    assert service.engine.relays["i1"].command is None
+    assert service.engine.relays.records["i1"].command is None
 
 
 def test_the_gateway_reports_refused_report_links_to_the_audit_log(app, client, auth):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from automation_svc.engine import Conflict
+from automation_svc.relays import Conflict
 from automation_svc.models import CommandRequest, DisplayUpdate, RelayUpdate, SensorRule
 
 from .conftest import frame
@@ -23,19 +23,19 @@ def warm_up(engine, clock, skew_s=0.0, n=3, **values):
 
 def test_manual_command_pending_then_confirmed(engine, clock, sender):
     warm_up(engine, clock)
-    view = engine.command("i1", on())
+    view = engine.relays.command("i1", on())
     assert view["command"]["state"] == "pending" and view["command"]["desired"] == 1
     engine.queue.drain()
     assert sender.relay_calls() == [{"i1": 1}]
     clock.advance(3)
     engine.on_frame(frame(clock, i1=0))                  # newer, but not there yet
-    assert engine.relay_view("i1")["command"]["state"] == "pending"
+    assert engine.relays.view("i1")["command"]["state"] == "pending"
     clock.advance(4)
     engine.on_frame(frame(clock, i1=1))
-    cmd = engine.relay_view("i1")["command"]
+    cmd = engine.relays.view("i1")["command"]
     assert cmd["state"] == "confirmed" and cmd["latency_s"] == pytest.approx(7.0)
-    assert engine.relay_view("i1")["actual"] == 1
-    entry = engine.audit_entries(1)[0]
+    assert engine.relays.view("i1")["actual"] == 1
+    entry = engine.audit.newest(1)[0]
     assert (entry["who"], entry["result"], entry["latency_s"]) == ("admin", "confirmed", 7.0)
     assert entry["what"].startswith("i1") and "ON" in entry["what"]
 
@@ -46,42 +46,42 @@ def test_unit_clock_skew_is_tolerated(engine, clock, sender, skew_s):
     the command pending, the next one with it confirms (arrival time only; more in
     test_auto_unit_clock)."""
     warm_up(engine, clock, skew_s)
-    engine.command("i3", on())
+    engine.relays.command("i3", on())
     engine.queue.drain()
     clock.advance(0.5)
     engine.on_frame(frame(clock, skew_s, i3=0))
-    assert engine.relay_view("i3")["command"]["state"] == "pending"
+    assert engine.relays.view("i3")["command"]["state"] == "pending"
     clock.advance(9)
     engine.on_frame(frame(clock, skew_s, i3=1))
-    assert engine.relay_view("i3")["command"]["state"] == "confirmed"
+    assert engine.relays.view("i3")["command"]["state"] == "confirmed"
 
 
 def test_ignored_command_fails_after_the_timeout(engine, clock, sender):
     warm_up(engine, clock)
-    engine.command("i1", on())
+    engine.relays.command("i1", on())
     engine.queue.drain()
     for _ in range(5):                                    # 50 s of frames that never show it
         clock.advance(10)
         engine.on_frame(frame(clock, i1=0))
         engine.tick()
-    assert engine.relay_view("i1")["command"]["state"] == "pending"
+    assert engine.relays.view("i1")["command"]["state"] == "pending"
     clock.advance(10)                                     # 60 s
     engine.tick()
-    cmd = engine.relay_view("i1")["command"]
+    cmd = engine.relays.view("i1")["command"]
     assert cmd["state"] == "failed" and "60 s" in cmd["reason"]
-    assert engine.audit_entries(5)[0]["result"].startswith("failed")
+    assert engine.audit.newest(5)[0]["result"].startswith("failed")
     # Unlocked: the admin can retry.
-    engine.command("i1", on())
-    assert engine.relay_view("i1")["command"]["state"] == "pending"
+    engine.relays.command("i1", on())
+    assert engine.relays.view("i1")["command"]["state"] == "pending"
 
 
 def test_failed_post_is_retried_until_confirmed(engine, clock, sender):
     engine.display.update(DisplayUpdate(enabled=False))   # only relay calls in this test
     warm_up(engine, clock)
     sender.fail_next = 2
-    engine.command("i6", on(0))
+    engine.relays.command("i6", on(0))
     engine.queue.drain()
-    assert "send failed" in engine.relay_view("i6")["command"]["reason"]
+    assert "send failed" in engine.relays.view("i6")["command"]["reason"]
     clock.advance(1)
     engine.tick()
     engine.queue.drain()
@@ -95,26 +95,26 @@ def test_failed_post_is_retried_until_confirmed(engine, clock, sender):
     assert sender.relay_calls() == [{"i6": 0}] * 3
     clock.advance(2)
     engine.on_frame(frame(clock, i6=0))
-    assert engine.relay_view("i6")["command"]["state"] == "confirmed"
+    assert engine.relays.view("i6")["command"]["state"] == "confirmed"
 
 
 def test_sender_crash_never_breaks_the_queue(engine, clock):
     def explode(values):
         raise RuntimeError("boom")
-    engine.send_relay = explode
+    engine.relays.send = explode
     engine.display.send = explode
     warm_up(engine, clock)
-    engine.command("i7", on())
+    engine.relays.command("i7", on())
     engine.tick()
     assert engine.queue.drain() >= 2
-    assert "boom" in engine.relay_view("i7")["command"]["reason"]
+    assert "boom" in engine.relays.view("i7")["command"]["reason"]
     assert engine.display.view()["last"]["error"] == "boom"
 
 
 def test_conflicts(engine, clock):
-    engine.command("i1", on())
+    engine.relays.command("i1", on())
     with pytest.raises(Conflict, match="pending"):
-        engine.command("i1", on(0))
-    engine.update_relay("i2", RelayUpdate(mode="sensor", sensor=SensorRule(channel="d8", low=400, high=900, above=1)))
+        engine.relays.command("i1", on(0))
+    engine.relays.update("i2", RelayUpdate(mode="sensor", sensor=SensorRule(channel="d8", low=400, high=900, above=1)))
     with pytest.raises(Conflict, match="sensor mode"):
-        engine.command("i2", on())
+        engine.relays.command("i2", on())

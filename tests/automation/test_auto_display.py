@@ -182,7 +182,7 @@ def test_failed_push_is_logged_and_the_loop_goes_on(engine, sender, clock):
     view = engine.display.view()
     assert view["last"]["error"] is None and view["last"]["text"].startswith("AQI: ")
     assert (view["last"]["failures"], view["last"]["failures_in_row"]) == (2, 0)   # the run is over
-    whats = [e["result"] for e in engine.audit_entries(10) if e["who"] == "display"]
+    whats = [e["result"] for e in engine.audit.newest(10) if e["who"] == "display"]
     assert any(r.startswith("failed") for r in whats) and "sent" in whats
 
 

@@ -61,7 +61,7 @@ def test_daily_window_and_rule_state():
 
 
 def set_sensor(engine, rid="i4", **rule):
-    engine.update_relay(rid, RelayUpdate(mode="sensor", sensor=SensorRule(**{
+    engine.relays.update(rid, RelayUpdate(mode="sensor", sensor=SensorRule(**{
         "channel": "d9", "low": 30, "high": 70, "above": 1, **rule})))
 
 
@@ -86,10 +86,10 @@ def test_engine_follows_the_sensor_rule_over_scripted_frames(engine, clock, send
             relay = new[0]["i4"]           # the unit applies it; the next frame confirms it
     # Commands only when the wanted state differs from the actual one.
     assert sent == [None, 1, None, None, None, 0, None, None, 1]
-    assert engine.relays_view()[3]["command"]["state"] == "pending"
+    assert engine.relays.views()[3]["command"]["state"] == "pending"
     step(engine, clock, d9=90, i4=1)
-    assert engine.relays_view()[3]["command"]["state"] == "confirmed"
-    audit = engine.audit_entries(50)
+    assert engine.relays.views()[3]["command"]["state"] == "confirmed"
+    audit = engine.audit.newest(50)
     rule_entries = [e for e in audit if e["who"] == "rule"]
     assert len(rule_entries) == 3 and "d9=90 > high 70" in rule_entries[0]["why"]
 
@@ -100,7 +100,7 @@ def test_minimum_dwell_prevents_flapping(make_settings, make_engine, clock, send
     step(engine, clock, d9=10, i4=1)        # first sight of i4: wants OFF, no previous change
     assert sender.relay_calls() == [{"i4": 0}]
     step(engine, clock, d9=10, i4=0)        # confirmed; the relay changed now
-    assert engine.relays_view()[3]["command"]["state"] == "confirmed"
+    assert engine.relays.views()[3]["command"]["state"] == "confirmed"
     for _ in range(5):                      # dust jumps high right away: held for 60 s
         step(engine, clock, d9=95, i4=0)
     assert sender.relay_calls() == [{"i4": 0}]
@@ -120,14 +120,14 @@ def test_unconfirmed_automated_change_is_retried_with_backoff(make_settings, mak
     gaps = [round(b - a) for a, b in zip(sends, sends[1:])]
     # timeout 30 s, then backoff 20 s, 40 s, 40 s (capped), on a 10 s tick grid
     assert gaps[:3] == [50, 70, 70], gaps
-    failed = [e for e in engine.audit_entries(50) if e["result"].startswith("failed")]
+    failed = [e for e in engine.audit.newest(50) if e["result"].startswith("failed")]
     assert failed and "not confirmed within 30 s" in failed[0]["result"]
-    assert engine.relays["i4"].failures >= 3
+    assert engine.relays.records["i4"].failures >= 3
 
 
 def test_time_rule_switches_at_window_edges(engine, clock, sender):
     clock.set_wall(ist(2025, 12, 5, 21, 59))            # Friday 21:59
-    engine.update_relay("i5", RelayUpdate(mode="time", time=TimeRule(
+    engine.relays.update("i5", RelayUpdate(mode="time", time=TimeRule(
         windows=[FRIDAY_NIGHT], inside=1)))
     step(engine, clock, 0, i5=0)
     assert sender.relay_calls() == []                    # outside and already OFF

@@ -27,14 +27,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_round_trip_keeps_rules_names_display_and_audit(make_engine, settings, clock):
     first = make_engine(settings)
-    first.update_relay("i3", RelayUpdate(name="Pump", mode="sensor",
+    first.relays.update("i3", RelayUpdate(name="Pump", mode="sensor",
                                          sensor=SensorRule(channel="d13", low=20, high=80, above=0)))
     doc = json.loads(settings.state_file.read_text())
     assert doc["version"] == 1 and doc["relays"]["i3"]["sensor"]["channel"] == "d13"
     second = make_engine(settings)
-    view = second.relay_view("i3")
+    view = second.relays.view("i3")
     assert (view["name"], view["mode"], view["sensor"]["high"]) == ("Pump", "sensor", 80)
-    assert any("i3" in e["what"] for e in second.audit_entries(10))
+    assert any("i3" in e["what"] for e in second.audit.newest(10))
     assert not list(settings.state_file.parent.glob(".*.tmp"))        # no temp files left
 
 
@@ -55,12 +55,12 @@ def test_corrupt_file_is_kept_aside_and_reported(make_engine, settings, content,
     status = engine.store.status()
     assert status["ok"] is False and problem in status["error"]
     assert status["kept_aside"] == aside[0].name
-    assert engine.relay_view("i1")["mode"] == "manual"                   # running on defaults
+    assert engine.relays.view("i1")["mode"] == "manual"                   # running on defaults
     # Now that the bad file is safe, saving works and the aside copy is untouched.
-    engine.update_relay("i1", RelayUpdate(name="Light"))
+    engine.relays.update("i1", RelayUpdate(name="Light"))
     assert json.loads(path.read_text())["relays"]["i1"]["name"] == "Light"
     assert aside[0].read_bytes() == content
-    assert any(e["who"] == "system" and "rejected" in e["what"] for e in engine.audit_entries(10))
+    assert any(e["who"] == "system" and "rejected" in e["what"] for e in engine.audit.newest(10))
 
 
 def test_corrupt_file_is_reported_on_health(settings):
@@ -78,7 +78,7 @@ def test_file_that_cannot_be_moved_aside_is_never_overwritten(make_engine, setti
     path.write_bytes(b"{broken")
     monkeypatch.setattr(StateStore, "_aside_name", lambda self: path.parent / "missing-dir" / "x")
     engine = make_engine(settings)
-    engine.update_relay("i1", RelayUpdate(name="Light"))
+    engine.relays.update("i1", RelayUpdate(name="Light"))
     assert path.read_bytes() == b"{broken"
     status = engine.store.status()
     assert status["ok"] is False and status["writable"] is False and "saving is disabled" in status["error"]

@@ -19,12 +19,12 @@ def warm_up(engine, clock, skew_s=0.0, n=3):
 
 
 def send(engine, rid="i1", state=1):
-    engine.command(rid, CommandRequest(state=state))
+    engine.relays.command(rid, CommandRequest(state=state))
     engine.queue.drain()
 
 
 def state_of(engine, rid="i1"):
-    return engine.relay_view(rid)["command"]["state"]
+    return engine.relays.view(rid)["command"]["state"]
 
 
 @pytest.mark.parametrize("skew_s", [TEN_MIN, -TWO_MIN])
@@ -34,7 +34,7 @@ def test_unit_clock_minutes_off_confirms(engine, clock, skew_s):
     clock.advance(5)
     engine.on_frame(frame(clock, skew_s, i1=1))
     assert state_of(engine) == "confirmed"
-    assert engine.relay_view("i1")["command"]["latency_s"] == pytest.approx(5.0)
+    assert engine.relays.view("i1")["command"]["latency_s"] == pytest.approx(5.0)
 
 
 def test_one_frame_stamped_far_ahead_does_not_poison_later_confirmations(engine, clock):
@@ -83,7 +83,7 @@ def test_stamp_before_the_command_does_not_block_a_frame_that_arrives_after_it(e
 def test_a_frame_before_the_post_never_confirms(engine, clock):
     """Queued but not yet sent: a frame, whatever its stamp, cannot show the command's effect."""
     warm_up(engine, clock)
-    engine.command("i5", CommandRequest(state=1))        # queued, the POST not made yet
+    engine.relays.command("i5", CommandRequest(state=1))        # queued, the POST not made yet
     clock.advance(2)
     engine.on_frame(frame(clock, TEN_MIN, i5=1))
     assert state_of(engine, "i5") == "pending"
@@ -91,7 +91,7 @@ def test_a_frame_before_the_post_never_confirms(engine, clock):
     clock.advance(2)
     engine.on_frame(frame(clock, -TWO_MIN, i5=1))
     assert state_of(engine, "i5") == "confirmed"
-    assert engine.relay_view("i5")["command"]["latency_s"] == pytest.approx(4.0)
+    assert engine.relays.view("i5")["command"]["latency_s"] == pytest.approx(4.0)
 
 
 def test_no_timestamp_at_all_still_confirms(engine, clock):

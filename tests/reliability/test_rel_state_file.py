@@ -214,7 +214,7 @@ def a_real_state_file(path: Path) -> bytes:
     settings = load_settings(admin_password="x" * 12, jwt_secret="y" * 40, state_file=path)
     engine = Engine(settings, StateStore(path), lambda v: None, SystemClock())
     for n in range(40):
-        engine.update_relay(RELAYS[n % 8], RelayUpdate(name=f"relay {n}", mode="sensor",
+        engine.relays.update(RELAYS[n % 8], RelayUpdate(name=f"relay {n}", mode="sensor",
                                                        sensor=SensorRule(channel="d9", low=n, high=n + 1, above=1)))
     data = path.read_bytes()
     path.unlink()
