@@ -84,6 +84,7 @@ cat > "$TLS_CONF_DIR/redirect.conf.new" <<EOF
 server {
     listen $HTTP_LISTEN;
     server_tokens off;
+    access_log /dev/stdout xo2_private;   # the site's format: no query strings (tickets), no ids
     return 301 https://\$host$port_suffix\$request_uri;
 }
 EOF

@@ -82,6 +82,7 @@ def test_self_signed_pair_made_once_kept_and_rendered_site_passes_nginx_t(tmp_pa
     assert logged_fingerprint(second.stdout) == logged_fingerprint(first.stdout)
     redirect = (tmp_path / "xo2/redirect.conf").read_text()
     assert "listen 127.0.0.1:8080;" in redirect and "return 301 https://$host$request_uri;" in redirect
+    assert "access_log /dev/stdout xo2_private;" in redirect   # no ticket or query in its log
 
     # The site as the image renders it (its ENV, paths moved under tmp, upstreams resolvable).
     env = image_env()
