@@ -1,8 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { act, screen, waitFor, within } from '@testing-library/react';
+import { act, configure, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { defaultRoutes, installFakeWebSocket, mockFetch, renderApp } from '../../../test/utils.jsx';
 import { BADGE_POLL_MS } from '../api/alerts.js';
+
+// The page is a lazy chunk (and react-hook-form): its first import can take a while on a busy CI box.
+configure({ asyncUtilTimeout: 5000 });
 
 const alert = (id, state) => ({
   id,

@@ -1,7 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { screen, waitFor, within } from '@testing-library/react';
+import { configure, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { defaultRoutes, installFakeWebSocket, jsonResponse, mockFetch, renderApp } from '../../../test/utils.jsx';
+
+// The page is a lazy chunk (and react-hook-form): its first import can take a while on a busy CI box.
+configure({ asyncUtilTimeout: 5000 });
 
 const NOW = Math.floor(Date.now() / 1000);
 const SINCE = 1764236703; // 09:45:03 UTC = 15:15:03 in Asia/Kolkata
