@@ -1,6 +1,7 @@
 """The coordinator: feeds the parts frames (`on_frame()`) and the clock (`tick()`), keeps one
 state file for their slices, and reports health. The decisions live in the parts:
-relays.py (RelayController), display_pusher.py (DisplayPusher), audit.py (AuditLog).
+relays.py (RelayController), display_pusher.py (DisplayPusher), alerts/ (Alerts, which steps
+its own timers on its worker) and audit.py (AuditLog, which every part writes to).
 
 Nothing here sleeps or reads the system clock directly: time comes from the injected Clock,
 cloud calls go through the CommandQueue, so tests drive it step by step with a FakeClock
@@ -8,8 +9,8 @@ cloud calls go through the CommandQueue, so tests drive it step by step with a F
 a loop (service.py).
 
 Locking: each part has its own lock. A snapshot takes the store's lock, then the relays' and
-the display's (so a command and its audit entry land in the same save); the parts call
-persist() with their locks released.
+the display's (so a command and its audit entry land in the same save), then alerts' on its
+own; the parts call persist() with their locks released.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from typing import Any
 
 from devicecloud.settings import Settings
 
+from . import alerts
 from .audit import AuditLog
 from .clock import Clock
 from .commands import CloudCalls, CommandQueue
@@ -43,8 +45,6 @@ class Engine:
         self.latest: Latest | None = None
         self.frames = 0
         self.cloud = CloudCalls(clock.wall)
-        # Other concerns (alerts): their slices of the state file, saved with the rest.
-        self.slices: dict[str, Callable[[], dict]] = {}
 
         loaded = store.load(StateFile.model_validate)
         records: dict[str, RelayRecord] = default_relays()
@@ -58,18 +58,25 @@ class Engine:
                       save=self.persist, wake=self.wake.set)
         self.relays = RelayController(settings, records, send=sender, **shared)
         self.display = DisplayPusher(settings, display_cfg, send=display_sender or sender, **shared)
+        # A rejected file is not read further; a bad alerts slice alone costs only the alerts.
+        alerts_state, alerts_problem = (None, None) if store.load_error else alerts.load_state(store.path)
+        self.alerts = alerts.Alerts(settings, clock, audit=self.record, save=self.persist, state=alerts_state)
+        self.relays.listeners.append(self.alerts.on_command_finished)
         if store.load_error:
             # The bad file is already kept aside (or saving is disabled), so this save is safe.
             self.audit.add(clock.wall(), "system", "state file rejected", store.load_error,
                            f"kept as {store.kept_aside}; started on defaults" if store.kept_aside
                            else "not saving until it is fixed")
             self.persist()
+        if alerts_problem:
+            self.record("system", "alerts state rejected", alerts_problem, "started on default rules")
 
     # -- persistence ---------------------------------------------------------------------------
     def _snapshot(self) -> dict:
         with self.relays.lock, self.display.lock:
-            return {**self.relays.dump(), **self.display.dump(), **self.audit.dump(),
-                    **{name: dump() for name, dump in self.slices.items()}}
+            doc = {**self.relays.dump(), **self.display.dump(), **self.audit.dump()}
+        doc[alerts.SLICE] = self.alerts.dump()
+        return doc
 
     def persist(self) -> None:
         """Save the state file now (each part calls this after a change)."""
@@ -77,13 +84,15 @@ class Engine:
 
     # -- feeding the parts ---------------------------------------------------------------------
     def on_frame(self, frame: dict) -> None:
-        """A live frame, stamped with our arrival time: the relays confirm commands with it."""
+        """A live frame, stamped with our arrival time: relays first (confirmations), then alerts
+        (only queued there)."""
         latest = Latest(frame, self.clock.wall())
         if self.latest is None:
             self.display.show_now()
         self.latest = latest
         self.frames += 1
         self.relays.on_frame(latest)
+        self.alerts.on_frame(frame)
         self.wake.set()
 
     def tick(self) -> float:

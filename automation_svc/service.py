@@ -1,6 +1,6 @@
 """Wires the engine to the outside world: its own cloud socket, its own command client, the
-queue worker and the loop that calls engine.tick(). Under gunicorn's gevent worker these
-threads are greenlets (threading is monkey-patched); in tests they are real threads."""
+queue worker, the alerts worker and the loop that calls engine.tick(). Under gunicorn's gevent
+worker these threads are greenlets (threading is monkey-patched); in tests they are real threads."""
 from __future__ import annotations
 
 import logging
@@ -10,7 +10,6 @@ from devicecloud.rest import CloudClient
 from devicecloud.settings import Settings
 from devicecloud.stream import CloudStream
 
-from .alerts import Alerts, load_state
 from .clock import Clock, SystemClock
 from .engine import RULE_PERIOD_S, Engine, Sender
 from .store import StateStore
@@ -33,25 +32,10 @@ class AutomationService:
             display_sender = display_sender or CloudClient(quick).command
         self.store = StateStore(settings.state_file, wall=self.clock.wall)
         self.engine = Engine(settings, self.store, sender, self.clock, display_sender=display_sender)
-        self.alerts = self._alerts(settings)
-        self.stream = CloudStream(settings, self.on_frame) if with_stream else None
+        self.alerts = self.engine.alerts
+        self.stream = CloudStream(settings, self.engine.on_frame) if with_stream else None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-
-    def _alerts(self, settings: Settings) -> Alerts:
-        """Alerts keep their own slice of the state file, saved whenever the engine saves."""
-        state, problem = load_state(self.store.path)
-        alerts = Alerts(settings, self.clock, audit=self.engine.record, save=self.engine.persist, state=state)
-        self.engine.slices["alerts"] = alerts.dump
-        self.engine.relays.listeners.append(alerts.on_command_finished)
-        if problem:
-            self.engine.record("system", "alerts state rejected", problem, "started on default rules")
-        return alerts
-
-    def on_frame(self, frame: dict) -> None:
-        """Every live frame: relays first (confirmations), then alerts (only queued there)."""
-        self.engine.on_frame(frame)
-        self.alerts.on_frame(frame)
 
     @property
     def socket_connected(self) -> bool:

@@ -128,7 +128,7 @@ def test_not_json_is_a_400(client, auth):
 
 def test_alerts_list_and_acknowledge(client, auth, service, clock):
     client.post(RULES, headers=auth, json={**GOOD, "for_s": 0})
-    service.on_frame(frame(clock, d13=12))
+    service.engine.on_frame(frame(clock, d13=12))
     service.alerts.step()
     body = client.get("/api/automation/alerts", headers=auth).get_json()
     [alert] = body["active"]
@@ -142,7 +142,7 @@ def test_alerts_list_and_acknowledge(client, auth, service, clock):
     assert client.post(f"/api/automation/alerts/{alert['id']}/ack", headers=auth).status_code == 200
     assert client.post("/api/automation/alerts/999/ack", headers=auth).status_code == 404
     clock.advance(10)
-    service.on_frame(frame(clock, d13=30))
+    service.engine.on_frame(frame(clock, d13=30))
     service.alerts.step()
     body = client.get("/api/automation/alerts", headers=auth).get_json()
     assert body["active"] == [] and body["recent"][0]["state"] == "resolved"

@@ -31,7 +31,7 @@ def make_service(clock, sender):
 
 
 def fire(svc, clock, **values) -> None:
-    svc.on_frame(frame(clock, **values))
+    svc.engine.on_frame(frame(clock, **values))
     svc.alerts.step()
 
 
@@ -291,7 +291,7 @@ def test_slow_mail_server_does_not_hold_up_frames_or_commands(make_settings, sen
     try:
         svc.alerts.create_rule(NOW)
         t0, wall0 = time.monotonic(), time.time()
-        svc.on_frame(frame(SystemClock(), d13=5, i1=0))
+        svc.engine.on_frame(frame(SystemClock(), d13=5, i1=0))
         svc.engine.relays.command("i1", CommandRequest(state=1))
         deadline = time.monotonic() + 1.0
         while not sender.relay_calls() and time.monotonic() < deadline:

@@ -29,7 +29,7 @@ def svc(make_service, notify_settings):
 
 
 def feed(svc: AutomationService, clock, **values) -> None:
-    svc.on_frame(frame(clock, **values))
+    svc.engine.on_frame(frame(clock, **values))
     svc.alerts.step()
 
 
@@ -118,7 +118,7 @@ def test_hold_restarts_when_the_value_recovers(svc, clock):
 def test_timers_use_arrival_time_not_the_units_clock(svc, clock):
     svc.alerts.create_rule(LOW_LEVEL)
     for skew in (0, 3600, -7200, 86400):           # the unit's clock jumps about
-        svc.on_frame(frame(clock, skew_s=skew, d13=10))
+        svc.engine.on_frame(frame(clock, skew_s=skew, d13=10))
         svc.alerts.step()
         assert active(svc) == []
         clock.advance(15)
