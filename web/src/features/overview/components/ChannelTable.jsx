@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { formatNumber, formatValue } from '../../../lib/format.js';
-import { seriesOf } from '../utils/glance.js';
+import { downsample, seriesOf } from '../utils/glance.js';
 import { useHourGraph } from '../api/overview.js';
 import { Sparkline } from './Sparkline.jsx';
 
@@ -65,7 +65,11 @@ export function ChannelTable({ channels, frame }) {
                 {ch.label}
               </th>
               <td className="spark-col">
-                {hour.isPending ? <span className="muted small">…</span> : <Sparkline pts={pts} label={trendLabel(pts, ch)} />}
+                {hour.isPending ? (
+                  <span className="muted small">…</span>
+                ) : (
+                  <Sparkline pts={downsample(pts)} label={trendLabel(pts, ch)} />
+                )}
               </td>
               <ValueCell value={frame?.[ch.code]} channel={ch} />
             </tr>

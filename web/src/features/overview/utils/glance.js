@@ -59,6 +59,24 @@ export function seriesOf(frames, code) {
   return pts.sort((a, b) => a[0] - b[0]);
 }
 
+/**
+ * At most `n` points: the mean time and value of each of n equal time slices (empty ones skipped).
+ * The hour may hold thousands of frames (one every 0.5-10 s); a 96 px line shows ~50 at best.
+ */
+export function downsample(pts, n = 48) {
+  if (!Array.isArray(pts) || pts.length <= n) return pts || [];
+  const t0 = pts[0][0];
+  const span = pts[pts.length - 1][0] - t0 || 1;
+  const sums = Array.from({ length: n }, () => [0, 0, 0]);
+  for (const [t, v] of pts) {
+    const b = sums[Math.min(n - 1, Math.floor(((t - t0) / span) * n))];
+    b[0] += t;
+    b[1] += v;
+    b[2] += 1;
+  }
+  return sums.filter((b) => b[2] > 0).map(([t, v, k]) => [t / k, v / k]);
+}
+
 /** SVG polyline points for a sparkline of `pts` in a w x h box (1 px inset); '' under 2 points. */
 export function sparkPoints(pts, w, h) {
   if (!Array.isArray(pts) || pts.length < 2) return '';

@@ -8,6 +8,7 @@ import {
   seriesOf,
   signalBars,
   sparkPoints,
+  downsample,
 } from './glance.js';
 
 describe('reduction', () => {
@@ -78,5 +79,15 @@ describe('sparkline data', () => {
   it('draws a flat line mid-height and nothing under two points', () => {
     expect(sparkPoints([[0, 4], [10, 4]], 102, 22)).toBe('1.0,11.0 101.0,11.0');
     expect(sparkPoints([[0, 4]], 102, 22)).toBe('');
+  });
+
+  it('averages a dense hour into equal time slices', () => {
+    const pts = Array.from({ length: 1000 }, (_, k) => [k, k % 2 ? 10 : 0]); // noise around 5
+    const out = downsample(pts, 10);
+    expect(out).toHaveLength(10);
+    expect(out[0]).toEqual([49.5, 5]);
+    expect(out[9][0]).toBeCloseTo(949.5, 6);
+    const few = [[0, 1], [5, 2]];
+    expect(downsample(few, 10)).toBe(few);
   });
 });
