@@ -8,7 +8,9 @@ WebSocket fanned out to every browser socket.
 - cache.py          CloudCache: per-entry TTL (cachetools), single-flight, stale fallback
 - upstream.py       Upstream: the REST client, aliasing, last cloud error; report download
 - live.py           LiveHub: latest frame, fan-out to bounded per-browser queues
-- history.py        report CSV -> min/mean/max buckets (pyarrow + numpy)
+- history.py        report rows or stored cells -> min/mean/max buckets (pyarrow + numpy)
+- history_store.py  past days kept on disk (SPEC 10), today from socket frames, verified reads
+- history_jobs.py   the store's background work: browser downloads stored, daily job, backfill
 - audit_report.py   logins and refused report links reported to automation_svc's audit log
 - downloads.py      one-time links for the report CSV (the browser streams it to disk)
 - coop.py           gevent-aware helpers (run CPU work off the hub)

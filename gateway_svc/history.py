@@ -248,25 +248,44 @@ def _summary(b: dict[str, np.ndarray], window: Window, codes: list[str]) -> dict
             "rows": int(b["rows"].sum())}
 
 
-def aggregate(cols: Columns, window: Window, codes: Iterable[str] = SENSOR_CODES) -> dict:
-    """Rows -> the window's buckets: {bucket_s, t, series:{code:{min,mean,max}}, rows}."""
-    codes = list(codes)
+def _row_buckets(cols: Columns, window: Window, codes: list[str]) -> dict[str, np.ndarray]:
     ts = cols["ts"]
     keep = np.isfinite(ts) & (ts >= window.start_ts) & (ts < window.end_ts)
     idx = ((ts[keep] - window.start_ts) // window.bucket_s).astype(np.intp)
-    return _summary(_bucketed(idx, _row_stats(cols, keep, codes), window.buckets), window, codes)
+    return _bucketed(idx, _row_stats(cols, keep, codes), window.buckets)
 
 
-def aggregate_cells(cells: Cells, window: Window, codes: Iterable[str] = SENSOR_CODES) -> dict:
-    """Cells (each inside one bucket: see Window.cell_s) -> the same result as aggregate()."""
-    codes = list(codes)
+def _cell_buckets(cells: Cells, window: Window, codes: list[str]) -> dict[str, np.ndarray]:
     t = cells["t"]
     keep = (t >= window.start_ts) & (t < window.end_ts)
     idx = ((t[keep] - window.start_ts) // window.bucket_s).astype(np.intp)
     stats = {s: np.stack([cells[f"{c}.{s}"][keep] for c in codes]) if codes else np.empty((0, 0))
              for s in STATS}
     stats["rows"] = cells["rows"][keep]
-    return _summary(_bucketed(idx, stats, window.buckets), window, codes)
+    return _bucketed(idx, stats, window.buckets)
+
+
+def _merged(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    return {"n": a["n"] + b["n"], "sum": a["sum"] + b["sum"], "rows": a["rows"] + b["rows"],
+            "min": np.fmin(a["min"], b["min"]), "max": np.fmax(a["max"], b["max"])}
+
+
+def aggregate(cols: Columns, window: Window, codes: Iterable[str] = SENSOR_CODES) -> dict:
+    """Rows -> the window's buckets: {bucket_s, t, series:{code:{min,mean,max}}, rows}."""
+    codes = list(codes)
+    return _summary(_row_buckets(cols, window, codes), window, codes)
+
+
+def aggregate_cells(cells: Cells, window: Window, codes: Iterable[str] = SENSOR_CODES,
+                    rows: Iterable[Columns] = ()) -> dict:
+    """Cells (each inside one bucket: see Window.cell_s), plus any rows, -> the same result
+    as aggregate() of all their rows. Rows are bucketed directly: turning a fetched month
+    into cells first would cost ~0.15 s more."""
+    codes = list(codes)
+    b = _cell_buckets(cells, window, codes)
+    for part in rows:
+        b = _merged(b, _row_buckets(part, window, codes))
+    return _summary(b, window, codes)
 
 
 def release_memory() -> None:

@@ -75,6 +75,8 @@ class HistoryJobs:
     def step(self) -> bool:
         """Do one piece of work; False when there was nothing to do (or a browser goes first)."""
         store = self.store
+        if not store.views_quiet:
+            return False
         if store.ingest_pending():
             return True
         if store.browser_waiting or time.monotonic() < self._retry_at:

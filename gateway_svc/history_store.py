@@ -67,6 +67,7 @@ CELL_KIND = {60: "m1", 600: "m10"}
 # one missing more answers at once with what is stored and leaves the rest to the background
 # (a year on a plant's 1 MB/s link would otherwise keep the page waiting ~20 minutes).
 SYNC_MAX_DAYS = 31
+VIEW_QUIET_S = 1.0          # background work starts this long after the last view
 FSYNC_EVERY_S = 5.0         # today's frames: a power cut loses at most this much
 M10_CACHE_DAYS = 400        # 10-minute cells kept in memory: ~66 KB a day, ~26 MB for 400
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
@@ -570,6 +571,8 @@ class HistoryStore:
         self._ingesting: set[date] = set()
         self._fetch = threading.Lock()             # one report download at a time
         self._browsers = 0                         # browser requests waiting for or holding it
+        self._views = 0                            # history views being computed
+        self._view_done = 0.0
         self._count_lock = threading.Lock()
         self.wake = threading.Event()               # the worker: something to do
 
@@ -596,6 +599,13 @@ class HistoryStore:
     @property
     def browser_waiting(self) -> bool:
         return self._browsers > 0
+
+    @property
+    def views_quiet(self) -> bool:
+        """No view is being computed, nor was in the last VIEW_QUIET_S (its reply is still
+        being encoded and sent): background CPU work waits for that, on 2 cores it halves a
+        cold month's time."""
+        return self._views == 0 and time.monotonic() - self._view_done >= VIEW_QUIET_S
 
     def _download(self, first: date, last: date, give_way: bool) -> tuple[Path, int | None]:
         """The report for unit-local days first..last into a spool file (the caller owns it)."""
@@ -720,11 +730,24 @@ class HistoryStore:
     def history(self, window: Window) -> dict:
         """The window's buckets: stored days from disk, missing ones from the cloud (a run
         of missing days is one report call), today from the socket (+ one report fetch)."""
+        last_past = min(window.end, self.today_date() - timedelta(days=1))
+        # days a worker is storing right now: wait for them (not counted as a view, which
+        # would hold the worker back)
+        self._wait_ingesting(day_range(window.start, last_past) if window.start <= last_past else [])
+        with self._count_lock:
+            self._views += 1
+        try:
+            return self._history(window)
+        finally:
+            with self._count_lock:
+                self._views -= 1
+                self._view_done = time.monotonic()
+
+    def _history(self, window: Window) -> dict:
         today = self.today_date()
         last_past = min(window.end, today - timedelta(days=1))
         past = day_range(window.start, last_past) if window.start <= last_past else []
         cell_s = window.cell_s
-        self._wait_ingesting(past)
         parts, missing = run_cpu(self._read_days, past, cell_s)
         queued: list[date] = []
         if len(missing) > SYNC_MAX_DAYS:           # they come in the background
@@ -792,8 +815,7 @@ class HistoryStore:
                 rows.append(self.today.rows(today))
             cell_s = window.cell_s
             if cell_s:
-                cells = concat_cells([*parts, *(to_cells(r, cell_s) for r in rows)])
-                agg = aggregate_cells(cells, window)
+                agg = aggregate_cells(concat_cells(parts), window, rows=rows)
             else:
                 codes = list(SENSOR_CODES)
                 every = [*parts, *rows]
