@@ -1,7 +1,2 @@
-"""automation_svc: relay rules (manual / sensor / time) with confirmation from data, the display
-pusher and the JSON state file. Runs alone: `python -m automation_svc`.
-
-Modules: models (validation + state schema), store (atomic JSON file), rules (pure rule
-evaluation), aqi (breakpoint table), display (what the display shows + schedule), commands
-(queue + confirmation), audit, engine (decisions), service (threads), api (routes), app (factory).
-"""
+"""automation_svc, run alone: relays (rules, commands confirmed from frames), display pusher, alerts and
+audit log, each owning its slice of one JSON state file; engine.py is the coordinator that feeds them."""

@@ -1,48 +1,29 @@
 """The display pusher: every period, what the unit's display should show (display.py) from the
 latest fresh frame, pushed through the command queue. Owns the `display` slice of the state
 file (the admin's choices) and the push schedule; the coordinator calls tick() and show_now().
-
-Locking: `lock` guards this part's state; the coordinator holds it while taking a state-file
-snapshot, so `save()` is only called with it released.
 """
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from devicecloud.settings import Settings
 
 from . import commands
-from .audit import AuditLog
-from .clock import Clock
-from .commands import CloudCalls, CommandQueue
 from .display import AuditNote, Deadline, DisplayStatus, Reading, Skip, reading_for
 from .latest import Latest
 from .models import DisplayConfig, DisplayUpdate, Who
+from .part import Part, Sender, Wiring
 
 log = logging.getLogger(__name__)
-Sender = Callable[[dict[str, int]], Any]
 
 
-class DisplayPusher:
-    def __init__(self, settings: Settings, config: DisplayConfig, *, clock: Clock, queue: CommandQueue,
-                 send: Sender, audit: AuditLog, cloud: CloudCalls, save: Callable[[], None],
-                 wake: Callable[[], None]) -> None:
-        self.settings = settings
+class DisplayPusher(Part):
+    def __init__(self, settings: Settings, wiring: Wiring, send: Sender, config: DisplayConfig) -> None:
+        super().__init__(settings, wiring, send)
         self.config = config
-        self.clock = clock
-        self.queue = queue
-        self.send = send
-        self.audit = audit
-        self.cloud = cloud
-        self._save = save
-        self._wake = wake
-        self.lock = threading.RLock()
         self.last = DisplayStatus()
-        self.schedule = Deadline(self.interval_s, clock.mono())
+        self.schedule = Deadline(self.interval_s, self.clock.mono())
 
     # -- settings in effect (None in the config: the XO2_DISPLAY_* setting) ------------------------
     @property
@@ -139,8 +120,7 @@ class DisplayPusher:
                 self.audit.add(self.clock.wall(), who, what, "settings change", "saved")
             view = self.view()
         if changes:
-            self._save()
-            self._wake()
+            self._changed()
         return view
 
     def status(self) -> dict:

@@ -15,8 +15,6 @@ own; the parts call persist() with their locks released.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from typing import Any
 
 from devicecloud.settings import Settings
 
@@ -27,10 +25,10 @@ from .commands import CloudCalls, CommandQueue
 from .display_pusher import DisplayPusher
 from .latest import Latest
 from .models import DisplayConfig, RelayRecord, StateFile, Who, default_relays
+from .part import Sender, Wiring
 from .relays import RelayController
 from .store import StateStore
 
-Sender = Callable[[dict[str, int]], Any]
 RULE_PERIOD_S = 1.0           # how often rules are re-evaluated without a new frame
 
 
@@ -54,10 +52,9 @@ class Engine:
             records.update(loaded.relays)
             display_cfg = loaded.display
             self.audit = AuditLog(settings.audit_max, loaded.audit, loaded.audit_seq)
-        shared = dict(clock=clock, queue=self.queue, audit=self.audit, cloud=self.cloud,
-                      save=self.persist, wake=self.wake.set)
-        self.relays = RelayController(settings, records, send=sender, **shared)
-        self.display = DisplayPusher(settings, display_cfg, send=display_sender or sender, **shared)
+        wiring = Wiring(clock, self.queue, self.audit, self.cloud, save=self.persist, wake=self.wake.set)
+        self.relays = RelayController(settings, wiring, sender, records)
+        self.display = DisplayPusher(settings, wiring, display_sender or sender, display_cfg)
         # A rejected file is not read further; a bad alerts slice alone costs only the alerts.
         alerts_state, alerts_problem = (None, None) if store.load_error else alerts.load_state(store.path)
         self.alerts = alerts.Alerts(settings, clock, audit=self.record, save=self.persist, state=alerts_state)

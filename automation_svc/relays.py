@@ -1,34 +1,27 @@
 """The relay controller: manual commands, sensor/time rule dispatch, confirmation from frames,
 time-outs and re-sends, the relays' views and updates. Owns the `relays` slice of the state
-file; the coordinator feeds it frames (on_frame) and the clock (tick).
-
-Locking: `lock` guards this part's state; the coordinator holds it while taking a state-file
-snapshot, so `save()` is only called with it released. Command listeners are called with it
-held: they must only queue what they hear.
+file; the coordinator feeds it frames (on_frame) and the clock (tick). Command listeners are
+called with its lock held: they must only queue what they hear.
 """
 from __future__ import annotations
 
 import logging
-import threading
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from devicecloud.channels import RELAY_IDS
 from devicecloud.frames import relay_state, value
 from devicecloud.settings import Settings
 
 from . import commands
-from .audit import AuditLog
-from .clock import Clock
-from .commands import CloudCalls, CommandQueue, confirms
+from .commands import confirms
 from .latest import Latest
 from .models import Command, CommandRequest, RelayRecord, RelayUpdate, Who, check_mode_rule
+from .part import Part, Sender, Wiring
 from .rules import sensor_wanted, time_wanted
 
 log = logging.getLogger(__name__)
-Sender = Callable[[dict[str, int]], Any]
 SEND_RETRY_MAX_S = 30.0       # cap on the re-send backoff of a command whose POST failed
 
 
@@ -44,20 +37,10 @@ def _on_off(state: int) -> str:
     return "ON" if state else "OFF"
 
 
-class RelayController:
-    def __init__(self, settings: Settings, records: dict[str, RelayRecord], *, clock: Clock,
-                 queue: CommandQueue, send: Sender, audit: AuditLog, cloud: CloudCalls,
-                 save: Callable[[], None], wake: Callable[[], None]) -> None:
-        self.settings = settings
+class RelayController(Part):
+    def __init__(self, settings: Settings, wiring: Wiring, send: Sender, records: dict[str, RelayRecord]) -> None:
+        super().__init__(settings, wiring, send)
         self.records = records
-        self.clock = clock
-        self.queue = queue
-        self.send = send
-        self.audit = audit
-        self.cloud = cloud
-        self._save = save
-        self._wake = wake
-        self.lock = threading.RLock()
         self.actual: dict[str, int | None] = {rid: None for rid in RELAY_IDS}
         # Runtime only, never saved: relay -> its command while queued or being POSTed.
         self._in_flight: dict[str, Command] = {}
@@ -300,8 +283,7 @@ class RelayController:
                 self.audit.add(self.clock.wall(), who, what, "rule change", "saved")
             view = self._view(rid)
         if changes:
-            self._save()
-            self._wake()
+            self._changed()
         return view
 
     def pending(self) -> int:

@@ -11,7 +11,8 @@ from devicecloud.settings import Settings
 from devicecloud.stream import CloudStream
 
 from .clock import Clock, SystemClock
-from .engine import RULE_PERIOD_S, Engine, Sender
+from .engine import RULE_PERIOD_S, Engine
+from .part import Sender
 from .store import StateStore
 
 log = logging.getLogger(__name__)

@@ -1,6 +1,5 @@
-"""Alerts and notifications (SPEC section 9): rules, their alerts' lifecycle, the outbox and the
-channels. Its own concern beside relays and the display: the service feeds it frames and
-command results and saves its slice (`alerts`) of the state file with the engine's."""
+"""Alerts and notifications (SPEC 9): rules, the alerts' lifecycle, the outbox and the channels;
+owns the `alerts` slice of the state file; the engine feeds it frames and relay command results."""
 from __future__ import annotations
 
 import json

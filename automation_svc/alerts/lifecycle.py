@@ -2,15 +2,15 @@
 each alert goes firing -> acknowledged -> resolved, audited and notified.
 
 Inputs (any thread): on_frame() and on_command_finished() only queue an event and wake the
-alerts worker, so the cloud socket and the engine (which calls the command listener with its
-lock held) never wait for alerts. step() (the worker, or a test by hand) applies the events
-and the timers. Times are this console's arrival times (the injected Clock), never a frame's
-`ts`. Hold starts are stored as wall times in the state file, so a `for_s` hold that was
+alerts worker, so the cloud socket and the relay controller (which calls the command listener
+with its lock held) never wait for alerts. step() (the worker, or a test by hand) applies the
+events and the timers. Times are this console's arrival times (the injected Clock), never a
+frame's `ts`. Hold starts are stored as wall times in the state file, so a `for_s` hold that was
 running continues after a restart, and a firing alert stays firing without a second "firing"
 message.
 
-Locking: the engine's lock may be held when dump() takes `_lock` (the state file snapshot),
-so nothing here calls the engine (audit, save) while holding `_lock`.
+Locking: the store's lock is held when dump() takes `_lock` (the state file snapshot), so
+nothing here calls the engine (audit, save) while holding `_lock`.
 """
 from __future__ import annotations
 
@@ -145,7 +145,7 @@ class Alerts:
         self.wake.set()
 
     def on_command_finished(self, rec) -> None:
-        """Engine listener (called with the engine's lock held): a relay command confirmed/failed."""
+        """Relay controller listener (called with its lock held): a relay command confirmed/failed."""
         cmd = rec.command
         self._events.append(_Command(cmd.relay, rec.name, cmd.state, cmd.desired, cmd.reason))
         self.wake.set()
