@@ -1,0 +1,43 @@
+"""Dashboard at a glance (issue 16): web/e2e/dashboard.flow.mjs (playwright-core + Debian Chromium
++ @axe-core/playwright) against the stack through nginx.
+
+Every page at 1280 px and 360 px, light and dark: screenshots in e2e-artifacts/dashboard-*.png,
+no horizontal scroll at 360 px, axe-core without serious or critical violations (the findings per
+page in e2e-artifacts/dashboard-report.json); the Overview's glance; the remembered theme toggle;
+the PWA manifest, service worker (no API data cached) and offline page.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.timeout(400)
+
+PAGES = ["overview", "impact", "automation", "analytics", "alerts"]
+
+
+def test_every_page_at_two_widths_and_themes_with_axe_and_the_pwa(stack):
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    artifacts = ROOT / "e2e-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    for old in artifacts.glob("dashboard-*"):
+        old.unlink()
+    env = {**os.environ, "BASE_URL": stack.url, "ADMIN_PASSWORD": stack.password,
+           "CHROMIUM": chromium, "ARTIFACTS_DIR": str(artifacts)}
+    proc = subprocess.run(["node", "--test", "--test-reporter=spec", "e2e/dashboard.flow.mjs"],
+                          cwd=ROOT / "web", env=env, capture_output=True, text=True, timeout=380)
+    print(proc.stdout[-30000:])
+    print(proc.stderr[-5000:])
+    assert proc.returncode == 0, "dashboard browser flow failed (output above)"
+    passed = re.search(r"\bpass (\d+)", proc.stdout)
+    assert passed and int(passed.group(1)) >= 8, "the flow did not run all its steps (skipped?)"
+    shots = {p.name for p in artifacts.glob("dashboard-*.png")}
+    expected = {f"dashboard-{page}-{width}-{scheme}.png"
+                for page in PAGES for width in (1280, 360) for scheme in ("light", "dark")}
+    assert expected <= shots, f"missing screenshots: {sorted(expected - shots)}"
