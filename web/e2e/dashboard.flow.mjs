@@ -6,9 +6,9 @@
 //
 // In Chromium through nginx (issue 16): each page at 1280 px and 360 px, light and dark (the
 // system's scheme, emulated), screenshot to ARTIFACTS_DIR, no horizontal scroll at 360 px, and
-// axe-core with no serious or critical violation; the header's theme toggle is remembered; the PWA
-// manifest and service worker load, the worker caches no API data, and offline the console says
-// it cannot be reached.
+// axe-core with no serious or critical violation; the Impact report prints; the header's theme
+// toggle is remembered; the PWA manifest and service worker load, the worker caches no API data,
+// and offline the console says it cannot be reached.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -153,6 +153,32 @@ describe('dashboard pages, themes and PWA', { skip }, () => {
       const chips = page.getByRole('region', { name: 'Relays' }).getByRole('listitem');
       assert.equal(await chips.count(), 8);
       assert.match(await chips.first().innerText(), /(ON|OFF)\s*(manual|sensor rule|time rule)/);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('the Impact page charts inlet vs outlet over a range and prints as a report', async () => {
+    const context = await browser.newContext({ viewport: VIEWPORTS[0] });
+    const page = await context.newPage();
+    try {
+      await logIn(page);
+      await open(page, 'impact');
+      const report = page.getByRole('region', { name: /^Impact report/ });
+      await report.getByRole('button', { name: 'Calendar month' }).click();
+      await report.getByLabel('Month').waitFor();
+      await page.waitForFunction(() => /Impact report: \w+ \d{4}/.test(document.querySelector('#impact-report-title')?.textContent || ''));
+      const co2 = report.getByRole('row', { name: /CO₂/ });
+      await co2.waitFor({ timeout: 60_000 }); // days still coming from the cloud show as they arrive
+      assert.match(await co2.innerText(), /\d+ ppm\s+\d+ ppm/);
+      await report.getByText(/Data completeness: \d+%/).waitFor();
+      await report.getByRole('region', { name: 'CO₂: inlet vs outlet' }).locator('canvas').first().waitFor({ timeout: T });
+      await page.emulateMedia({ media: 'print' });
+      assert.equal(await page.locator('header.topbar').isVisible(), false, 'no app chrome on paper');
+      assert.equal(await report.getByRole('button', { name: 'Print report' }).isVisible(), false);
+      assert.equal(await report.locator('.print-only').isVisible(), true);
+      await page.pdf({ path: path.join(ARTIFACTS, 'dashboard-impact-report.pdf'), format: 'A4' });
+      await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-impact-print.png'), fullPage: true });
     } finally {
       await context.close();
     }

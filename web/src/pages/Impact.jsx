@@ -6,6 +6,7 @@ import { useLive } from '../live.jsx';
 import { QueryState } from '../components/QueryState.jsx';
 import { impactRow, pairsFromChannels, ruleChannel, weightedMean } from '../lib/impact.js';
 import { formatNumber, formatPercent, formatSigned, withUnit } from '../lib/format.js';
+import { ImpactReport } from '../features/impact/index.js';
 
 const ICON = { better: '▲', worse: '▼', same: '=', neutral: '·', unknown: '' };
 
@@ -145,20 +146,21 @@ export function ImpactPage() {
   return (
     <>
       <h1>Impact</h1>
-      <p className="muted">
+      <p className="muted no-print">
         Outlet compared with inlet: change = outlet − inlet. Averages weight each bucket by its sample count.
       </p>
       <GraphNotice q={day} label="24 h" />
       <GraphNotice q={week} label="7 day" />
       <QueryState query={channels} what="channels">
         {() => (
-          <div className="card-grid">
+          <div className="card-grid no-print">
             {pairs.map((p) => (
               <PairCard key={p.inlet.code} pair={p} frame={frame} day={day} week={week} />
             ))}
           </div>
         )}
       </QueryState>
+      {pairs.length > 0 && <ImpactReport pairs={pairs} />}
     </>
   );
 }

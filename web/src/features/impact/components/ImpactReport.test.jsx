@@ -1,0 +1,110 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { defaultRoutes, installFakeWebSocket, mockFetch, renderApp } from '../../../test/utils.jsx';
+import { todayIn } from '../../../lib/dates.js';
+
+// jsdom has no canvas: replace uPlot with a recorder of what each chart was given.
+const plots = vi.hoisted(() => []);
+vi.mock('uplot', () => ({
+  default: class FakePlot {
+    static tzDate(date) {
+      return date;
+    }
+    constructor(opts, data, el) {
+      this.opts = opts;
+      this.data = data;
+      this.width = opts.width;
+      this.scales = { x: { min: data[0][0], max: data[0][data[0].length - 1] } };
+      el.appendChild(document.createElement('canvas'));
+      plots.push(this);
+    }
+    setSize() {}
+    destroy() {}
+  },
+}));
+
+const now = Math.floor(Date.now() / 1000);
+// Four 3-hour buckets: the last one not begun yet; one begun bucket without any reading.
+const history = {
+  bucket_s: 10800,
+  t: [now - 30000, now - 19200, now - 8400, now + 2400],
+  series: {
+    d1: { mean: [500, null, 420, null], min: [480, null, 400, null], max: [520, null, 440, null] },
+    d8: { mean: [400, null, 380, null], min: [390, null, 370, null], max: [410, null, 390, null] },
+    d2: { mean: [100, null, 80, null] },
+    d9: { mean: [20, null, 30, null] },
+  },
+};
+
+function routes(historyHandler) {
+  return defaultRoutes({
+    'GET /api/graph/day': { data: [] },
+    'GET /api/graph/week': { data: [] },
+    'GET /api/history': historyHandler,
+  });
+}
+
+async function report() {
+  return screen.findByRole('region', { name: /^Impact report/ });
+}
+
+describe('impact report', () => {
+  beforeEach(() => {
+    installFakeWebSocket();
+    plots.length = 0;
+  });
+
+  it('summarises each pair over the last 7 days of the unit’s calendar, with data completeness', async () => {
+    const fetch = mockFetch(routes(() => history));
+    renderApp({ route: '#/impact' });
+    const r = await report();
+    expect(r).toHaveAccessibleName('Impact report: last 7 days');
+    const co2 = await within(r).findByRole('row', { name: /CO₂/ });
+    // inlet (500 + 420) / 2 = 460, outlet (400 + 380) / 2 = 390: −15.2%, lower is better
+    expect(co2).toHaveTextContent('CO₂460 ppm390 ppm−15% Improved');
+    expect(within(r).getByRole('row', { name: /Dust PM/ })).toHaveTextContent('90 µg/m³25 µg/m³−72% Improved');
+    expect(within(r).getByRole('row', { name: /Water pH/ })).toHaveTextContent('Water pH——');
+    expect(r).toHaveTextContent('Data completeness: 67% (2 of 3 3-hour periods so far hold readings).');
+    const url = fetch.mock.calls.map(([u]) => String(u)).find((u) => u.startsWith('/api/history'));
+    const today = todayIn('Asia/Kolkata');
+    expect(url).toMatch(new RegExp(`^/api/history\\?start=\\d{4}-\\d{2}-\\d{2}&end=${today}&buckets=56$`));
+    // a chart per pair with readings; a pair without says so
+    expect(within(r).getByRole('region', { name: 'CO₂: inlet vs outlet' })).not.toHaveTextContent('No readings');
+    expect(within(r).getByRole('region', { name: 'Water pH: inlet vs outlet' })).toHaveTextContent('No readings in this range.');
+    const co2Plot = plots.find((p) => p.opts.series.some((x) => x.label === 'Inlet CO₂'));
+    expect(co2Plot.opts.series.filter((x) => x.width === 2).map((x) => x.label)).toEqual(['Inlet CO₂', 'Outlet CO₂']);
+    expect(co2Plot.data[1]).toEqual([500, null, 420, null]); // inlet means
+    expect(co2Plot.data[4]).toEqual([400, null, 380, null]); // outlet means
+  });
+
+  it('takes a calendar month and prints', async () => {
+    const fetch = mockFetch(routes(() => history));
+    const print = vi.fn();
+    vi.stubGlobal('print', print);
+    const user = userEvent.setup();
+    renderApp({ route: '#/impact' });
+    const r = await report();
+    await user.click(within(r).getByRole('button', { name: 'Calendar month' }));
+    const month = within(r).getByLabelText('Month');
+    expect(month).toHaveValue(todayIn('Asia/Kolkata').slice(0, 7));
+    fireEvent.change(month, { target: { value: '2025-02' } }); // a month picker's pick
+    await waitFor(() => expect(r).toHaveAccessibleName('Impact report: February 2025'));
+    await waitFor(() =>
+      expect(fetch.mock.calls.map(([u]) => String(u))).toContain('/api/history?start=2025-02-01&end=2025-02-28&buckets=224'),
+    );
+    await user.click(within(r).getByRole('button', { name: 'Print report' }));
+    expect(print).toHaveBeenCalledTimes(1);
+  });
+
+  it('shows a retryable error when the history cannot be read', async () => {
+    let calls = 0;
+    mockFetch(routes(() => (++calls === 1 ? { status: 503, body: { error: 'store busy' } } : history)));
+    renderApp({ route: '#/impact' });
+    const r = await report();
+    const alert = await within(r).findByRole('alert');
+    expect(alert).toHaveTextContent("Could not load the report's history: store busy");
+    await userEvent.click(within(alert).getByRole('button', { name: 'Retry' }));
+    expect(await within(r).findByRole('row', { name: /CO₂/ })).toHaveTextContent('460 ppm');
+  });
+});

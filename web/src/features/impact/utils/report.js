@@ -1,0 +1,72 @@
+// The Impact report over a chosen range (pure): which days to ask /api/history for, the averages
+// and reductions per inlet/outlet pair, and how complete the data is.
+import { num } from '../../../lib/format.js';
+import { computeChange } from '../../../lib/impact.js';
+import { addDays, daysInRange, lastDays, todayIn } from '../../../lib/dates.js';
+
+export const RANGES = {
+  week: { label: '7 days', days: 7 },
+  month30: { label: '30 days', days: 30 },
+  calendar: { label: 'Calendar month', days: null },
+};
+const BUCKETS_PER_DAY = 8; // 3 h: a month is 240 points per line, enough to see days and nights
+
+/** {start, end, buckets, text} of a range choice; `month` is "YYYY-MM" for the calendar month. */
+export function reportRange(choice, month, tz, now = new Date()) {
+  const today = todayIn(tz, now);
+  if (choice === 'calendar' && /^\d{4}-\d{2}$/.test(month || '')) {
+    const start = `${month}-01`;
+    const [y, m] = month.split('-').map(Number);
+    const last = addDays(`${m === 12 ? y + 1 : y}-${String((m % 12) + 1).padStart(2, '0')}-01`, -1);
+    if (!last || start > today) return null; // not a month, or one still to come
+    const end = last < today ? last : today;
+    return { start, end, buckets: daysInRange(start, end) * BUCKETS_PER_DAY, text: monthName(month) };
+  }
+  const days = RANGES[choice]?.days || 7;
+  return { ...lastDays(days, today), buckets: days * BUCKETS_PER_DAY, text: `last ${days} days` };
+}
+
+export function monthName(month) {
+  const [y, m] = month.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, 15)).toLocaleString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+}
+
+/** Mean of a channel's bucket means (buckets are equal lengths of time; empty ones skipped). */
+export function seriesMean(history, code) {
+  const means = history?.series?.[code]?.mean;
+  if (!Array.isArray(means)) return null;
+  let sum = 0;
+  let n = 0;
+  for (const v of means) {
+    const x = num(v);
+    if (x !== null) {
+      sum += x;
+      n += 1;
+    }
+  }
+  return n ? sum / n : null;
+}
+
+/** A pair's averages over the range and the change outlet − inlet (abs, % of the inlet). */
+export function pairSummary(history, pair) {
+  const inlet = seriesMean(history, pair.inlet.code);
+  const outlet = seriesMean(history, pair.outlet.code);
+  return { inlet, outlet, ...computeChange(inlet, outlet) };
+}
+
+/**
+ * Share of the range's elapsed buckets (those that have begun by `nowS`) holding any reading:
+ * a unit that was off or out of coverage shows here, not as a quietly shorter average.
+ */
+export function completeness(history, nowS) {
+  const t = Array.isArray(history?.t) ? history.t.map(num) : [];
+  const series = Object.values(history?.series || {});
+  let elapsed = 0;
+  let withData = 0;
+  t.forEach((ts, k) => {
+    if (ts === null || ts > nowS) return;
+    elapsed += 1;
+    if (series.some((s) => num(s?.mean?.[k]) !== null)) withData += 1;
+  });
+  return { elapsed, withData, pct: elapsed ? (withData / elapsed) * 100 : null, bucketS: num(history?.bucket_s) };
+}
