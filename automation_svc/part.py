@@ -32,7 +32,8 @@ class Part:
 
     def __init__(self, settings: Settings, wiring: Wiring, send: Sender) -> None:
         self.settings = settings
-        self.clock, self.queue, self.audit, self.cloud = wiring.clock, wiring.queue, wiring.audit, wiring.cloud
+        self.clock, self.queue = wiring.clock, wiring.queue
+        self.audit, self.cloud = wiring.audit, wiring.cloud
         self.send = send
         self._save, self._wake = wiring.save, wiring.wake
         self.lock = threading.RLock()

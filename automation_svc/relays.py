@@ -38,7 +38,8 @@ def _on_off(state: int) -> str:
 
 
 class RelayController(Part):
-    def __init__(self, settings: Settings, wiring: Wiring, send: Sender, records: dict[str, RelayRecord]) -> None:
+    def __init__(self, settings: Settings, wiring: Wiring, send: Sender,
+                 records: dict[str, RelayRecord]) -> None:
         super().__init__(settings, wiring, send)
         self.records = records
         self.actual: dict[str, int | None] = {rid: None for rid in RELAY_IDS}
