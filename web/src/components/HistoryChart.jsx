@@ -5,12 +5,31 @@ import { formatInZone, formatNumber, withUnit } from '../lib/format.js';
 
 export const RENDER_MEASURE = 'chart-render';
 
+// Axis and grid colours per theme (canvas does not read CSS): styles.css's --muted and --border.
+const AXIS_COLORS = {
+  light: { axis: '#52606d', grid: '#e4e7eb' },
+  dark: { axis: '#a3b0bd', grid: '#33414e' },
+};
+
+/** <html data-theme>, re-rendering when the header's toggle or the system switches it. */
+function useDocumentTheme() {
+  const read = () => (document.documentElement.dataset.theme === 'dark' ? 'dark' : 'light');
+  const [theme, setTheme] = useState(read);
+  useEffect(() => {
+    const mo = new MutationObserver(() => setTheme(read()));
+    mo.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+    return () => mo.disconnect();
+  }, []);
+  return theme;
+}
+
 function chartHeight(width) {
   return Math.round(Math.min(420, Math.max(220, width * 0.55)));
 }
 
 /** uPlot options for chart data built by historyToChartData (exported for tests). */
-export function buildOptions(chart, { width, height, unit = '', precision = 1, hooks = {}, timeZone }) {
+export function buildOptions(chart, { width, height, unit = '', precision = 1, hooks = {}, timeZone, theme = 'light' }) {
+  const colors = AXIS_COLORS[theme] || AXIS_COLORS.light;
   const fmt = (v) => (v === null || v === undefined ? '—' : withUnit(formatNumber(v, precision), unit));
   return {
     width,
@@ -39,10 +58,10 @@ export function buildOptions(chart, { width, height, unit = '', precision = 1, h
     ],
     bands: chart.bands,
     axes: [
-      { stroke: '#52606d', grid: { stroke: '#e4e7eb' } },
+      { stroke: colors.axis, grid: { stroke: colors.grid } },
       {
-        stroke: '#52606d',
-        grid: { stroke: '#e4e7eb' },
+        stroke: colors.axis,
+        grid: { stroke: colors.grid },
         size: 56,
         values: (u, vals) => vals.map((v) => formatNumber(v, Math.min(precision, 2))),
       },
@@ -61,6 +80,7 @@ export function HistoryChart({ chart, unit, precision, title, measureTag, timeZo
   const plotRef = useRef(null);
   const readoutRef = useRef(null);
   const [zoomed, setZoomed] = useState(false);
+  const theme = useDocumentTheme();
 
   useEffect(() => {
     const el = wrapRef.current;
@@ -125,7 +145,7 @@ export function HistoryChart({ chart, unit, precision, title, measureTag, timeZo
         },
       ],
     };
-    const opts = buildOptions(chart, { width, height: chartHeight(width), unit, precision, hooks, timeZone });
+    const opts = buildOptions(chart, { width, height: chartHeight(width), unit, precision, hooks, timeZone, theme });
     const u = new uPlot(opts, chart.data, el);
     plotRef.current = u;
     setZoomed(false);
@@ -143,7 +163,7 @@ export function HistoryChart({ chart, unit, precision, title, measureTag, timeZo
       u.destroy();
       plotRef.current = null;
     };
-  }, [chart, unit, precision, measureTag, timeZone]);
+  }, [chart, unit, precision, measureTag, timeZone, theme]);
 
   const resetZoom = () => {
     const u = plotRef.current;
