@@ -143,6 +143,7 @@ export function ImpactPage() {
   const day = useGraph('day');
   const week = useGraph('week');
   const pairs = useMemo(() => pairsFromChannels(channels.data), [channels.data]);
+  const relays = useMemo(() => (channels.data || []).filter((c) => c.group === 'relay'), [channels.data]);
   return (
     <>
       <h1>Impact</h1>
@@ -160,7 +161,7 @@ export function ImpactPage() {
           </div>
         )}
       </QueryState>
-      {pairs.length > 0 && <ImpactReport pairs={pairs} />}
+      {pairs.length > 0 && <ImpactReport pairs={pairs} relays={relays} />}
     </>
   );
 }

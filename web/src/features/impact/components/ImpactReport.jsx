@@ -8,7 +8,7 @@ import { historyToChartData } from '../../../lib/chartData.js';
 import { judgeChange, ruleChannel } from '../../../lib/impact.js';
 import { formatInZone, formatNumber, formatPercent, withUnit } from '../../../lib/format.js';
 import { todayIn } from '../../../lib/dates.js';
-import { RANGES, completeness, pairSummary, reportRange } from '../utils/report.js';
+import { RANGES, completeness, pairSummary, relayHoursOn, reportRange } from '../utils/report.js';
 
 function PairChart({ pair, history, tz }) {
   const chart = useMemo(() => historyToChartData(history, [pair.inlet, pair.outlet]), [history, pair]);
@@ -71,6 +71,33 @@ function Summary({ pairs, history }) {
   );
 }
 
+/** Hours each relay was ON, when the history holds relay series (a table for the report). */
+function RelayHours({ relays, history }) {
+  const rows = relays.map((ch) => [ch, relayHoursOn(history, ch.code)]).filter(([, h]) => h !== null);
+  if (rows.length === 0) return null;
+  return (
+    <table className="data-table report-table">
+      <caption>Hours each relay was on</caption>
+      <thead>
+        <tr>
+          <th scope="col">Relay</th>
+          <th scope="col" className="num">
+            Hours on
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map(([ch, h]) => (
+          <tr key={ch.code}>
+            <th scope="row">{ch.label}</th>
+            <td className="num">{formatNumber(h, 1)} h</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 function Completeness({ history }) {
   const c = completeness(history, Date.now() / 1000);
   if (c.pct === null) return null;
@@ -84,7 +111,7 @@ function Completeness({ history }) {
 }
 
 /** Inlet vs outlet over a chosen range, as charts and a summary that prints as a monthly report. */
-export function ImpactReport({ pairs }) {
+export function ImpactReport({ pairs, relays = [] }) {
   const { tz, ready } = useUnitTimeZone();
   const [choice, setChoice] = useState('week');
   const [month, setMonth] = useState('');
@@ -146,6 +173,7 @@ export function ImpactReport({ pairs }) {
               )}
               <Completeness history={data} />
               <Summary pairs={pairs} history={data} />
+              <RelayHours relays={relays} history={data} />
               <div className="card-grid report-charts">
                 {pairs.map((p) => (
                   <PairChart key={p.inlet.code} pair={p} history={data} tz={tz} />

@@ -72,10 +72,26 @@ describe('impact report', () => {
     // a chart per pair with readings; a pair without says so
     expect(within(r).getByRole('region', { name: 'CO₂: inlet vs outlet' })).not.toHaveTextContent('No readings');
     expect(within(r).getByRole('region', { name: 'Water pH: inlet vs outlet' })).toHaveTextContent('No readings in this range.');
+    // the store keeps no relay series here: no relay table rather than zeros
+    expect(within(r).queryByRole('table', { name: 'Hours each relay was on' })).toBeNull();
     const co2Plot = plots.find((p) => p.opts.series.some((x) => x.label === 'Inlet CO₂'));
     expect(co2Plot.opts.series.filter((x) => x.width === 2).map((x) => x.label)).toEqual(['Inlet CO₂', 'Outlet CO₂']);
     expect(co2Plot.data[1]).toEqual([500, null, 420, null]); // inlet means
     expect(co2Plot.data[4]).toEqual([400, null, 380, null]); // outlet means
+  });
+
+  it('shows the hours each relay was on when the history holds relay series', async () => {
+    const withRelays = {
+      ...history,
+      series: { ...history.series, i1: { mean: [1, null, 0.5, null] }, i2: { mean: [0, null, 0, null] } },
+    };
+    mockFetch(routes(() => withRelays));
+    renderApp({ route: '#/impact' });
+    const table = await within(await report()).findByRole('table', { name: 'Hours each relay was on' });
+    // 3 h buckets: fully on, then half on
+    expect(within(table).getByRole('row', { name: /Relay 1/ })).toHaveTextContent('Relay 14.5 h');
+    expect(within(table).getByRole('row', { name: /Relay 2/ })).toHaveTextContent('Relay 20.0 h');
+    expect(within(table).queryByRole('row', { name: /Relay 3/ })).toBeNull();
   });
 
   it('takes a calendar month and prints', async () => {

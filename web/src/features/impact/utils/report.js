@@ -70,3 +70,23 @@ export function completeness(history, nowS) {
   });
   return { elapsed, withData, pct: elapsed ? (withData / elapsed) * 100 : null, bucketS: num(history?.bucket_s) };
 }
+
+/**
+ * Hours a relay was ON over the range: each bucket's mean of the 0/1 relay value is the share of
+ * it spent ON. Null when the history holds no series for the relay (the store keeps sensor
+ * channels; relays show once it keeps them too).
+ */
+export function relayHoursOn(history, code) {
+  const means = history?.series?.[code]?.mean;
+  const bucketS = num(history?.bucket_s);
+  if (!Array.isArray(means) || bucketS === null) return null;
+  let seconds = 0;
+  let any = false;
+  for (const v of means) {
+    const x = num(v);
+    if (x === null) continue;
+    any = true;
+    seconds += Math.min(1, Math.max(0, x)) * bucketS;
+  }
+  return any ? seconds / 3600 : null;
+}

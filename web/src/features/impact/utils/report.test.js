@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { completeness, pairSummary, reportRange, seriesMean } from './report.js';
+import { completeness, pairSummary, relayHoursOn, reportRange, seriesMean } from './report.js';
 
 // 2025-11-27 20:00 UTC is 2025-11-28 01:30 in Kolkata: the unit's calendar decides "today".
 const NOW = new Date('2025-11-27T20:00:00Z');
@@ -56,5 +56,15 @@ describe('averages and completeness', () => {
     expect(completeness(history, 9000)).toEqual({ elapsed: 3, withData: 2, pct: (2 / 3) * 100, bucketS: 3600 });
     expect(completeness(history, 20000).pct).toBe(75);
     expect(completeness({}, 9000).pct).toBeNull();
+  });
+});
+
+describe('relayHoursOn', () => {
+  it('adds up each bucket’s share of time ON', () => {
+    const h = { bucket_s: 10800, series: { i1: { mean: [1, 0.5, null, 0] }, i2: { mean: [null, null] } } };
+    expect(relayHoursOn(h, 'i1')).toBe(4.5); // 3 h + 1.5 h
+    expect(relayHoursOn(h, 'i2')).toBeNull(); // no reading at all
+    expect(relayHoursOn(h, 'i3')).toBeNull(); // not kept by the store
+    expect(relayHoursOn({ series: h.series }, 'i1')).toBeNull();
   });
 });
