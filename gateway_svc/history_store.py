@@ -609,7 +609,11 @@ class HistoryStore:
 
     def _download(self, first: date, last: date, give_way: bool) -> tuple[Path, int | None]:
         """The report for unit-local days first..last into a spool file (the caller owns it)."""
-        fd, name = tempfile.mkstemp(prefix="report-", suffix=".csv", dir=self.spool)
+        try:
+            fd, name = tempfile.mkstemp(prefix="report-", suffix=".csv", dir=self.spool)
+        except OSError as exc:
+            self._failed_write(exc)
+            raise StoreError(_disk_message(exc)) from None
         path = Path(name)
         try:
             with os.fdopen(fd, "wb") as f:

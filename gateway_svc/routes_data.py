@@ -12,6 +12,7 @@ from devicecloud.webapp import ApiError
 
 from . import gateway, params
 from .history import MAX_DAYS
+from .history_store import StoreError
 from .replies import cached_reply, require_login
 
 bp = require_login(Blueprint("gw_data", __name__, url_prefix="/api"))
@@ -52,6 +53,12 @@ def history() -> Response:
         raise ApiError(400, "start is in the future", "start")
     buckets = params.bounded_int("buckets", gw.settings.history_buckets, 10, 5000)
     return cached_reply(gw.history(start, end, buckets))
+
+
+@bp.errorhandler(StoreError)
+def _store_error(err: StoreError) -> tuple[Response, int]:
+    """The store could not even spool a download (disk full): say so, 507 Insufficient Storage."""
+    return jsonify(error=str(err)), 507
 
 
 @bp.get("/history/status")

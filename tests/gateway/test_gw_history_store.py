@@ -377,3 +377,16 @@ def test_with_the_worker_running_a_cold_view_answers_first_and_the_worker_stores
     stored = app_for(history_dir).test_client().get(f"/api/history?{NOV}", headers=auth).get_json()
     assert_same_series(stored["series"], cold["series"])
     assert reports.asked == [("2025-11-01", "2025-11-30")]
+
+
+def test_a_full_disk_before_the_download_is_a_clear_507(history_dir, cloud, auth, monkeypatch):
+    Reports(cloud, month_text())
+    client = app_for(history_dir).test_client()
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(history_store.tempfile, "mkstemp", full)
+    resp = client.get("/api/history?start=2025-11-03&end=2025-11-04", headers=auth)
+    assert resp.status_code == 507 and resp.get_json() == {
+        "error": "the history store's disk is full (XO2_HISTORY_DIR): free some space"}
+    assert client.get("/api/health").get_json()["history"]["ok"] is False
