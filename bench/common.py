@@ -374,13 +374,13 @@ def _csv_day(args: tuple[int, int]) -> str:
     return "".join(lines)
 
 
-def month_csv(days: int = 30) -> tuple[Path, date, date, int]:
-    """The simulator's Athena CSV for the last `days` unit-local (IST) days, today included
-    (days x 8640 rows of 10 s frames: 259,200 for 30 days), generated once per day into
+def month_csv(days: int = 30, last: date | None = None) -> tuple[Path, date, date, int]:
+    """The simulator's Athena CSV for `days` unit-local (IST) days ending `last` (default
+    today; days x 8640 rows of 10 s frames: 259,200 for 30 days), generated once per day into
     bench/out/csv/ with the simulator's own generator (devicecloud.sim.frames), in parallel.
     Returns (path, first day, last day, rows)."""
     from devicecloud.sim.frames import report_csv_lines
-    end = datetime.now(IST).date()
+    end = last or datetime.now(IST).date()
     start = end - timedelta(days=days - 1)
     folder = OUT / "csv"
     folder.mkdir(parents=True, exist_ok=True)
@@ -388,7 +388,8 @@ def month_csv(days: int = 30) -> tuple[Path, date, date, int]:
     rows = days * 86400 // 10
     if not path.exists():
         for old in folder.glob("report-*.csv"):
-            old.unlink()
+            if old.stat().st_mtime < time.time() - 86400:      # yesterday's
+                old.unlink()
         log(f"generating the {days}-day report CSV ({rows:,} rows) into {path.relative_to(ROOT)} ...")
         t0 = time.monotonic()
         spans = [(ist_midnight(start + timedelta(days=k)), ist_midnight(start + timedelta(days=k + 1)) - 1)

@@ -23,7 +23,8 @@ from pathlib import Path
 
 from common import BENCH, OUT, ROOT, _fmt, machine
 
-BENCHES = ["amplification", "live", "fanout", "history", "display", "relay", "web", "alerts"]
+BENCHES = ["amplification", "live", "fanout", "history", "display", "relay", "web", "alerts",
+           "history_store"]
 QUICK = {
     "amplification": ["--duration", "20"],
     "live": ["--rounds", "4", "--seconds", "3"],
@@ -33,6 +34,7 @@ QUICK = {
     "relay": ["--phases", "0.2,5,worst"],
     "web": ["--runs", "2"],
     "alerts": ["--alerts", "20"],
+    "history_store": ["--s3-bytes-per-s", "3e6"],
 }
 TITLES = {
     "amplification": "#1 cloud call amplification (100 browsers, 60 s)",
@@ -43,6 +45,7 @@ TITLES = {
     "relay": "#6 relay command confirmation (10 s frames)",
     "web": "#7 web bundle and month chart render",
     "alerts": "#8 alert latency: crossing frame -> email and webhook (50 alerts)",
+    "history_store": "#9 history store: month/year views over a 1 MB/s report link",
 }
 
 NOTES = "## Notes (kept by --record)"
