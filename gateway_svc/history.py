@@ -1,4 +1,5 @@
-"""Month history: the report CSV aggregated into ~N time buckets of min/mean/max per channel.
+"""History: report rows (or the store's cells) aggregated into ~N time buckets of
+min/mean/max per channel.
 
 Pure functions, no Flask, no I/O but reading the given file: `history_from_csv` is the
 CPU-bound unit the route hands to a worker thread (coop.run_cpu).
@@ -83,13 +84,6 @@ class Window:
 
     def bucket_starts(self) -> list[int]:
         return list(range(self.start_ts, self.start_ts + self.buckets * self.bucket_s, self.bucket_s))
-
-    def report_dates(self) -> tuple[date, date]:
-        """Dates to ask the cloud for. Whether its report days are unit-local or UTC is not
-        documented, so ask for both readings; rows outside the window are dropped anyway."""
-        utc_first = datetime.fromtimestamp(self.start_ts, timezone.utc).date()
-        utc_last = datetime.fromtimestamp(self.end_ts - 1, timezone.utc).date()
-        return min(self.start, utc_first), max(self.end, utc_last)
 
 
 def _header(source: IO[bytes]) -> list[str]:

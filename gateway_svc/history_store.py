@@ -30,7 +30,6 @@ import hashlib
 import io
 import json
 import logging
-import math
 import mmap
 import os
 import tempfile
@@ -55,7 +54,7 @@ from devicecloud.frames import frame_ts, num
 from devicecloud.rest import CloudError
 
 from .coop import run_cpu
-from .history import (CELL_SIZES, Cells, Columns, ReportFormatError, Window, aggregate,
+from .history import (Cells, Columns, ReportFormatError, Window, aggregate,
                       aggregate_cells, concat_cells, read_report, release_memory, to_cells)
 
 log = logging.getLogger(__name__)
