@@ -29,14 +29,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_gevent_worker_serves_api_and_fans_out():
+def test_gevent_worker_serves_api_and_fans_out(tmp_path):
     """`python -m gateway_svc`: devicecloud.serve runs gunicorn with one gevent worker."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with SimServer(period=0.5, device_id=REAL, port=0) as sim:
         env = {**os.environ, "XO2_CLOUD_REST_URL": sim.rest_url, "XO2_CLOUD_WS_URL": sim.ws_url,
                "XO2_DEVICE_ID": REAL, "XO2_DEVICE_ALIAS": ALIAS, "XO2_ADMIN_PASSWORD": PASSWORD,
-               "XO2_JWT_SECRET": "g" * 48, "XO2_DEV": "0", "XO2_GATEWAY_BIND": f"127.0.0.1:{port}"}
+               "XO2_JWT_SECRET": "g" * 48, "XO2_DEV": "0", "XO2_GATEWAY_BIND": f"127.0.0.1:{port}",
+               "XO2_HISTORY_DIR": str(tmp_path / "history"), "XO2_HISTORY_BACKFILL_DAYS": "0"}
         proc = subprocess.Popen([sys.executable, "-m", "gateway_svc"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT, text=True)
         socks: list[websocket.WebSocket] = []
@@ -81,11 +82,12 @@ def test_gevent_worker_serves_api_and_fans_out():
         assert "Booting worker" in out and "Traceback" not in out, out[-3000:]
 
 
-def test_wsgi_module_exposes_an_app_built_from_the_environment(sim, monkeypatch):
+def test_wsgi_module_exposes_an_app_built_from_the_environment(sim, monkeypatch, tmp_path):
     """`gunicorn -k gevent -w 1 gateway_svc.wsgi:app` imports this module in the worker."""
     for key, value in {"XO2_CLOUD_REST_URL": sim.rest_url, "XO2_CLOUD_WS_URL": sim.ws_url,
                        "XO2_ADMIN_PASSWORD": PASSWORD, "XO2_JWT_SECRET": "w" * 48,
-                       "XO2_DEVICE_ID": REAL, "XO2_DEVICE_ALIAS": ALIAS}.items():
+                       "XO2_DEVICE_ID": REAL, "XO2_DEVICE_ALIAS": ALIAS,
+                       "XO2_HISTORY_DIR": str(tmp_path / "history"), "XO2_HISTORY_BACKFILL_DAYS": "0"}.items():
         monkeypatch.setenv(key, value)
     sys.modules.pop("gateway_svc.wsgi", None)
     import gateway_svc.wsgi as wsgi
@@ -97,4 +99,5 @@ def test_wsgi_module_exposes_an_app_built_from_the_environment(sim, monkeypatch)
         assert wsgi.app.test_client().get("/api/health").get_json()["status"] == "ok"
     finally:
         gw.stream.stop()
+        wsgi.app.extensions["xo2_history_jobs"].stop()
         sys.modules.pop("gateway_svc.wsgi", None)

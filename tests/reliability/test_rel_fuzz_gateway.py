@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import tempfile
 import time
 from collections import Counter
 from datetime import date, datetime, timedelta
@@ -46,16 +47,21 @@ def _report(request):
     start, end = q["startDate"][0], q["endDate"][0]
     link = (f"{CLOUD}/athena-results/{start}_{end}.csv?AWSAccessKeyId=AKIAEXAMPLE1234567890"
             f"&Signature=abc&x-amz-security-token=tok&Expires=1")
+    rows = _csv_text(start, end).count("\n") - 1       # the history store checks recordCount
     return 200, {}, json.dumps({"status": "success", "deviceId": REAL, "startDate": start, "endDate": end,
-                                "recordCount": 1, "downloadUrl": link, "expiresIn": "1 hour"})
+                                "recordCount": rows, "downloadUrl": link, "expiresIn": "1 hour"})
+
+
+def _csv_text(start: str, end: str) -> str:
+    t0 = int(datetime.fromisoformat(start).replace(tzinfo=IST).timestamp())
+    t1 = min(int(datetime.fromisoformat(end).replace(tzinfo=IST).timestamp()) + 86399, int(time.time()))
+    step = max(3600, (t1 - t0) // 400)
+    return "".join(report_csv_lines(REAL, t0, max(t0, t1), step=step))
 
 
 def _csv(request):
     start, end = urlparse(request.url).path.rsplit("/", 1)[-1].removesuffix(".csv").split("_")
-    t0 = int(datetime.fromisoformat(start).replace(tzinfo=IST).timestamp())
-    t1 = min(int(datetime.fromisoformat(end).replace(tzinfo=IST).timestamp()) + 86399, int(time.time()))
-    step = max(3600, (t1 - t0) // 400)
-    return 200, {"Content-Type": "text/csv"}, "".join(report_csv_lines(REAL, t0, max(t0, t1), step=step))
+    return 200, {"Content-Type": "text/csv"}, _csv_text(start, end)
 
 
 class Gw:
@@ -63,7 +69,8 @@ class Gw:
         self.mock = mock
         settings_ = load_settings(cloud_rest_url=CLOUD, cloud_ws_url="ws://127.0.0.1:9/production",
                                   device_id=REAL, device_alias=ALIAS, admin_password=PASSWORD,
-                                  jwt_secret=JWT_SECRET, dev=False, http_retries=0, http_timeout_s=2)
+                                  jwt_secret=JWT_SECRET, dev=False, http_retries=0, http_timeout_s=2,
+                                  history_dir=tempfile.mkdtemp(prefix="xo2-fuzz-history-"))
         self.app = create_app(settings_, start_stream=False)
         self.gw = self.app.extensions[EXTENSION]
         self.client = self.app.test_client()
