@@ -86,7 +86,7 @@ class Gateway:
         return self.history_cache.get(
             ("history", start, end, window.buckets),
             # days still being fetched in the background: look again soon
-            lambda v: HISTORY_PENDING_TTL_S if v.get("days_pending") or v.get("today_pending") else ttl,
+            lambda v: min(ttl, HISTORY_PENDING_TTL_S) if v.get("days_pending") or v.get("today_pending") else ttl,
             lambda: self._load_history(window))
 
     def _load_history(self, window: Window) -> dict:

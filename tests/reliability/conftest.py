@@ -44,6 +44,7 @@ STACK_ENV = {
     "XO2_HTTP_TIMEOUT_S": "1", "XO2_HTTP_RETRIES": "1", "XO2_HTTP_BACKOFF_S": "0.1",
     "XO2_CACHE_TTL_HOUR_S": "1", "XO2_CACHE_TTL_DAY_S": "1", "XO2_CACHE_TTL_WEEK_S": "1",
     "XO2_FRAME_STALE_S": "3", "XO2_WS_BACKOFF_MAX_S": "2",
+    "XO2_HISTORY_BACKFILL_DAYS": "0",    # fault tests pick past days the store does not hold
     "XO2_COMMAND_TIMEOUT_S": "4", "XO2_MIN_DWELL_S": "0", "XO2_RETRY_BACKOFF_S": "1",
     "XO2_DISPLAY_INTERVAL_S": "1", "XO2_DISPLAY_MAX_AGE_S": "3", "XO2_SENSOR_MAX_AGE_S": "3",
 }
