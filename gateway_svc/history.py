@@ -1,8 +1,8 @@
 """History: report rows (or the store's cells) aggregated into ~N time buckets of
 min/mean/max per channel.
 
-Pure functions, no Flask, no I/O but reading the given file: `history_from_csv` is the
-CPU-bound unit the route hands to a worker thread (coop.run_cpu).
+Pure functions, no Flask, no I/O but reading the given file: the history store runs them
+in a worker thread (coop.run_cpu); `history_from_csv` is parse + aggregate in one call.
 
 Speed (30 days of 10 s frames = 259,200 rows, ~90 MB of fully quoted CSV): pyarrow's CSV
 reader parses it in blocks on every core and converts only the ~18 needed columns straight
