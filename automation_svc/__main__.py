@@ -1,8 +1,8 @@
 """`python -m automation_svc`: gunicorn with one gevent worker on XO2_AUTOMATION_BIND."""
 import logging
 
-from devicecloud.serve import serve
 from devicecloud.settings import load_settings
+from service_kit.serve import serve
 
 
 def _app():

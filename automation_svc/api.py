@@ -8,9 +8,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 from flask_jwt_extended import get_jwt, jwt_required
 
-from devicecloud.auth import LOGIN_AUDIT_CLAIM
-
-from devicecloud.webapp import error_response, json_body
+from service_kit.auth import LOGIN_AUDIT_CLAIM
+from service_kit.webapp import error_response, json_body
 
 from .engine import Engine
 from .models import (GATEWAY_REPORTS, CommandRequest, DisplayUpdate, FieldError, LoginReport, RelayUpdate,

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask import Flask, request
 
-from devicecloud.auth import LOGIN_AUDIT_CLAIM, add_login
-from devicecloud.metrics import exposition
 from devicecloud.settings import Settings, load_settings
-from devicecloud.webapp import create_base_app, error_response
+from service_kit.auth import LOGIN_AUDIT_CLAIM, add_login
+from service_kit.metrics import exposition
+from service_kit.webapp import create_base_app, error_response
 
 from . import api, metrics, routes_alerts
 from .service import AutomationService

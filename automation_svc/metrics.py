@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from devicecloud.metrics import Metric
+from service_kit.metrics import Metric
 
 if TYPE_CHECKING:
     from .service import AutomationService

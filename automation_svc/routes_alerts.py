@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify
 from flask_jwt_extended import jwt_required
 
-from devicecloud.webapp import error_response, json_body
+from service_kit.webapp import error_response, json_body
 
 from .alerts import Alerts, Conflict, DeliveryError, NotFound
 from .alerts.rules import IMPACT_CODES, NOTIFY_CHANNELS, THRESHOLD_CODES

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """#2 /api/live through nginx versus a hello-world route on the same setup.
 
-The baseline is bench/hello_app.py: a one-route Flask app run by devicecloud.serve (the
+The baseline is bench/hello_app.py: a one-route Flask app run by service_kit.serve (the
 gateway's gunicorn config: one gevent worker), behind an nginx rendered from the same site
 template and main config as the console's (scripts/stack.py). Both stacks run side by side
 for the whole bench, so background work (frames, display pushes) is the same for both.

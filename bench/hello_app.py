@@ -1,5 +1,5 @@
 """The hello-world baseline for bench_live: a tiny Flask app under exactly the gateway's
-gunicorn config (devicecloud.serve: one gevent worker, same worker_connections, same access
+gunicorn config (service_kit.serve: one gevent worker, same worker_connections, same access
 log), proxied by nginx rendered from the same site template (scripts/stack.py's code path).
 
     python bench/hello_app.py --bind 127.0.0.1:PORT
@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask import Flask, jsonify  # noqa: E402
 
-from devicecloud.serve import serve  # noqa: E402
+from service_kit.serve import serve  # noqa: E402
 
 
 def create_app() -> Flask:

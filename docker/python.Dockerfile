@@ -12,6 +12,7 @@ RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin xo2 \
 COPY --from=build /opt/venv /opt/venv
 WORKDIR /app
 COPY devicecloud/ devicecloud/
+COPY service_kit/ service_kit/
 COPY gateway_svc/ gateway_svc/
 COPY automation_svc/ automation_svc/
 USER xo2

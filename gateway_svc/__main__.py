@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import Flask
 
-from devicecloud.serve import serve
 from devicecloud.settings import load_settings
+from service_kit.serve import serve
 
 
 def _factory() -> Flask:

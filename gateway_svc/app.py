@@ -14,11 +14,11 @@ from collections.abc import Callable
 from flask import Flask
 
 from devicecloud.alias import Aliaser
-from devicecloud.auth import LOGIN_AUDIT_CLAIM, add_login
 from devicecloud.rest import CloudClient, CloudError
 from devicecloud.settings import Settings, load_settings
 from devicecloud.stream import CloudStream
-from devicecloud.webapp import create_base_app, error_response
+from service_kit.auth import LOGIN_AUDIT_CLAIM, add_login
+from service_kit.webapp import create_base_app, error_response
 
 from . import routes_data, routes_report, routes_status, routes_ws
 from .cache import CloudCache

@@ -16,8 +16,8 @@ import requests
 from flask import Flask
 from flask_jwt_extended import create_access_token
 
-from devicecloud.auth import LOGIN_AUDIT_CLAIM
 from devicecloud.settings import Settings
+from service_kit.auth import LOGIN_AUDIT_CLAIM
 
 log = logging.getLogger(__name__)
 ROUTE = "/api/automation/internal/audit"
@@ -30,7 +30,7 @@ class AuditReport:
         self.url = settings.automation_url + ROUTE
 
     def login(self, result: str, client: str) -> None:
-        """The login hook (devicecloud.auth.add_login's on_result)."""
+        """The login hook (service_kit.auth.add_login's on_result)."""
         self._send({"what": "login", "result": result, "client": client})
 
     def link_refused(self, reason: str) -> None:

@@ -52,8 +52,8 @@ import pyarrow.parquet as pq
 from devicecloud.channels import SENSOR_CODES
 from devicecloud.frames import frame_ts, num
 from devicecloud.rest import CloudError
+from service_kit.coop import run_cpu
 
-from .coop import run_cpu
 from .history import (Cells, Columns, ReportFormatError, Window, aggregate,
                       aggregate_cells, concat_cells, read_report, release_memory, to_cells)
 

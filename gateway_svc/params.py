@@ -9,7 +9,7 @@ from datetime import date
 
 from flask import request
 
-from devicecloud.webapp import ApiError
+from service_kit.webapp import ApiError
 
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # Older dates cannot be data from the unit; year 1 would overflow the unit-local day maths.

@@ -15,7 +15,7 @@ VERIFIED_MAX = 1024
 
 
 def _check_jwt() -> None:
-    # Raises on a missing/bad/expired token; devicecloud.webapp turns that into 401 JSON.
+    # Raises on a missing/bad/expired token; service_kit.webapp turns that into 401 JSON.
     # Returns None on purpose: a before_request that returns a value replaces the response.
     #
     # A token that passed full verification is remembered (per app, so per secret) until its

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, jsonify
 
 from devicecloud.channels import channel_map
 from devicecloud.rest import PERIODS
-from devicecloud.webapp import ApiError
+from service_kit.webapp import ApiError
 
 from . import gateway, params
 from .history import MAX_DAYS

@@ -22,10 +22,10 @@ from datetime import date
 import requests
 from flask import Blueprint, Response, jsonify
 
-from devicecloud.webapp import ApiError
+from service_kit.coop import cooperate
+from service_kit.webapp import ApiError
 
 from . import gateway, params
-from .coop import cooperate
 from .downloads import Link, Piece
 from .replies import require_login
 from .upstream import text_lines

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 
-from devicecloud.metrics import exposition
+from service_kit.metrics import exposition
 
 from . import gateway
 from .metrics import read

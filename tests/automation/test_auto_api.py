@@ -9,7 +9,7 @@ from flask_jwt_extended import create_access_token
 from automation_svc.app import create_app
 from automation_svc.clock import FakeClock
 from automation_svc.service import AutomationService
-from devicecloud.auth import LOGIN_AUDIT_CLAIM
+from service_kit.auth import LOGIN_AUDIT_CLAIM
 from devicecloud.settings import load_settings
 
 from .conftest import PASSWORD, RecordingSender, frame

@@ -1,6 +1,7 @@
 """docker-compose.yml, Dockerfiles and .env.example checked without a Docker engine."""
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -116,3 +117,25 @@ def test_dockerfiles_are_multistage_pinned_and_unprivileged(path):
     assert re.search(r"^USER\s+(?!root)\S+", final, re.M) or "unprivileged" in bases[-1]
     for src in re.findall(r"^COPY\s+(?!--from)(\S+)", text, re.M):
         assert (ROOT / src).exists(), f"COPY source {src} missing"
+
+
+def _first_party_imports(package: Path) -> set[str]:
+    """Top-level packages of this repo that the modules under `package` import."""
+    ours = {p.name for p in ROOT.iterdir() if (p / "__init__.py").is_file()}
+    found = set()
+    for source in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.add(node.module.split(".")[0])
+            elif isinstance(node, ast.Import):
+                found.update(alias.name.split(".")[0] for alias in node.names)
+    return found & ours
+
+
+def test_python_image_copies_every_package_the_services_import():
+    text = (ROOT / "docker/python.Dockerfile").read_text()
+    copied = {src.strip("/") for src in re.findall(r"^COPY\s+(?!--from)(\S+)", text, re.M)}
+    for name in ("gateway", "automation", "sim"):
+        package = SERVICES[name]["command"][2].split(".")[0]
+        needed = {package} | _first_party_imports(ROOT / package)
+        assert needed <= copied, f"{name} imports {sorted(needed - copied)}, not in the image"

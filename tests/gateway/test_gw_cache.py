@@ -79,7 +79,7 @@ def test_single_flight_under_gevent_monkey_patching():
         from gevent import monkey; monkey.patch_all()
         import gevent, time
         from gateway_svc.cache import CloudCache
-        from gateway_svc.coop import under_gevent, run_cpu
+        from service_kit.coop import under_gevent, run_cpu
         assert under_gevent()
         cache, calls = CloudCache(), []
         def load():

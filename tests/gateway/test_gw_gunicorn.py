@@ -30,7 +30,7 @@ def free_port() -> int:
 
 
 def test_gevent_worker_serves_api_and_fans_out(tmp_path):
-    """`python -m gateway_svc`: devicecloud.serve runs gunicorn with one gevent worker."""
+    """`python -m gateway_svc`: service_kit.serve runs gunicorn with one gevent worker."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with SimServer(period=0.5, device_id=REAL, port=0) as sim:

@@ -8,8 +8,8 @@ import textwrap
 import time
 from pathlib import Path
 
-from devicecloud.auth import THROTTLE
-from devicecloud.login_throttle import LoginThrottle
+from service_kit.auth import THROTTLE
+from service_kit.login_throttle import LoginThrottle
 
 from .conftest import ALIAS, PASSWORD, FakeClock
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from flask_jwt_extended import create_access_token
 
-from devicecloud.auth import LOGIN_AUDIT_CLAIM
+from service_kit.auth import LOGIN_AUDIT_CLAIM
 
 
 def test_the_audit_report_token_is_refused_on_every_login_route(app, client, auth, cloud):

@@ -305,7 +305,7 @@ def test_default_reconnect_backoff_recovers_within_30_s(monkeypatch):
 
 def test_log_check_tells_bare_tracebacks_from_explained_ones():
     """The log check used by every stack test is not vacuous."""
-    explained = ("2026-11-25 13:23:31,691 ERROR devicecloud.webapp: unhandled error on GET /api/live\n"
+    explained = ("2026-11-25 13:23:31,691 ERROR service_kit.webapp: unhandled error on GET /api/live\n"
                  "Traceback (most recent call last):\n  File \"x.py\", line 1, in f\nValueError: boom\n\n"
                  "During handling of the above exception, another exception occurred:\n\n"
                  "Traceback (most recent call last):\n  File \"y.py\", line 2, in g\nKeyError: 'k'\n"

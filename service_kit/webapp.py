@@ -9,8 +9,9 @@ from flask_jwt_extended import JWTManager
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from devicecloud.settings import Settings
+
 from .logsafe import log_path
-from .settings import Settings
 
 log = logging.getLogger(__name__)
 

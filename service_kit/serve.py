@@ -37,7 +37,7 @@ class _Gunicorn(BaseApplication):
 
 
 class _PrivateLogger(Logger):
-    """gunicorn's logger with the request path as devicecloud.logsafe allows it (%(U)s has no
+    """gunicorn's logger with the request path as service_kit.logsafe allows it (%(U)s has no
     query string already; a one-time download id is in the path itself)."""
 
     def atoms(self, resp, req, environ, request_time):  # type: ignore[no-untyped-def]
@@ -67,7 +67,7 @@ def serve(factory: Callable[[], Flask], bind: str) -> None:
         "timeout": 60,
         "graceful_timeout": 10,
         "accesslog": "-",
-        # Path only (%(U)s, no query string) and download ids masked: see devicecloud/logsafe.py.
+        # Path only (%(U)s, no query string) and download ids masked: see service_kit/logsafe.py.
         "access_log_format": '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms',
         "logger_class": _PrivateLogger,
         "errorlog": "-",

@@ -19,9 +19,10 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from devicecloud.settings import Settings
+
 from .coop import CpuLane
 from .login_throttle import LoginThrottle
-from .settings import Settings
 from .webapp import ApiError, json_body
 
 log = logging.getLogger(__name__)
