@@ -8,7 +8,7 @@ from service_kit.auth import LOGIN_AUDIT_CLAIM, add_login
 from service_kit.metrics import exposition
 from service_kit.webapp import create_base_app, error_response
 
-from . import api, metrics, routes_alerts
+from . import api, contract, metrics, routes_alerts
 from .service import AutomationService
 
 LOGIN_PREFIX = "/api/automation/auth"      # for running alone; nginx does not expose it
@@ -31,6 +31,7 @@ def create_app(settings: Settings | None = None, *, service: AutomationService |
     _scope_service_tokens(app)
     # Bound internally: no login (Prometheus scrapes the service port); nginx answers 404.
     app.add_url_rule("/api/automation/metrics", "metrics", exposition(lambda: metrics.read(service)))
+    contract.describe(app)          # GET /api/automation/openapi.json, once every route is in
     if start:
         service.start()
     return app

@@ -20,7 +20,7 @@ from devicecloud.stream import CloudStream
 from service_kit.auth import LOGIN_AUDIT_CLAIM, add_login
 from service_kit.webapp import create_base_app, error_response
 
-from . import routes_data, routes_report, routes_status, routes_ws
+from . import contract, routes_data, routes_report, routes_status, routes_ws
 from .cache import CloudCache
 from .gateway import EXTENSION, Gateway
 from .history_jobs import HistoryJobs
@@ -74,6 +74,7 @@ def create_app(settings: Settings | None = None, *, client: CloudClient | None =
     for bp in (routes_status.bp, routes_data.bp, routes_report.bp, routes_report.public):
         app.register_blueprint(bp)
     routes_ws.register(app)
+    contract.describe(app)          # GET /api/openapi.json, once every route is in
 
     if start_stream:
         gw.stream = CloudStream(settings, gw.on_frame, gw.hub.on_status).start()

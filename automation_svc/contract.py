@@ -1,0 +1,187 @@
+"""automation_svc's HTTP contract (SPEC sections 8 and 9, README's extra routes) as OpenAPI 3.1,
+served at GET /api/automation/openapi.json (login required).
+
+Request bodies are the models the routes validate with (models.py, alerts/rules.py); replies
+are described by the models below, or the stored ones where a reply is the stored shape.
+"""
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from flask import Flask
+from pydantic import BaseModel, ConfigDict, Field, RootModel
+
+from service_kit.openapi import Contract
+
+from .alerts.lifecycle import Notified
+from .alerts.rules import Kind, Rule, RuleFields, Severity
+from .models import (AuditEntry, CommandRequest, CommandState, DisplayUpdate, LinkRefusedReport,
+                     LoginReport, Mode, RelayUpdate, SensorRule, TimeRule, Who)
+
+OPENAPI_PATH = "/api/automation/openapi.json"
+Bit = Literal[0, 1]
+
+
+class _Reply(BaseModel):
+    model_config = ConfigDict(extra="allow")      # a reply may gain fields; clients ignore them
+
+
+class CommandView(_Reply):
+    state: CommandState
+    desired: Bit
+    since: float
+    reason: str
+    who: Who
+    latency_s: float | None
+
+
+class RelayView(_Reply):
+    id: str
+    name: str
+    mode: Mode
+    sensor: SensorRule | None
+    time: TimeRule | None
+    actual: Bit | None
+    command: CommandView | None
+
+
+class RelayList(_Reply):
+    relays: list[RelayView]
+
+
+class CommandAccepted(_Reply):
+    relay: RelayView
+
+
+class DisplayLast(_Reply):
+    at: float | None
+    values: dict[str, int | float] | None
+    text: str | None
+
+
+class DisplayView(_Reply):
+    enabled: bool
+    interval_s: float
+    standard: str
+    max_age_s: float
+    last: DisplayLast
+
+
+class AuditList(_Reply):
+    entries: list[AuditEntry]
+
+
+class AuditQuery(BaseModel):
+    limit: Annotated[int, Field(ge=1, description="newest entries to return (1 to XO2_AUDIT_MAX)")] = 100
+
+
+class Upstream(_Reply):
+    socket_connected: bool
+    last_frame_age_s: float | None
+
+
+class Health(_Reply):
+    status: Literal["ok", "degraded"]
+    upstream: Upstream
+
+
+class AlertView(_Reply):
+    id: str
+    rule_id: str
+    name: str
+    kind: Kind
+    channel: str | None
+    severity: Severity
+    state: Literal["firing", "acknowledged", "resolved"]
+    since: float
+    resolved_at: float | None
+    acked_at: float | None
+    acked_by: str | None
+    value: float | None
+    message: str
+    notified: list[Notified]
+
+
+class AlertList(_Reply):
+    active: list[AlertView]
+    recent: list[AlertView]
+    firing: int
+
+
+class RuleList(_Reply):
+    rules: list[Rule]
+    threshold_channels: list[str]
+    impact_channels: list[str]
+
+
+class ChannelStatus(_Reply):
+    configured: bool
+    last_ok_at: float | None
+    last_error: str | None
+
+
+class NotifyStatus(_Reply):
+    email: ChannelStatus
+    webhook: ChannelStatus
+    telegram: ChannelStatus
+
+
+class NotifyTest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    channel: Literal["email", "webhook", "telegram"]
+
+
+class NotifyDelivered(_Reply):
+    channel: str
+    delivered: Literal[True]
+
+
+class Login(BaseModel):
+    deviceId: str
+    password: str
+
+
+class Token(_Reply):
+    access_token: str
+    token_type: Literal["Bearer"]
+    expires_in: int
+    deviceId: str
+
+
+class GatewayReport(RootModel[Annotated[LoginReport | LinkRefusedReport, Field(discriminator="what")]]):
+    """One of the gateway's fixed reports to the audit log (`what` says which)."""
+
+
+def describe(app: Flask) -> Contract:
+    """Serve the document at OPENAPI_PATH (routes are documented when it is first asked for)."""
+    c = Contract("XtraO2 automation_svc", "Relays, display, audit log, alerts and notifications. "
+                 "Errors are {error, field?}; a 400 names the bad field.")
+    c.serve(app, OPENAPI_PATH, _routes)
+    return c
+
+
+def _routes(c: Contract, app: Flask) -> None:
+    doc = c.document
+    doc(app, "automation.health", ok={200: Health}, public=True, tags=["status"])
+    doc(app, "metrics", public=True, media="text/plain", tags=["status"])
+    doc(app, "automation_svc_auth.login", ok={200: Token}, json=Login, errors=(400, 401, 429), public=True,
+        tags=["login"])
+    doc(app, "automation.list_relays", ok={200: RelayList}, tags=["relays"])
+    doc(app, "automation.get_relay", ok={200: RelayView}, errors=(404,), tags=["relays"])
+    doc(app, "automation.update_relay", ok={200: RelayView}, json=RelayUpdate, errors=(400, 404), tags=["relays"])
+    doc(app, "automation.command_relay", ok={202: CommandAccepted}, json=CommandRequest,
+        errors=(400, 404, 409), tags=["relays"])
+    doc(app, "automation.get_display", ok={200: DisplayView}, tags=["display"])
+    doc(app, "automation.update_display", ok={200: DisplayView}, json=DisplayUpdate, errors=(400,),
+        tags=["display"])
+    doc(app, "automation.audit", ok={200: AuditList}, query=AuditQuery, errors=(400,), tags=["audit"])
+    doc(app, "automation.gateway_report", ok={204: None}, json=GatewayReport, errors=(400,), tags=["internal"])
+    doc(app, "alerts.list_alerts", ok={200: AlertList}, tags=["alerts"])
+    doc(app, "alerts.ack_alert", ok={200: AlertView}, errors=(404, 409), tags=["alerts"])
+    doc(app, "alerts.list_rules", ok={200: RuleList}, tags=["alerts"])
+    doc(app, "alerts.create_rule", ok={201: Rule}, json=RuleFields, errors=(400, 409), tags=["alerts"])
+    doc(app, "alerts.update_rule", ok={200: Rule}, json=RuleFields, errors=(400, 404), tags=["alerts"])
+    doc(app, "alerts.delete_rule", ok={204: None}, errors=(404,), tags=["alerts"])
+    doc(app, "alerts.notify_status", ok={200: NotifyStatus}, tags=["notifications"])
+    doc(app, "alerts.notify_test", ok={200: NotifyDelivered}, json=NotifyTest, errors=(400, 409, 502),
+        tags=["notifications"])

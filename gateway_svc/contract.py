@@ -1,0 +1,158 @@
+"""gateway_svc's HTTP contract (SPEC sections 8 and 10, README's extra routes) as OpenAPI 3.1,
+served at GET /api/openapi.json (login required). The WebSocket /api/ws is not HTTP and is
+described in SPEC section 8 only.
+
+The query models describe what params.py checks (it stays the validator: its messages name
+the parameter); the reply models describe what the routes send.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from flask import Flask
+from pydantic import BaseModel, ConfigDict, Field
+
+from devicecloud.rest import PERIODS
+from service_kit.openapi import Contract
+
+from .history import MAX_DAYS
+from .params import MIN_DAY
+from .routes_report import MAX_REPORT_DAYS
+
+OPENAPI_PATH = "/api/openapi.json"
+
+
+class _Reply(BaseModel):
+    model_config = ConfigDict(extra="allow")      # a reply may gain fields; clients ignore them
+
+
+class Login(BaseModel):
+    deviceId: str
+    password: str
+
+
+class Token(_Reply):
+    access_token: str
+    token_type: Literal["Bearer"]
+    expires_in: int
+    deviceId: str
+
+
+class Upstream(_Reply):
+    socket_connected: bool
+    last_frame_age_s: float | None
+
+
+class Health(_Reply):
+    status: Literal["ok", "degraded"]
+    upstream: Upstream
+
+
+class Config(_Reply):
+    deviceId: str
+    timezone: str
+
+
+class Channel(_Reply):
+    code: str
+    label: str
+    unit: str
+    group: str
+    pair: str | None
+    precision: int
+
+
+class Live(_Reply):
+    deviceId: str
+    ts: int | float | None
+    age_s: float | None
+    online: bool
+    stale: bool
+    frame: dict | None
+
+
+class Graph(_Reply):
+    """The cloud's graph reply, aliased, plus `stale` (header X-Cache: hit|miss|stale)."""
+    deviceId: str
+    stale: bool
+
+
+class Series(BaseModel):
+    min: list[float | None]
+    mean: list[float | None]
+    max: list[float | None]
+
+
+class History(_Reply):
+    deviceId: str
+    start: date
+    end: date
+    bucket_s: int
+    t: list[int]
+    series: dict[str, Series]
+    stale: bool
+
+
+class HistoryQuery(BaseModel):
+    start: Annotated[date, Field(description=f"first unit-local day, {MIN_DAY} or later, not in the future")]
+    end: Annotated[date, Field(description=f"last day (inclusive); at most {MAX_DAYS} days from start")]
+    buckets: Annotated[int, Field(ge=10, le=5000, description="points per series")] | None = None
+
+
+class ReportQuery(BaseModel):
+    startDate: Annotated[date, Field(description=f"first day, {MIN_DAY} or later")]
+    endDate: Annotated[date, Field(description=f"last day (inclusive); at most {MAX_REPORT_DAYS} days")]
+
+
+class Backfill(_Reply):
+    pending: int
+    running: bool
+    last_error: str | None
+
+
+class HistoryStatus(_Reply):
+    days_stored: int
+    oldest: date | None
+    newest: date | None
+    backfill: Backfill
+    bytes: int
+
+
+class ReportLink(_Reply):
+    url: str
+    filename: str
+    expires_in: int
+
+
+class WsTicket(_Reply):
+    ticket: str
+    expires_in: int
+
+
+def describe(app: Flask) -> Contract:
+    """Serve the document at OPENAPI_PATH (routes are documented when it is first asked for)."""
+    c = Contract("XtraO2 gateway_svc", "The browser-facing API: login, live frame, graphs, history, "
+                 "report CSV. Errors are {error, field?}; a 400 names the bad field. Ids are the alias.")
+    c.serve(app, OPENAPI_PATH, _routes)
+    return c
+
+
+def _routes(c: Contract, app: Flask) -> None:
+    doc = c.document
+    doc(app, "gw_status.health", ok={200: Health}, public=True, tags=["status"])
+    doc(app, "gw_status.metrics", public=True, media="text/plain", tags=["status"])
+    doc(app, "gateway_svc_auth.login", ok={200: Token}, json=Login, errors=(400, 401, 429), public=True,
+        tags=["login"])
+    doc(app, "gw_data.config", ok={200: Config}, tags=["data"])
+    doc(app, "gw_data.channels", ok={200: list[Channel]}, tags=["data"])
+    doc(app, "gw_data.live", ok={200: Live}, tags=["data"])
+    doc(app, "gw_data.graph", ok={200: Graph}, errors=(400, 502), tags=["data"],
+        path={"period": {"type": "string", "enum": list(PERIODS)}})
+    doc(app, "gw_data.history", ok={200: History}, query=HistoryQuery, errors=(400, 502, 507), tags=["data"])
+    doc(app, "gw_data.history_status", ok={200: HistoryStatus}, tags=["data"])
+    doc(app, "gw_report.report_csv", query=ReportQuery, errors=(400, 502), media="text/csv", tags=["report"])
+    doc(app, "gw_report.report_link", ok={200: ReportLink}, query=ReportQuery, errors=(400, 502), tags=["report"])
+    doc(app, "gw_download.download", errors=(404, 502), public=True, media="text/csv", tags=["report"])
+    doc(app, "gw_ws.ws_ticket", ok={200: WsTicket}, tags=["live"])
+
