@@ -11,9 +11,10 @@ from devicecloud.rest import PERIODS
 from service_kit.webapp import ApiError
 
 from . import gateway, params
+from .auth import require_login
 from .history import MAX_DAYS
 from .history_store import StoreError
-from .replies import cached_reply, require_login
+from .replies import cached_reply
 
 bp = require_login(Blueprint("gw_data", __name__, url_prefix="/api"))
 

@@ -26,8 +26,8 @@ from service_kit.coop import cooperate
 from service_kit.webapp import ApiError
 
 from . import gateway, params
+from .auth import require_login
 from .downloads import Link, Piece
-from .replies import require_login
 from .upstream import text_lines
 
 log = logging.getLogger(__name__)

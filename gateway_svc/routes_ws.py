@@ -24,8 +24,8 @@ from flask_jwt_extended import get_jwt, verify_jwt_in_request
 from flask_sock import ConnectionClosed, Sock
 
 from . import gateway
+from .auth import require_login
 from .live import Subscriber
-from .replies import require_login
 from .ws_tickets import WsTickets
 
 CLOSE_UNAUTHORIZED = 4401
