@@ -8,8 +8,8 @@ import { LoginPage } from './pages/Login.jsx';
 import { OverviewPage } from './pages/Overview.jsx';
 import { ImpactPage } from './pages/Impact.jsx';
 import { AutomationPage } from './pages/Automation.jsx';
-import { AnalyticsPage } from './pages/Analytics.jsx';
 import { AlertsBadge, AlertsPage } from './features/alerts/index.js';
+import { AnalyticsPage } from './features/analytics/index.js';
 import { ThemeToggle } from './features/theme/index.js';
 
 const PAGES = {

@@ -27,25 +27,57 @@ function chartHeight(width) {
   return Math.round(Math.min(420, Math.max(220, width * 0.55)));
 }
 
-/** uPlot options for chart data built by historyToChartData (exported for tests). */
+/** Distinct units of the chart's channels, first-seen order ('' for none). */
+export function chartUnits(chart) {
+  return [...new Set(chart.series.filter((s) => s.kind === 'mean').map((s) => s.channel?.unit ?? ''))];
+}
+
+/**
+ * uPlot options for chart data built by historyToChartData (exported for tests). Channels in one
+ * unit share the left axis; with a second unit (Analytics' compare) its channels get the right
+ * axis, each axis labelled with its unit, and every value is shown with its own channel's unit.
+ */
 export function buildOptions(chart, { width, height, unit = '', precision = 1, hooks = {}, timeZone, theme = 'light' }) {
   const colors = AXIS_COLORS[theme] || AXIS_COLORS.light;
-  const fmt = (v) => (v === null || v === undefined ? '—' : withUnit(formatNumber(v, precision), unit));
+  const units = chartUnits(chart);
+  const twoAxes = units.length > 1;
+  const scaleOf = (s) => (twoAxes && units.indexOf(s.channel?.unit ?? '') === 1 ? 'y2' : 'y');
+  const fmtFor = (s) => {
+    const u = twoAxes ? s.channel?.unit ?? '' : unit;
+    const p = twoAxes ? s.channel?.precision ?? 1 : precision;
+    return (v) => (v === null || v === undefined ? '—' : withUnit(formatNumber(v, p), u));
+  };
+  const axisPrecision = (scale) => {
+    if (!twoAxes) return Math.min(precision, 2);
+    const ps = chart.series.filter((s) => scaleOf(s) === scale).map((s) => s.channel?.precision ?? 1);
+    return Math.min(2, Math.max(0, ...ps));
+  };
+  const yAxis = (scale, side) => ({
+    scale,
+    side,
+    stroke: colors.axis,
+    grid: { stroke: colors.grid, show: side === 3 },
+    size: 56,
+    ...(twoAxes ? { label: units[scale === 'y' ? 0 : 1] || 'no unit', labelSize: 18 } : {}),
+    values: (u, vals) => vals.map((v) => formatNumber(v, axisPrecision(scale))),
+  });
   return {
     width,
     height,
     // Axis times in the unit's zone (its days and hours), not the browser's.
     ...(timeZone ? { tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), timeZone) } : {}),
-    scales: { x: { time: true } },
+    scales: { x: { time: true }, ...(twoAxes ? { y2: { auto: true } } : {}) },
     cursor: { drag: { x: true, y: false, setScale: true } },
     legend: { show: false },
     series: [
       { label: 'Time' },
-      ...chart.series.map((s) =>
-        s.kind === 'mean'
-          ? { label: s.label, stroke: s.color, width: 2, value: (u, v) => fmt(v), spanGaps: false }
+      ...chart.series.map((s) => {
+        const fmt = fmtFor(s);
+        return s.kind === 'mean'
+          ? { label: s.label, scale: scaleOf(s), stroke: s.color, width: 2, value: (u, v) => fmt(v), spanGaps: false }
           : {
               label: s.label,
+              scale: scaleOf(s),
               stroke: s.color,
               width: 1,
               dash: [3, 4],
@@ -53,19 +85,11 @@ export function buildOptions(chart, { width, height, unit = '', precision = 1, h
               points: { show: false },
               value: (u, v) => fmt(v),
               spanGaps: false,
-            },
-      ),
+            };
+      }),
     ],
     bands: chart.bands,
-    axes: [
-      { stroke: colors.axis, grid: { stroke: colors.grid } },
-      {
-        stroke: colors.axis,
-        grid: { stroke: colors.grid },
-        size: 56,
-        values: (u, vals) => vals.map((v) => formatNumber(v, Math.min(precision, 2))),
-      },
-    ],
+    axes: [{ stroke: colors.axis, grid: { stroke: colors.grid } }, yAxis('y', 3), ...(twoAxes ? [yAxis('y2', 1)] : [])],
     hooks,
   };
 }
@@ -133,15 +157,18 @@ export function HistoryChart({ chart, unit, precision, title, measureTag, timeZo
             minute: '2-digit',
           });
           const parts = [];
+          const mixed = chartUnits(chart).length > 1;
           chart.series.forEach((s, k) => {
             if (s.kind !== 'mean') return;
             const mean = u.data[k + 1][i];
             const min = u.data[k + 2][i];
             const max = u.data[k + 3][i];
-            const f = (v) => (v === null || v === undefined ? '—' : formatNumber(v, precision));
-            parts.push(`${s.label}: ${f(mean)} (min ${f(min)}, max ${f(max)})`);
+            const p = mixed ? s.channel?.precision ?? 1 : precision;
+            const f = (v) => (v === null || v === undefined ? '—' : formatNumber(v, p));
+            const own = mixed && s.channel?.unit ? ` ${s.channel.unit}` : '';
+            parts.push(`${s.label}: ${f(mean)}${own} (min ${f(min)}, max ${f(max)})`);
           });
-          out.textContent = `${when} — ${parts.join(' · ')}${unit ? ` ${unit}` : ''}`;
+          out.textContent = `${when} — ${parts.join(' · ')}${!mixed && unit ? ` ${unit}` : ''}`;
         },
       ],
     };
@@ -182,6 +209,7 @@ export function HistoryChart({ chart, unit, precision, title, measureTag, timeZo
               <li key={s.code}>
                 <span className="swatch" style={{ background: s.color }} aria-hidden="true" />
                 {s.label}
+                {chartUnits(chart).length > 1 && s.channel?.unit ? ` (${s.channel.unit})` : ''}
               </li>
             ))}
           <li className="muted small">shaded: min–max</li>

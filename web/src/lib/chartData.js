@@ -4,6 +4,11 @@ import { num } from './format.js';
 export const PALETTE = [
   { line: '#0b6e99', band: 'rgba(11,110,153,0.16)' },
   { line: '#c2410c', band: 'rgba(194,65,12,0.16)' },
+  // more for Analytics' channel compare (up to 6 lines)
+  { line: '#15803d', band: 'rgba(21,128,61,0.14)' },
+  { line: '#7c3aed', band: 'rgba(124,58,237,0.14)' },
+  { line: '#be185d', band: 'rgba(190,24,93,0.14)' },
+  { line: '#a16207', band: 'rgba(161,98,7,0.14)' },
 ];
 
 function column(values, n) {
@@ -14,7 +19,7 @@ function column(values, n) {
 
 /**
  * history: {t:[epoch s], series:{code:{min,mean,max}}}
- * channels: [{code, label, unit, precision}] (1 or 2: an inlet/outlet pair is overlaid)
+ * channels: [{code, label, unit, precision}] (an inlet/outlet pair, or any channels compared)
  * Returns {data, series, bands, points, hasData}:
  *   data   = [t, mean_a, min_a, max_a, mean_b, min_b, max_b, ...] (uPlot AlignedData)
  *   series = per data column after t: {code, label, kind:"mean"|"min"|"max", color, band}

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { defaultRoutes, installFakeWebSocket, jsonResponse, mockFetch, renderApp } from '../test/utils.jsx';
-import { lastDays, todayIn } from '../lib/dates.js';
+import { defaultRoutes, installFakeWebSocket, jsonResponse, mockFetch, renderApp } from '../../../test/utils.jsx';
+import { lastDays, todayIn } from '../../../lib/dates.js';
 
 // jsdom has no canvas: replace uPlot with a recorder.
 const plots = vi.hoisted(() => []);

@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import { api } from '../lib/api.js';
-import { MAX_CSV_DAYS, lastDays, todayIn, validateCsvRange } from '../lib/dates.js';
+import { api } from '../../../lib/api.js';
+import { MAX_CSV_DAYS, lastDays, todayIn, validateCsvRange } from '../../../lib/dates.js';
 
 /** Let the browser download `url` itself: it saves to disk as the file arrives, with its own
  *  progress, instead of this page holding a month (~90 MB) in memory first. */

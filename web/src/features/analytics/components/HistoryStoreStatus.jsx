@@ -1,6 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
-import { api } from '../lib/api.js';
-import { keys } from '../hooks.js';
+import { useHistoryStatus } from '../api/history.js';
 
 function megabytes(bytes) {
   return `${(bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)} MB`;
@@ -12,15 +10,7 @@ function megabytes(bytes) {
  * Polled every 2 s while days are being fetched, else every 30 s.
  */
 export function HistoryStoreStatus() {
-  const status = useQuery({
-    queryKey: keys.historyStatus,
-    queryFn: api.historyStatus,
-    staleTime: 0,
-    refetchInterval: (q) => {
-      const bf = q.state.data?.backfill;
-      return bf && (bf.pending > 0 || bf.running) ? 2000 : 30000;
-    },
-  });
+  const status = useHistoryStatus();
   const s = status.data;
   if (!s) return null;
   const { pending, running, last_error: lastError } = s.backfill;
