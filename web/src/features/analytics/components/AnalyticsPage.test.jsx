@@ -2,7 +2,8 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { defaultRoutes, installFakeWebSocket, jsonResponse, mockFetch, renderApp } from '../../../test/utils.jsx';
-import { lastDays, todayIn } from '../../../lib/dates.js';
+import { addDays, lastDays, todayIn } from '../../../lib/dates.js';
+import { calendarMonth } from '../utils/range.js';
 
 // jsdom has no canvas: replace uPlot with a recorder.
 const plots = vi.hoisted(() => []);
@@ -257,7 +258,27 @@ describe('analytics page', () => {
     await user.click(within(form).getByRole('button', { name: 'Show' }));
     expect(within(form).getByRole('alert')).toHaveTextContent('The range is 367 days; choose at most 366 days.');
     expect(fetch.mock.calls.some(([u]) => u.includes('start=2024-01-01'))).toBe(false);
+    expect(within(form).getByLabelText('To')).toHaveAttribute('aria-invalid', 'true');
 
+    // the unit's calendar: no day after its today
+    const today = todayIn('Asia/Kolkata');
+    fireEvent.change(within(form).getByLabelText('From'), { target: { value: today } });
+    fireEvent.change(within(form).getByLabelText('To'), { target: { value: addDays(today, 1) } });
+    await user.click(within(form).getByRole('button', { name: 'Show' }));
+    expect(within(form).getByRole('alert')).toHaveTextContent(
+      `The end date is after today at the unit (${today}); choose ${today} or earlier.`,
+    );
+    expect(within(form).getByText(`Days at the unit (today there is ${today}), both included, up to 366 days.`)).toBeInTheDocument();
+
+    // a quick fill: the whole previous calendar month, charted at once
+    await user.click(within(form).getByRole('button', { name: 'Previous month' }));
+    const prev = calendarMonth(today, -1);
+    await waitFor(() =>
+      expect(fetch.mock.calls.some(([u]) => u.startsWith(`/api/history?start=${prev.start}&end=${prev.end}&buckets=`))).toBe(true),
+    );
+    expect(within(form).getByLabelText('From')).toHaveValue(prev.start);
+
+    fireEvent.change(within(form).getByLabelText('From'), { target: { value: '2024-01-01' } });
     fireEvent.change(within(form).getByLabelText('To'), { target: { value: '2024-01-03' } });
     await user.click(within(form).getByRole('button', { name: 'Show' }));
     await waitFor(() =>
@@ -306,5 +327,117 @@ describe('analytics page', () => {
     renderApp({ route: '#/analytics' });
     expect(await screen.findByText(/History store: the history store's disk is full/)).toHaveAttribute('role', 'alert');
     expect(screen.getByText(/Last fetch problem: 2025-10-31: device cloud returned 500/)).toBeInTheDocument();
+  });
+
+  it('compares any channels on one chart: a second unit gets its own axis, a third is refused', async () => {
+    mockFetch(
+      defaultRoutes({
+        'GET /api/history': (init, url) => {
+          const q = new URL(url, 'http://x').searchParams;
+          return history(q.get('start'), q.get('end'));
+        },
+      }),
+    );
+    const user = userEvent.setup();
+    renderApp({ route: '#/analytics' });
+    const add = await screen.findByLabelText('Compare with');
+    await waitFor(() => expect(plots).toHaveLength(1));
+    expect(plots[0].opts.axes).toHaveLength(2); // one unit: x and one y axis
+
+    await user.selectOptions(add, 'd3'); // Inlet Temperature, °C, beside CO₂ in ppm
+    await waitFor(() => expect(plots.at(-1).data).toHaveLength(10));
+    const p = plots.at(-1);
+    expect(p.data[7]).toEqual([21, null, 23]);
+    expect(p.opts.axes.map((a) => [a.scale, a.side, a.label])).toEqual([
+      [undefined, undefined, undefined],
+      ['y', 3, 'ppm'],
+      ['y2', 1, '°C'],
+    ]);
+    expect(p.opts.series.slice(1).map((s) => s.scale)).toEqual(['y', 'y', 'y', 'y', 'y', 'y', 'y2', 'y2', 'y2']);
+    expect(p.opts.series[7].value(p, 21.04)).toBe('21.0°C');
+    expect(p.opts.series[1].value(p, 410)).toBe('410 ppm');
+    expect(screen.getByText('Two units: ppm on the left axis, °C on the right.')).toBeInTheDocument();
+    expect(screen.getByLabelText('Channel')).toHaveDisplayValue('Comparison of 3');
+    expect(
+      screen.getByRole('figure', { name: 'Inlet CO₂ vs Outlet CO₂ vs Inlet Temperature, last 7 days' }),
+    ).toBeInTheDocument();
+    const chips = within(screen.getByRole('list', { name: 'Channels on the chart' })).getAllByRole('listitem');
+    expect(chips.map((c) => c.textContent)).toEqual(['Inlet CO₂ (ppm)×', 'Outlet CO₂ (ppm)×', 'Inlet Temperature (°C)×']);
+
+    // a third unit cannot join; the option says why
+    const humidity = within(add).getByRole('option', { name: /Inlet Humidity/ });
+    expect(humidity).toBeDisabled();
+    expect(humidity).toHaveTextContent('not possible: a third unit (the chart has two axes: ppm, °C)');
+
+    // remove both CO₂ lines: back to one unit, one axis
+    await user.click(screen.getByRole('button', { name: 'Remove Inlet CO₂ from the chart' }));
+    await user.click(screen.getByRole('button', { name: 'Remove Outlet CO₂ from the chart' }));
+    await waitFor(() => expect(plots.at(-1).data).toHaveLength(4));
+    expect(plots.at(-1).opts.axes).toHaveLength(2);
+    expect(screen.getByLabelText('Channel')).toHaveDisplayValue('Inlet Temperature (d3)');
+    expect(screen.getByRole('button', { name: 'Remove Inlet Temperature from the chart' })).toBeDisabled();
+  });
+
+  it('saves the chart as a PNG and its series as a CSV, both made in the browser', async () => {
+    const fetch = mockFetch(
+      defaultRoutes({
+        'GET /api/history': (init, url) => {
+          const q = new URL(url, 'http://x').searchParams;
+          return history(q.get('start'), q.get('end'));
+        },
+      }),
+    );
+    const saved = [];
+    const blobs = new Map();
+    vi.spyOn(URL, 'createObjectURL').mockImplementation((blob) => {
+      const url = `blob:test/${blobs.size}`;
+      blobs.set(url, blob);
+      return url;
+    });
+    vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => {});
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function () {
+      saved.push({ name: this.download, blob: blobs.get(this.getAttribute('href')) });
+    });
+    const drawn = [];
+    vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockImplementation(() => ({
+      fillRect() {},
+      scale() {},
+      setTransform() {},
+      fillText: (t) => drawn.push(t),
+      measureText: (t) => ({ width: t.length * 7 }),
+      drawImage: (img) => drawn.push(img),
+    }));
+    vi.spyOn(HTMLCanvasElement.prototype, 'toBlob').mockImplementation((cb, type) => cb(new Blob(['png'], { type })));
+    try {
+      const user = userEvent.setup();
+      renderApp({ route: '#/analytics' });
+      await waitFor(() => expect(plots).toHaveLength(1));
+      const week = lastDays(7, todayIn('Asia/Kolkata'));
+      const calls = fetch.mock.calls.length;
+
+      await user.click(screen.getByRole('button', { name: 'Save chart as PNG' }));
+      await waitFor(() => expect(saved).toHaveLength(1));
+      expect(saved[0].name).toBe(`xtrao2_d1-d8_${week.start}_${week.end}.png`);
+      expect(saved[0].blob.type).toBe('image/png');
+      expect(drawn).toContain(`CO₂: inlet vs outlet, last 7 days`);
+      expect(drawn).toContain('Inlet CO₂');
+      expect(drawn).toContain(plots[0].canvas); // uPlot's own canvas is what is drawn
+
+      await user.click(screen.getByRole('button', { name: 'Save data as CSV' }));
+      expect(saved).toHaveLength(2);
+      expect(saved[1].name).toBe(`xtrao2_d1-d8_${week.start}_${week.end}.csv`);
+      expect(saved[1].blob.type).toBe('text/csv;charset=utf-8');
+      const lines = (await saved[1].blob.text()).split('\r\n');
+      expect(lines[0]).toBe(
+        'time (Asia/Kolkata),Inlet CO₂ [ppm] min,Inlet CO₂ [ppm] mean,Inlet CO₂ [ppm] max,' +
+          'Outlet CO₂ [ppm] min,Outlet CO₂ [ppm] mean,Outlet CO₂ [ppm] max',
+      );
+      expect(lines[1]).toBe('1970-01-01 05:46,400,410,420,300,310,320'); // t=1000 s at UTC+5:30
+      expect(lines).toHaveLength(5);
+      expect(fetch.mock.calls.length).toBe(calls); // nothing more was fetched for either file
+      expect(screen.queryByRole('alert')).toBeNull();
+    } finally {
+      vi.restoreAllMocks();
+    }
   });
 });
