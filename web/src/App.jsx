@@ -5,15 +5,21 @@ import { ROUTES, useHashRoute } from './router.js';
 import { clearSession } from './lib/auth.js';
 import { LiveProvider } from './live.jsx';
 import { LoginPage } from './pages/Login.jsx';
-import { OverviewPage } from './pages/Overview.jsx';
-import { ImpactPage } from './pages/Impact.jsx';
-import { AutomationPage } from './pages/Automation.jsx';
-import { AlertsBadge, AlertsPage } from './features/alerts/index.js';
+import { OverviewPage } from './features/overview/index.js';
+import { ImpactPage } from './features/impact/index.js';
+import { AutomationPage, useDisplay, useRelays } from './features/relays/index.js';
+import { AlertsBadge, AlertsPage, useFiringAlerts } from './features/alerts/index.js';
 import { AnalyticsPage } from './features/analytics/index.js';
 import { ThemeToggle } from './features/theme/index.js';
 
+// The Overview shows other features' data (the relay list, the display settings, the firing count):
+// the shell hands it over, as features import no other feature.
+function Overview() {
+  return <OverviewPage relays={useRelays()} display={useDisplay(30_000)} firingAlerts={useFiringAlerts()} />;
+}
+
 const PAGES = {
-  overview: OverviewPage,
+  overview: Overview,
   impact: ImpactPage,
   automation: AutomationPage,
   analytics: AnalyticsPage,
@@ -21,7 +27,7 @@ const PAGES = {
 };
 
 function Shell({ route, deviceId }) {
-  const Page = PAGES[route] || OverviewPage;
+  const Page = PAGES[route] || Overview;
   useEffect(() => {
     const r = ROUTES.find((x) => x.id === route);
     document.title = `${r?.title || 'Overview'} · XtraO2 Console`;

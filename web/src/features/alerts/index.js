@@ -1,3 +1,7 @@
-// The alerts feature's public face: the page and the header badge (the app shell imports these).
-export { LazyAlertsPage as AlertsPage } from './components/LazyAlertsPage.jsx';
+// The alerts feature's public face: the page, the header badge and the firing count the Overview
+// shows (the app shell imports these).
+import { lazyPage } from '../../components/LazyPage.jsx';
+
+export const AlertsPage = lazyPage(() => import('./components/AlertsPage.jsx'), 'AlertsPage', 'alerts');
 export { AlertsBadge } from './components/AlertsBadge.jsx';
+export { useFiringAlerts } from './api/alerts.js';

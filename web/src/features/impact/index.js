@@ -1,2 +1,2 @@
-// The Impact page's report over a chosen range: inlet-vs-outlet charts and a printable summary.
-export { ImpactReport } from './components/ImpactReport.jsx';
+// The Impact page: outlet vs inlet now and over 24 h / 7 d, and the printable report over a chosen range.
+export { ImpactPage } from './components/ImpactPage.jsx';

@@ -1,4 +1,3 @@
-// The Overview's glance feature: the first screen's summary, the channel trends and the relay chips.
-export { Glance } from './components/Glance.jsx';
-export { ChannelTable } from './components/ChannelTable.jsx';
-export { RelayChips } from './components/RelayChips.jsx';
+// The Overview page: the glance (is it working, is the air better, does anything need me), the
+// channel trends and the relay chips.
+export { OverviewPage } from './components/OverviewPage.jsx';

@@ -35,6 +35,14 @@ export function firingCount(data) {
   return (data?.active || []).filter((a) => a.state === 'firing').length;
 }
 
+/**
+ * How many alerts are firing, for other pages (the Overview): no polling of its own, the header
+ * badge (always mounted) polls this same cache entry.
+ */
+export function useFiringAlerts() {
+  return useQuery({ queryKey: alertKeys.alerts, queryFn: alertsApi.alerts, staleTime: 10_000, select: firingCount });
+}
+
 export function useAckAlert() {
   const qc = useQueryClient();
   return useMutation({

@@ -4,7 +4,7 @@ import { ageOf, deriveStatus } from '../../../lib/age.js';
 import { formatAge, formatNumber, relayText } from '../../../lib/format.js';
 import { STANDARD_NAMES } from '../utils/aqi.js';
 import { CO2, GSM, HW_VERSION, PM, SW_VERSION, meanReductionPct, reductionPct, reductionText, relaysNeedingAttention } from '../utils/glance.js';
-import { useDayGraph, useDisplay, useFiringAlerts, useRelays } from '../api/overview.js';
+import { useDayGraph } from '../api/overview.js';
 import { AqiFigure } from './AqiFigure.jsx';
 import { SignalBars } from './SignalBars.jsx';
 
@@ -19,8 +19,7 @@ function Card({ id, title, className = '', children }) {
   );
 }
 
-function AirQuality({ frame }) {
-  const display = useDisplay();
+function AirQuality({ frame, display }) {
   // The display's own settings; until known (or if automation is down) its defaults: CPCB PM2.5.
   const standard = display.data?.standard || 'cpcb';
   const size = display.data?.pm_size || 'pm25';
@@ -114,9 +113,7 @@ function UnitHealth({ frame, byCode }) {
   );
 }
 
-function NeedsYou() {
-  const alerts = useFiringAlerts();
-  const relays = useRelays();
+function NeedsYou({ alerts, relays }) {
   const waiting = relaysNeedingAttention(relays.data?.relays);
   const n = alerts.data;
   return (
@@ -144,15 +141,19 @@ function NeedsYou() {
   );
 }
 
-/** The first screen: is it working, is the air better, does anything need me. */
-export function Glance({ byCode }) {
+/**
+ * The first screen: is it working, is the air better, does anything need me. `display`, `relays`
+ * and `firingAlerts` are queries of other features (the display settings, the relay list, the
+ * number of firing alerts).
+ */
+export function Glance({ byCode, display, relays, firingAlerts }) {
   const { frame } = useLive();
   return (
     <div className="glance">
-      <AirQuality frame={frame} />
+      <AirQuality frame={frame} display={display} />
       <Reductions frame={frame} byCode={byCode} />
       <UnitHealth frame={frame} byCode={byCode} />
-      <NeedsYou />
+      <NeedsYou alerts={firingAlerts} relays={relays} />
     </div>
   );
 }

@@ -1,11 +1,9 @@
 import { num, relayText } from '../../../lib/format.js';
-import { useRelays } from '../api/overview.js';
 
 const MODE_NAMES = { manual: 'manual', sensor: 'sensor rule', time: 'time rule' };
 
 /** Relays as chips: name, live ON/OFF from the frame, and the mode automation runs it in. */
-export function RelayChips({ channels, frame }) {
-  const relays = useRelays();
+export function RelayChips({ channels, frame, relays }) {
   const byId = new Map((relays.data?.relays || []).map((r) => [r.id, r]));
   const list = channels.filter((c) => c.group === 'relay');
   return (

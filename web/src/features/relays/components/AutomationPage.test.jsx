@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { act, screen, waitFor, within } from '@testing-library/react';
+import { act, configure, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { frame, liveResponse, relay, relays } from '../test/fixtures.js';
+import { frame, liveResponse, relay, relays } from '../../../test/fixtures.js';
 import {
   FakeWebSocket,
   defaultRoutes,
@@ -9,8 +9,11 @@ import {
   jsonResponse,
   mockFetch,
   renderApp,
-} from '../test/utils.jsx';
-import { keys } from '../hooks.js';
+} from '../../../test/utils.jsx';
+import { keys } from '../../../hooks.js';
+
+// The page is a lazy chunk (and react-hook-form): its first import can take a while on a busy CI box.
+configure({ asyncUtilTimeout: 5000 });
 
 const display = () => ({
   enabled: true,

@@ -1,5 +1,5 @@
 // Automation service status helpers (pure): GET /api/automation/health in plain words.
-import { formatAge, num } from './format.js';
+import { formatAge, num } from '../../../lib/format.js';
 
 /**
  * What is wrong, in plain words, from GET /api/automation/health

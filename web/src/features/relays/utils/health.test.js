@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { healthProblems } from './automation.js';
+import { healthProblems } from './health.js';
 
 const ok = {
   status: 'ok',

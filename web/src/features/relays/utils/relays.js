@@ -1,4 +1,5 @@
 // Relay rule helpers (pure): editable drafts, PUT bodies, 400 field names, lock state.
+import { zoneName } from '../../../lib/format.js';
 
 export const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']; // 0 = Monday
 export const MODES = [
@@ -106,4 +107,10 @@ export function onOff(v) {
 export function daysText(days) {
   if (!days || days.length === 0 || days.length === 7) return 'every day';
   return days.map((d) => WEEKDAYS[d]).join(', ');
+}
+
+/** Rules run on the unit's clock: say which zone that is ("Unit time (IST, Asia/Kolkata)"). */
+export function unitTimeText(timeZone) {
+  const name = timeZone && zoneName(timeZone);
+  return name ? `Unit time (${name}, ${timeZone})` : 'Unit-local time';
 }

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { screen, within } from '@testing-library/react';
-import { frame, liveResponse } from '../test/fixtures.js';
-import { defaultRoutes, installFakeWebSocket, mockFetch, renderApp } from '../test/utils.jsx';
+import { frame, liveResponse } from '../../../test/fixtures.js';
+import { defaultRoutes, installFakeWebSocket, mockFetch, renderApp } from '../../../test/utils.jsx';
 
 const graph = (period, data, extra = {}) => ({
   deviceId: 'IOCL_XTRA_O2_ADMIN',

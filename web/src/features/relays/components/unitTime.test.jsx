@@ -3,11 +3,14 @@
 process.env.TZ = 'America/New_York';
 
 import { beforeEach, describe, expect, it } from 'vitest';
-import { screen, within } from '@testing-library/react';
-import { relays } from '../test/fixtures.js';
-import { defaultRoutes, installFakeWebSocket, mockFetch, renderApp } from '../test/utils.jsx';
-import { formatDateTime, formatInZone, zoneName } from '../lib/format.js';
-import { unitTimeText } from './RelayCard.jsx';
+import { configure, screen, within } from '@testing-library/react';
+import { relays } from '../../../test/fixtures.js';
+import { defaultRoutes, installFakeWebSocket, mockFetch, renderApp } from '../../../test/utils.jsx';
+import { formatDateTime, formatInZone, zoneName } from '../../../lib/format.js';
+import { unitTimeText } from '../utils/relays.js';
+
+// The page is a lazy chunk (and react-hook-form): its first import can take a while on a busy CI box.
+configure({ asyncUtilTimeout: 5000 });
 
 // 2025-12-06 17:48:08 in Asia/Kolkata = 12:18:08 UTC = 07:18:08 in New York.
 const AT = Date.UTC(2025, 11, 6, 12, 18, 8) / 1000;

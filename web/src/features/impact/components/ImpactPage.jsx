@@ -1,12 +1,12 @@
 import { useMemo } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { api } from '../lib/api.js';
-import { keys, useChannels } from '../hooks.js';
-import { useLive } from '../live.jsx';
-import { QueryState } from '../components/QueryState.jsx';
-import { impactRow, pairsFromChannels, ruleChannel, weightedMean } from '../lib/impact.js';
-import { formatNumber, formatPercent, formatSigned, withUnit } from '../lib/format.js';
-import { ImpactReport } from '../features/impact/index.js';
+import { api } from '../../../lib/api.js';
+import { keys, useChannels } from '../../../hooks.js';
+import { useLive } from '../../../live.jsx';
+import { QueryState } from '../../../components/QueryState.jsx';
+import { impactRow, pairsFromChannels, ruleChannel, weightedMean } from '../../../lib/impact.js';
+import { formatNumber, formatPercent, formatSigned, withUnit } from '../../../lib/format.js';
+import { ImpactReport } from './ImpactReport.jsx';
 
 const ICON = { better: '▲', worse: '▼', same: '=', neutral: '·', unknown: '' };
 

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { act, screen, waitFor, within } from '@testing-library/react';
-import { channelMap, frame, liveResponse } from '../test/fixtures.js';
-import { FakeWebSocket, defaultRoutes, installFakeWebSocket, mockFetch, renderApp } from '../test/utils.jsx';
+import { channelMap, frame, liveResponse } from '../../../test/fixtures.js';
+import { FakeWebSocket, defaultRoutes, installFakeWebSocket, mockFetch, renderApp } from '../../../test/utils.jsx';
 
 async function banner() {
   return within(await screen.findByRole('region', { name: 'Device status' })).getByRole('status');
