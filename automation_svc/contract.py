@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from flask import Flask
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
+from devicecloud.channels import RELAY_IDS
 from service_kit.openapi import Contract
 
 from .alerts.lifecycle import Notified
@@ -162,15 +163,17 @@ def describe(app: Flask) -> Contract:
 
 def _routes(c: Contract, app: Flask) -> None:
     doc = c.document
+    relay = {"rid": {"type": "string", "enum": list(RELAY_IDS)}}
     doc(app, "automation.health", ok={200: Health}, public=True, tags=["status"])
     doc(app, "metrics", public=True, media="text/plain", tags=["status"])
     doc(app, "automation_svc_auth.login", ok={200: Token}, json=Login, errors=(400, 401, 429), public=True,
         tags=["login"])
     doc(app, "automation.list_relays", ok={200: RelayList}, tags=["relays"])
-    doc(app, "automation.get_relay", ok={200: RelayView}, errors=(404,), tags=["relays"])
-    doc(app, "automation.update_relay", ok={200: RelayView}, json=RelayUpdate, errors=(400, 404), tags=["relays"])
+    doc(app, "automation.get_relay", ok={200: RelayView}, errors=(404,), tags=["relays"], path=relay)
+    doc(app, "automation.update_relay", ok={200: RelayView}, json=RelayUpdate, errors=(400, 404),
+        tags=["relays"], path=relay)
     doc(app, "automation.command_relay", ok={202: CommandAccepted}, json=CommandRequest,
-        errors=(400, 404, 409), tags=["relays"])
+        errors=(400, 404, 409), tags=["relays"], path=relay)
     doc(app, "automation.get_display", ok={200: DisplayView}, tags=["display"])
     doc(app, "automation.update_display", ok={200: DisplayView}, json=DisplayUpdate, errors=(400,),
         tags=["display"])
