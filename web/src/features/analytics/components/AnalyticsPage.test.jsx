@@ -427,6 +427,8 @@ describe('analytics page', () => {
       expect(saved).toHaveLength(2);
       expect(saved[1].name).toBe(`xtrao2_d1-d8_${week.start}_${week.end}.csv`);
       expect(saved[1].blob.type).toBe('text/csv;charset=utf-8');
+      const head = new Uint8Array(await saved[1].blob.slice(0, 3).arrayBuffer());
+      expect([...head]).toEqual([0xef, 0xbb, 0xbf]); // UTF-8 with a BOM (text() drops it)
       const lines = (await saved[1].blob.text()).split('\r\n');
       expect(lines[0]).toBe(
         'time (Asia/Kolkata),Inlet CO₂ [ppm] min,Inlet CO₂ [ppm] mean,Inlet CO₂ [ppm] max,' +

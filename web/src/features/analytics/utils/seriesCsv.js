@@ -37,7 +37,7 @@ export function zonedStamp(epochS, timeZone) {
 
 /**
  * history: the /api/history answer; channels: [{code, label, unit}] in chart order; timeZone: the unit's.
- * Returns the CSV text (CRLF line ends, as RFC 4180 and spreadsheets expect).
+ * Returns the CSV text (UTF-8 with a BOM, CRLF line ends, as RFC 4180 and spreadsheets expect).
  */
 export function seriesToCsv(history, channels, timeZone) {
   const head = [`time (${timeZone || 'UTC'})`];
@@ -57,5 +57,6 @@ export function seriesToCsv(history, channels, timeZone) {
     });
     lines.push(csvLine(row));
   });
-  return `${lines.join('\r\n')}\r\n`;
+  // a byte-order mark: Excel then reads the file as UTF-8 (CO₂, µg/m³, °C), other tools skip it
+  return `\ufeff${lines.join('\r\n')}\r\n`;
 }

@@ -40,8 +40,9 @@ describe('the chart’s series as CSV', () => {
   it('writes one row per bucket, its time in the unit’s zone, min/mean/max per channel', () => {
     const text = seriesToCsv(history, channels, 'Asia/Kolkata');
     const lines = text.split('\r\n');
+    expect(text.startsWith('\ufefftime (')).toBe(true); // a BOM, so Excel reads UTF-8
     expect(lines[0]).toBe(
-      "time (Asia/Kolkata),Inlet CO₂ [ppm] min,Inlet CO₂ [ppm] mean,Inlet CO₂ [ppm] max," +
+      "\ufefftime (Asia/Kolkata),Inlet CO₂ [ppm] min,Inlet CO₂ [ppm] mean,Inlet CO₂ [ppm] max," +
         "'=cmd|calc [°C] min,'=cmd|calc [°C] mean,'=cmd|calc [°C] max",
     );
     expect(lines[1]).toBe('2025-12-01 23:00,400,410.5,420,-1.5,21,22');

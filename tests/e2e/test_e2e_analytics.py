@@ -1,0 +1,42 @@
+"""Analytics end to end (issue 16): web/e2e/analytics.flow.mjs (playwright-core + Debian Chromium
++ @axe-core/playwright) against the stack through nginx.
+
+A bad free range is refused with a message and asks nothing; a good one is charted; channels in two
+units are compared on two axes; the chart downloads as a PNG and its series as a CSV (checked:
+PNG header and size, CSV header, one row per bucket in the unit's days); at 360 px, light and
+dark, no sideways scroll and no serious or critical axe violation. Artifacts: e2e-artifacts/analytics-*.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.timeout(300)
+
+
+def test_free_range_compare_and_downloads_in_the_browser(stack):
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    artifacts = ROOT / "e2e-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    for old in artifacts.glob("analytics-*"):
+        old.unlink()
+    env = {**os.environ, "BASE_URL": stack.url, "ADMIN_PASSWORD": stack.password,
+           "CHROMIUM": chromium, "ARTIFACTS_DIR": str(artifacts)}
+    proc = subprocess.run(["node", "--test", "--test-reporter=spec", "e2e/analytics.flow.mjs"],
+                          cwd=ROOT / "web", env=env, capture_output=True, text=True, timeout=280)
+    print(proc.stdout[-20000:])
+    print(proc.stderr[-5000:])
+    assert proc.returncode == 0, "analytics browser flow failed (output above)"
+    passed = re.search(r"\bpass (\d+)", proc.stdout)
+    assert passed and int(passed.group(1)) >= 7, "the flow did not run all its steps (skipped?)"
+    files = {p.name for p in artifacts.glob("analytics-*")}
+    expected = {"analytics-chart.png", "analytics-series.csv", "analytics-compare-1280.png",
+                "analytics-compare-360-light.png", "analytics-compare-360-dark.png",
+                "analytics-range-refused-1280.png"}
+    assert expected <= files, f"missing artifacts: {sorted(expected - files)}"
