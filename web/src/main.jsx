@@ -1,8 +1,8 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { QueryClientProvider } from '@tanstack/react-query';
-import App from './App.jsx';
-import { makeQueryClient } from './queryClient.js';
+import App from './app/App.jsx';
+import { makeQueryClient } from './app/queryClient.js';
 import { applyTheme, currentTheme } from './features/theme/index.js';
 import './styles.css';
 

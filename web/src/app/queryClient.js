@@ -1,5 +1,5 @@
 import { QueryClient } from '@tanstack/react-query';
-import { shouldRetry } from './lib/api.js';
+import { shouldRetry } from '../lib/api.js';
 
 export function makeQueryClient() {
   return new QueryClient({

@@ -1,5 +1,5 @@
 // Session store: the JWT lives in sessionStorage (kept for this browser session only).
-// React reads it through useSyncExternalStore (see useAuth in ../auth.jsx).
+// React reads it through useSyncExternalStore (useSession in features/auth/hooks/useSession.js).
 
 const TOKEN_KEY = 'xo2.token';
 const DEVICE_KEY = 'xo2.deviceId';

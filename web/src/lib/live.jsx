@@ -1,12 +1,12 @@
 // Live data: GET /api/live once (and as a fallback poll), then frames pushed over /api/ws.
 import { createContext, useContext, useEffect, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { api } from './lib/api.js';
-import { estimateSkew } from './lib/age.js';
-import { num } from './lib/format.js';
-import { expireSession } from './lib/auth.js';
-import { openLiveSocket } from './lib/liveSocket.js';
-import { keys } from './hooks.js';
+import { api } from './api.js';
+import { estimateSkew } from './age.js';
+import { num } from './format.js';
+import { expireSession } from './auth.js';
+import { openLiveSocket } from './liveSocket.js';
+import { keys } from '../hooks.js';
 
 const LiveContext = createContext(null);
 

@@ -1,7 +1,7 @@
 import { vi } from 'vitest';
 import { render } from '@testing-library/react';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import App from '../App.jsx';
+import App from '../app/App.jsx';
 import { reloadSession } from '../lib/auth.js';
 import { channelMap, liveResponse } from './fixtures.js';
 

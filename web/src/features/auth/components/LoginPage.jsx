@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useMutation } from '@tanstack/react-query';
-import { api } from '../lib/api.js';
-import { saveSession } from '../lib/auth.js';
+import { api } from '../../../lib/api.js';
+import { saveSession } from '../../../lib/auth.js';
 
 export function loginErrorText(err) {
   if (!err) return null;

@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import { getSession, subscribe } from './lib/auth.js';
+import { getSession, subscribe } from '../../../lib/auth.js';
 
 /** {token, deviceId, notice} — re-renders on login, logout and session expiry. */
 export function useSession() {

@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../../../lib/api.js';
 import { keys, useChannels } from '../../../hooks.js';
-import { useLive } from '../../../live.jsx';
+import { useLive } from '../../../lib/live.jsx';
 import { QueryState } from '../../../components/QueryState.jsx';
 import { impactRow, pairsFromChannels, ruleChannel, weightedMean } from '../../../lib/impact.js';
 import { formatNumber, formatPercent, formatSigned, withUnit } from '../../../lib/format.js';

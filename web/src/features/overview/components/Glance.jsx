@@ -1,4 +1,4 @@
-import { useLive } from '../../../live.jsx';
+import { useLive } from '../../../lib/live.jsx';
 import { useNow } from '../../../hooks.js';
 import { ageOf, deriveStatus } from '../../../lib/age.js';
 import { formatAge, formatNumber, relayText } from '../../../lib/format.js';

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { useChannels } from '../../../hooks.js';
-import { useLive } from '../../../live.jsx';
+import { useLive } from '../../../lib/live.jsx';
 import { ErrorBox, QueryState } from '../../../components/QueryState.jsx';
 import { StatusBanner } from '../../../components/StatusBanner.jsx';
 import { ChannelTable } from './ChannelTable.jsx';

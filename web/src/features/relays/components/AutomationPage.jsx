@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { useChannels, useUnitTimeZone } from '../../../hooks.js';
-import { useLive } from '../../../live.jsx';
+import { useLive } from '../../../lib/live.jsx';
 import { QueryState } from '../../../components/QueryState.jsx';
 import { num } from '../../../lib/format.js';
 import { useRelays } from '../api/relays.js';
