@@ -3,7 +3,7 @@ import { FormProvider, useForm } from 'react-hook-form';
 import { useRelayCommand, useSaveRelay } from '../api/relays.js';
 import { MODES, bodyFromDraft, draftFromRelay, fieldKeys, isPending, normalizeField, onOff } from '../utils/relays.js';
 import { CommandStatus } from './CommandStatus.jsx';
-import { FieldError, invalidProps } from './FieldError.jsx';
+import { FieldError, invalidProps } from './fields.jsx';
 import { ManualControl } from './ManualControl.jsx';
 import { SensorRuleForm } from './SensorRuleForm.jsx';
 import { TimeRuleForm } from './TimeRuleForm.jsx';

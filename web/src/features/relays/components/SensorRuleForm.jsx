@@ -1,22 +1,15 @@
-import { useId } from 'react';
 import { useFormContext } from 'react-hook-form';
 import { onOff } from '../utils/relays.js';
-import { FieldError, invalidProps } from './FieldError.jsx';
+import { FieldError, OnOffSelect, useFields } from './fields.jsx';
 
 const number = { type: 'number', inputMode: 'decimal', step: 'any' };
 
 /** Sensor mode: switch by one sensor channel's value, with a dead band between low and high. */
 export function SensorRuleForm({ sensorChannels, channelsByCode, disabled }) {
-  const uid = useId();
-  const {
-    register,
-    watch,
-    formState: { errors },
-  } = useFormContext();
+  const { watch } = useFormContext();
+  const { id, input } = useFields();
   const unit = channelsByCode.get(watch('sensor.channel'))?.unit;
   const above = Number(watch('sensor.above'));
-  const id = (name) => `${uid}-${name}`;
-  const input = (name, options) => ({ id: id(name), ...invalidProps(errors, name, id(name)), ...register(name, options) });
   const withUnit = (label) => (unit ? `${label} (${unit})` : label);
 
   return (
@@ -44,14 +37,7 @@ export function SensorRuleForm({ sensorChannels, channelsByCode, disabled }) {
           <input {...number} {...input('sensor.high')} />
           <FieldError name="sensor.high" id={id('sensor.high')} />
         </div>
-        <div className="field">
-          <label htmlFor={id('sensor.above')}>State above high</label>
-          <select {...input('sensor.above', { setValueAs: Number })}>
-            <option value="1">ON</option>
-            <option value="0">OFF</option>
-          </select>
-          <FieldError name="sensor.above" id={id('sensor.above')} />
-        </div>
+        <OnOffSelect name="sensor.above" label="State above high" />
       </div>
       <p className="hint">
         Above high → {onOff(above)}; below low → {onOff(1 - above)}; in between the relay keeps its state.

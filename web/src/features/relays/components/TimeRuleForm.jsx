@@ -1,7 +1,6 @@
-import { useId } from 'react';
 import { useController, useFieldArray, useFormContext } from 'react-hook-form';
 import { WEEKDAYS, defaultWindow, onOff, unitTimeText } from '../utils/relays.js';
-import { FieldError, invalidProps } from './FieldError.jsx';
+import { FieldError, OnOffSelect, useFields } from './fields.jsx';
 
 const MAX_WINDOWS = 8;
 
@@ -32,16 +31,10 @@ function DayToggles({ name, label, disabled }) {
 
 /** Time mode: ON (or OFF) inside up to 8 daily windows on the unit's clock, the other state outside. */
 export function TimeRuleForm({ timeZone, disabled }) {
-  const uid = useId();
-  const {
-    register,
-    watch,
-    formState: { errors },
-  } = useFormContext();
+  const { watch } = useFormContext();
+  const { id, input } = useFields();
   const windows = useFieldArray({ name: 'time.windows' });
   const inside = Number(watch('time.inside'));
-  const id = (name) => `${uid}-${name}`;
-  const input = (name, options) => ({ id: id(name), ...invalidProps(errors, name, id(name)), ...register(name, options) });
 
   return (
     <fieldset className="mode-panel" disabled={disabled}>
@@ -87,14 +80,7 @@ export function TimeRuleForm({ timeZone, disabled }) {
       >
         + Add window
       </button>
-      <div className="field">
-        <label htmlFor={id('time.inside')}>State inside windows</label>
-        <select {...input('time.inside', { setValueAs: Number })}>
-          <option value="1">ON</option>
-          <option value="0">OFF</option>
-        </select>
-        <FieldError name="time.inside" id={id('time.inside')} />
-      </div>
+      <OnOffSelect name="time.inside" label="State inside windows" />
       <p className="hint">
         Inside a window → {onOff(inside)}, outside → {onOff(1 - inside)}. {unitTimeText(timeZone)}; a window may cross midnight;
         no day selected = every day.
