@@ -7,4 +7,5 @@ the base app with JSON errors and JWT, the admin login, gunicorn serving, metric
 - metrics.exposition(...)                    Prometheus text for /metrics
 - logsafe.log_path(path)                     a request path as a log line may show it
 - coop.run_cpu / cooperate / CpuLane         CPU work and long loops without freezing gevent
+- openapi.Contract                           the routes as OpenAPI 3.1 (spectree), served behind login
 """
