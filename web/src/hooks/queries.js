@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'react';
+// Server state several features read: the query cache keys, the channel map and the unit's time zone.
 import { useQuery } from '@tanstack/react-query';
-import { api } from './lib/api.js';
+import { api } from '../lib/api.js';
 
 export const keys = {
   config: ['config'],
@@ -29,14 +29,4 @@ export function useChannels() {
 export function useUnitTimeZone() {
   const config = useQuery({ queryKey: keys.config, queryFn: api.config, staleTime: Infinity });
   return { tz: config.data?.timezone, ready: !config.isPending };
-}
-
-/** Current local time in epoch seconds, re-rendering every `ms`. */
-export function useNow(ms = 1000) {
-  const [now, setNow] = useState(() => Date.now() / 1000);
-  useEffect(() => {
-    const id = setInterval(() => setNow(Date.now() / 1000), ms);
-    return () => clearInterval(id);
-  }, [ms]);
-  return now;
 }

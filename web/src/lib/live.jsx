@@ -6,7 +6,7 @@ import { estimateSkew } from './age.js';
 import { num } from './format.js';
 import { expireSession } from './auth.js';
 import { openLiveSocket } from './liveSocket.js';
-import { keys } from '../hooks.js';
+import { keys } from '../hooks/queries.js';
 
 const LiveContext = createContext(null);
 

@@ -1,5 +1,5 @@
 import { useId, useRef, useState } from 'react';
-import { useNow } from '../../../hooks.js';
+import { useNow } from '../../../hooks/useNow.js';
 import { formatAge, formatInZone } from '../../../lib/format.js';
 import { useAckAlert } from '../api/alerts.js';
 import { alertValue } from '../utils/rules.js';

@@ -1,7 +1,7 @@
 // Analytics' reads of the gateway's history: the aggregated series of a view, and the store's state.
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../../../lib/api.js';
-import { keys } from '../../../hooks.js';
+import { keys } from '../../../hooks/queries.js';
 
 /** GET /api/history for a view's days; polled while older days are still being fetched. */
 export function useHistory({ start, end, buckets }) {

@@ -1,5 +1,5 @@
 import { useMemo, useRef, useState } from 'react';
-import { useChannels, useUnitTimeZone } from '../../../hooks.js';
+import { useChannels, useUnitTimeZone } from '../../../hooks/queries.js';
 import { QueryState } from '../../../components/QueryState.jsx';
 import { HistoryChart } from '../../../components/HistoryChart.jsx';
 import { historyToChartData } from '../../../lib/chartData.js';

@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../../../lib/api.js';
-import { keys, useChannels } from '../../../hooks.js';
+import { keys, useChannels } from '../../../hooks/queries.js';
 import { useLive } from '../../../lib/live.jsx';
 import { QueryState } from '../../../components/QueryState.jsx';
 import { impactRow, pairsFromChannels, ruleChannel, weightedMean } from '../../../lib/impact.js';

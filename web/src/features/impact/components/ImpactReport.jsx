@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../../../lib/api.js';
-import { keys, useUnitTimeZone } from '../../../hooks.js';
+import { keys, useUnitTimeZone } from '../../../hooks/queries.js';
 import { QueryState } from '../../../components/QueryState.jsx';
 import { HistoryChart } from '../../../components/HistoryChart.jsx';
 import { historyToChartData } from '../../../lib/chartData.js';

@@ -1,9 +1,9 @@
-// Query hooks of the Overview's glance. Cache keys are the app's (hooks.js), so the Impact page and
+// Query hooks of the Overview's glance. Cache keys are the app's (hooks/queries.js), so the Impact page and
 // this one share one cached response per route. The relay list, the display settings and the alert
 // count belong to other features: the app shell passes them in (see OverviewPage).
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../../../lib/api.js';
-import { keys } from '../../../hooks.js';
+import { keys } from '../../../hooks/queries.js';
 
 /** Last hour of frames for the sparklines: the gateway caches it upstream; a minute is fresh enough. */
 export function useHourGraph() {

@@ -1,5 +1,5 @@
 import { useLive } from '../../../lib/live.jsx';
-import { useNow } from '../../../hooks.js';
+import { useNow } from '../../../hooks/useNow.js';
 import { ageOf, deriveStatus } from '../../../lib/age.js';
 import { formatAge, formatNumber, relayText } from '../../../lib/format.js';
 import { STANDARD_NAMES } from '../utils/aqi.js';

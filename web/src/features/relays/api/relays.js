@@ -1,8 +1,8 @@
 // Query hooks of the automation service's relays, display pusher, audit log and health. Cache keys
-// are the app's (hooks.js): the Overview reads the same relay list and display settings.
+// are the app's (hooks/queries.js): the Overview reads the same relay list and display settings.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api.js';
-import { keys } from '../../../hooks.js';
+import { keys } from '../../../hooks/queries.js';
 import { anyPending } from '../utils/relays.js';
 
 export const RELAY_POLL_MS = 1500;

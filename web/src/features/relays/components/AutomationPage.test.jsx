@@ -10,7 +10,7 @@ import {
   mockFetch,
   renderApp,
 } from '../../../test/utils.jsx';
-import { keys } from '../../../hooks.js';
+import { keys } from '../../../hooks/queries.js';
 
 // The page is a lazy chunk (and react-hook-form): its first import can take a while on a busy CI box.
 configure({ asyncUtilTimeout: 5000 });

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { useNow, useUnitTimeZone } from '../../../hooks.js';
+import { useUnitTimeZone } from '../../../hooks/queries.js';
+import { useNow } from '../../../hooks/useNow.js';
 import { QueryState } from '../../../components/QueryState.jsx';
 import { Switch } from '../../../components/Switch.jsx';
 import { formatAge, formatDateTime, num } from '../../../lib/format.js';
