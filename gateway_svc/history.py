@@ -115,12 +115,15 @@ def _local_to_epoch(wall: np.ndarray, tz: ZoneInfo) -> np.ndarray:
     return out
 
 
-def read_report(source: IO[bytes], tz: ZoneInfo, codes: Iterable[str] = SENSOR_CODES) -> Columns:
+def read_report(source: IO[bytes], tz: ZoneInfo, codes: Iterable[str] = SENSOR_CODES,
+                threads: bool = True) -> Columns:
     """The rows' epoch `ts` plus each wanted channel present, as float64 arrays (NaN where
     missing or not a number).
 
     `source` is a binary file positioned at the header. Column names are matched
     case-blind (Athena may lower-case them); without `ts`, the unit-local `date` is used.
+    threads=False parses block after block on the calling thread (the store's background
+    work: no CPU taken from the other core, no allocations spread over pool threads).
     """
     names = {name.strip().lower(): name for name in _header(source)}
     if not names:
@@ -135,7 +138,8 @@ def read_report(source: IO[bytes], tz: ZoneInfo, codes: Iterable[str] = SENSOR_C
     def read(types: dict[str, pa.DataType]) -> pa.Table:
         source.seek(start)
         return pcsv.read_csv(
-            source, read_options=pcsv.ReadOptions(block_size=BLOCK_BYTES, encoding="utf8"),
+            source, read_options=pcsv.ReadOptions(block_size=BLOCK_BYTES, encoding="utf8",
+                                              use_threads=threads),
             convert_options=pcsv.ConvertOptions(
                 include_columns=[names[c] for c in wanted], column_types=types,
                 strings_can_be_null=True, quoted_strings_can_be_null=True))

@@ -30,7 +30,6 @@ import hashlib
 import io
 import json
 import logging
-import mmap
 import os
 import tempfile
 import threading
@@ -40,7 +39,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeVar
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -52,12 +51,13 @@ import pyarrow.parquet as pq
 from devicecloud.channels import SENSOR_CODES
 from devicecloud.frames import frame_ts, num
 from devicecloud.rest import CloudError
-from service_kit.coop import run_cpu
+from service_kit.coop import CpuLane, run_cpu
 
 from .history import (Cells, Columns, ReportFormatError, Window, aggregate,
                       aggregate_cells, concat_cells, read_report, release_memory, to_cells)
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 KINDS = {"csv": ".csv.zst", "raw": ".raw.parquet", "m1": ".m1.arrow", "m10": ".m10.arrow"}
 # m10 uncompressed (66 KB a day), m1 lz4 (~0.7 MB -> ~0.25 MB a day, still ~1 ms to read)
 CELL_COMPRESSION = {"m1": "lz4", "m10": "uncompressed"}
@@ -70,6 +70,13 @@ VIEW_QUIET_S = 1.0          # background work starts this long after the last vi
 FSYNC_EVERY_S = 5.0         # today's frames: a power cut loses at most this much
 M10_CACHE_DAYS = 400        # 10-minute cells kept in memory: ~66 KB a day, ~26 MB for 400
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+# The background's CPU work (backfill, daily job, storing a browser's download) runs on one
+# OS thread of its own at this nice level, never on the hub's pool: on a busy 2-core box the
+# kernel runs the hub (every browser socket) first, and one thread means one malloc arena /
+# mimalloc heap, emptied after each job (release_memory in that thread; mimalloc's collect
+# only frees the calling thread's pages). Spread over the pool's threads, a 31-day backfill
+# left the worker 33 MB bigger (109 -> 142 MB) and peaked 55 MB above its start.
+BACKGROUND_NICE = 10
 
 
 class StoreError(Exception):
@@ -132,25 +139,46 @@ def day_number(day: date) -> int:
 
 
 # -- one report CSV cut into unit-local days ----------------------------------------------------
-def _row_lines(data: bytes | mmap.mmap) -> tuple[bytes, list[tuple[int, int]]] | None:
-    """(header bytes, (start, end) byte span of each data row), when each row is one line
-    (Athena's numbers never hold a newline); None when a quoted field spans lines or there
-    are blank lines, which the slower csv-module path below handles."""
-    arr = np.frombuffer(data, dtype=np.uint8)
-    ends = np.flatnonzero(arr == 10) + 1
-    if len(data) and (not len(ends) or ends[-1] != len(data)):
-        ends = np.r_[ends, len(data)]
+# The spool file is read this much at a time: a day (~3 MB) or a month (~90 MB) of CSV is
+# never held whole. Holding it (plus the day's bytes copied out, header + body, and a whole-
+# file mmap) cost ~20 MB of peak RSS per backfilled day in the gevent worker (bench_fanout).
+SCAN_BYTES = 1 << 20
+
+
+def _line_ends(f: IO[bytes]) -> np.ndarray:
+    """The byte offset just past each line of the file (its last line too, newline or not)."""
+    parts, pos = [], 0
+    while chunk := f.read(SCAN_BYTES):
+        parts.append(np.flatnonzero(np.frombuffer(chunk, dtype=np.uint8) == 10) + (pos + 1))
+        pos += len(chunk)
+    ends = np.concatenate(parts) if parts else np.empty(0, np.int64)
+    if pos and (not len(ends) or ends[-1] != pos):
+        ends = np.r_[ends, pos]
+    return ends.astype(np.int64)
+
+
+Lines = tuple[bytes, np.ndarray, np.ndarray]     # header, each data row's start and end offset
+
+
+def _row_lines(f: IO[bytes]) -> Lines | None:
+    """(header, row starts, row ends) when each row is one line (Athena's numbers never hold
+    a newline); None when a quoted field spans lines or there are blank lines, which the
+    slower csv-module path below handles."""
+    ends = _line_ends(f)
     if not len(ends):
         return None
     starts = np.r_[0, ends[:-1]]
     if np.any(ends - starts <= 1):             # a blank line
         return None
-    return bytes(data[:ends[0]]), list(zip(starts[1:].tolist(), ends[1:].tolist()))
+    f.seek(0)
+    return f.read(int(ends[0])), starts[1:], ends[1:]
 
 
-def _row_lines_csv(data: bytes | mmap.mmap) -> tuple[bytes, list[tuple[int, int]]]:
-    """The same spans found by the csv module (quoted newlines, blank lines skipped)."""
-    text = bytes(data).decode("utf-8")
+def _row_lines_csv(f: IO[bytes]) -> Lines:
+    """The same spans found by the csv module (quoted newlines, blank lines skipped). The
+    rare odd report only: it reads the whole file."""
+    f.seek(0)
+    text = f.read().decode("utf-8")
     pos = 0
     consumed: list[int] = []
 
@@ -170,7 +198,44 @@ def _row_lines_csv(data: bytes | mmap.mmap) -> tuple[bytes, list[tuple[int, int]
             header_end = end
         elif row:
             spans.append((first, end))
-    return bytes(data[:header_end or 0]), spans
+    f.seek(0)
+    span = np.array(spans, dtype=np.int64).reshape(-1, 2)
+    return f.read(header_end or 0), span[:, 0], span[:, 1]
+
+
+@dataclass(frozen=True)
+class DayCsv:
+    """One day's part of a downloaded report: the header and the byte runs of its rows in the
+    spool file, read SCAN_BYTES at a time when stored (the spool outlives the store)."""
+    path: Path
+    header: bytes
+    runs: tuple[tuple[int, int], ...]
+
+    def chunks(self) -> Iterator[bytes]:
+        """The header, then the day's rows as sent (a newline added after an unended last row)."""
+        yield self.header
+        last = b"\n"
+        with open(self.path, "rb") as f:
+            for start, end in self.runs:
+                f.seek(start)
+                while start < end:
+                    piece = f.read(min(SCAN_BYTES, end - start))
+                    if not piece:
+                        raise OSError(errno.EIO, "the spooled report shrank")
+                    start += len(piece)
+                    last = piece
+                    yield piece
+        if not last.endswith(b"\n") and self.header.endswith(b"\n"):
+            yield b"\n"
+
+    def __bytes__(self) -> bytes:
+        return b"".join(self.chunks())
+
+
+def _runs(idx: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tuple[tuple[int, int], ...]:
+    """Byte runs of the rows idx (ascending): one run per stretch of consecutive rows."""
+    cut = np.flatnonzero(np.diff(idx) != 1) + 1
+    return tuple((int(starts[run[0]]), int(ends[run[-1]])) for run in np.split(idx, cut))
 
 
 def _within(cols: Columns, lo: float, hi: float) -> Columns:
@@ -178,53 +243,49 @@ def _within(cols: Columns, lo: float, hi: float) -> Columns:
     return {k: v[keep] for k, v in cols.items()}
 
 
-def read_rows(path: Path, tz: ZoneInfo, record_count: int | None) -> Columns:
-    """A downloaded report's rows, checked against recordCount (ReportFormatError)."""
+def read_rows(path: Path, tz: ZoneInfo, record_count: int | None, threads: bool = True) -> Columns:
+    """A downloaded report's rows, checked against recordCount (ReportFormatError).
+    threads=True (a browser waits): memory-mapped, parsed on every core; False (background):
+    read block by block on this thread (the file is never mapped whole)."""
     if os.path.getsize(path) == 0:
         return {"ts": np.empty(0)}
-    with pa.memory_map(str(path)) as mapped:
-        cols = read_report(mapped, tz)
+    with (pa.memory_map(str(path)) if threads else pa.OSFile(str(path))) as source:
+        cols = read_report(source, tz, threads=threads)
     rows = len(cols["ts"])
     if record_count is not None and rows != record_count:
         raise ReportFormatError(f"the report holds {rows} rows, not the {record_count} it announced")
     return cols
 
 
-def split_days(path: Path, tz: ZoneInfo, record_count: int | None
-               ) -> tuple[Columns, dict[int, tuple[bytes, Columns]]]:
+def split_days(path: Path, tz: ZoneInfo, record_count: int | None, threads: bool = True
+               ) -> tuple[Columns, dict[int, tuple[DayCsv, Columns]]]:
     """Parse a downloaded report: its rows (Columns), and per unit-local day number the
-    day's CSV bytes (header + its rows as sent) and its rows. A row without a time goes with
-    the row before it. Raises ReportFormatError when the rows do not match recordCount."""
+    day's CSV (header + its rows as sent, read from `path` when stored) and its rows. A row
+    without a time goes with the row before it. Raises ReportFormatError when the rows do not
+    match recordCount."""
+    if os.path.getsize(path) == 0:
+        return {"ts": np.empty(0)}, {}
+    cols = read_rows(path, tz, record_count, threads)
+    rows = len(cols["ts"])
     with open(path, "rb") as f:
-        if os.fstat(f.fileno()).st_size == 0:
-            return {"ts": np.empty(0)}, {}
-        with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            cols = read_rows(path, tz, record_count)
-            rows = len(cols["ts"])
-            found = _row_lines(data)
-            if found is None or len(found[1]) != rows:
-                found = _row_lines_csv(data)
-            header, spans = found
-            if len(spans) != rows:
-                raise ReportFormatError("the report's rows could not be told apart")
-            days = local_days(cols["ts"], tz)
-            if rows and np.isnan(days).all():
-                raise ReportFormatError("no row of the report has a time")
-            # a row without a time stays with the row before it (the first valid day at the start)
-            valid = np.isfinite(days)
-            fill = np.maximum.accumulate(np.where(valid, np.arange(rows), -1)) if rows else np.empty(0, int)
-            first = int(np.flatnonzero(valid)[0]) if rows else 0
-            days = days[np.where(fill >= 0, fill, first)].astype(np.int64)
-            out: dict[int, tuple[bytes, Columns]] = {}
-            for dn in np.unique(days).tolist():
-                idx = np.flatnonzero(days == dn)
-                if idx[-1] - idx[0] + 1 == len(idx):         # contiguous: one slice
-                    body = bytes(data[spans[idx[0]][0]:spans[idx[-1]][1]])
-                else:
-                    body = b"".join(bytes(data[spans[i][0]:spans[i][1]]) for i in idx.tolist())
-                if not body.endswith(b"\n"):
-                    body += b"\n" if header.endswith(b"\n") else b""
-                out[dn] = (header + body, {k: v[idx] for k, v in cols.items()})
+        found = _row_lines(f)
+        if found is None or len(found[1]) != rows:
+            found = _row_lines_csv(f)
+    header, starts, ends = found
+    if len(starts) != rows:
+        raise ReportFormatError("the report's rows could not be told apart")
+    days = local_days(cols["ts"], tz)
+    if rows and np.isnan(days).all():
+        raise ReportFormatError("no row of the report has a time")
+    # a row without a time stays with the row before it (the first valid day at the start)
+    valid = np.isfinite(days)
+    fill = np.maximum.accumulate(np.where(valid, np.arange(rows), -1)) if rows else np.empty(0, int)
+    first = int(np.flatnonzero(valid)[0]) if rows else 0
+    days = days[np.where(fill >= 0, fill, first)].astype(np.int64)
+    out: dict[int, tuple[DayCsv, Columns]] = {}
+    for dn in np.unique(days).tolist():
+        idx = np.flatnonzero(days == dn)
+        out[dn] = (DayCsv(Path(path), header, _runs(idx, starts, ends)), {k: v[idx] for k, v in cols.items()})
     return cols, out
 
 
@@ -235,10 +296,11 @@ def _parquet(table: pa.Table) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
-def _zstd(data: bytes) -> bytes:
+def _zstd(data: bytes | DayCsv) -> bytes:
     sink = pa.BufferOutputStream()
     with pa.CompressedOutputStream(sink, "zstd") as out:
-        out.write(data)
+        for piece in data.chunks() if isinstance(data, DayCsv) else [data]:
+            out.write(piece)
     return sink.getvalue().to_pybytes()
 
 
@@ -363,7 +425,7 @@ class DayFiles:
                 self._m10[day] = cells
         return cells
 
-    def put(self, day: date, csv_bytes: bytes, cols: Columns) -> Manifest:
+    def put(self, day: date, csv_bytes: bytes | DayCsv, cols: Columns) -> Manifest:
         """Write a day: every file atomically, the manifest last. OSError (disk full) leaves
         the day absent: its files are removed."""
         codes = [c for c in SENSOR_CODES]
@@ -574,6 +636,7 @@ class HistoryStore:
         self._view_done = 0.0
         self._count_lock = threading.Lock()
         self.wake = threading.Event()               # the worker: something to do
+        self._lane = CpuLane(1, nice=BACKGROUND_NICE)
 
     # -- time ---------------------------------------------------------------------------------
     def today_date(self) -> date:
@@ -631,25 +694,44 @@ class HistoryStore:
         self.write_error = _disk_message(exc)
         log.error("history store: %s", self.write_error)
 
-    def _parse(self, path: Path, count: int | None) -> tuple[Columns, dict[int, tuple[bytes, Columns]]]:
-        return self._checked(split_days, path, count)
+    def _parse(self, path: Path, count: int | None) -> tuple[Columns, dict[int, tuple[DayCsv, Columns]]]:
+        with self._checked():
+            return run_cpu(split_days, path, self.tz, count)
 
     def _rows(self, path: Path, count: int | None) -> Columns:
-        return self._checked(read_rows, path, count)
+        with self._checked():
+            return run_cpu(read_rows, path, self.tz, count)
 
-    def _checked(self, parse, path: Path, count: int | None):
+    @contextmanager
+    def _checked(self) -> Iterator[None]:
         try:
-            return run_cpu(parse, path, self.tz, count)
+            yield
         except ReportFormatError as exc:
             self.upstream.record(str(exc))
             raise CloudError(f"device cloud sent an unreadable report: {exc}") from None
+
+    def _in_background(self, fn: Callable[..., T], *args: object) -> T:
+        """fn on the background lane (see BACKGROUND_NICE), its memory released there after."""
+        def job() -> T:
+            try:
+                return fn(*args)
+            finally:
+                release_memory()
+        return self._lane.run(job)
+
+    def _split_and_store(self, path: Path, count: int | None, days: list[date]) -> Columns:
+        """Background: parse a downloaded report on one thread, store its whole past days;
+        the rows of the report are returned."""
+        cols, split = split_days(path, self.tz, count, threads=False)
+        self._store(split, days)
+        return cols
 
     def _bounds(self, first: date, last: date) -> tuple[float, float]:
         """Epoch seconds of first's unit-local midnight and of the one after last."""
         return (datetime.combine(first, datetime.min.time(), self.tz).timestamp(),
                 datetime.combine(last + timedelta(days=1), datetime.min.time(), self.tz).timestamp())
 
-    def _store(self, split: dict[int, tuple[bytes, Columns]], days: Iterable[date]) -> None:
+    def _store(self, split: dict[int, tuple[DayCsv, Columns]], days: Iterable[date]) -> None:
         """Write the whole past days of a parsed report (CPU and disk: a worker thread)."""
         today = self.today_date()
         for day in days:
@@ -666,9 +748,9 @@ class HistoryStore:
                 raise StoreError(self.write_error) from None
 
     @staticmethod
-    def _header_only(split: dict[int, tuple[bytes, Columns]]) -> bytes:
-        for csv_bytes, _ in split.values():
-            return csv_bytes[:csv_bytes.find(b"\n") + 1]
+    def _header_only(split: dict[int, tuple[DayCsv, Columns]]) -> bytes:
+        for day_csv, _ in split.values():
+            return day_csv.header
         return b""
 
     def fetch_day(self, day: date) -> None:
@@ -678,11 +760,10 @@ class HistoryStore:
                 raise Yielded()
             path, count = self._download(day, day, give_way=True)
         try:
-            _, split = self._parse(path, count)
-            run_cpu(self._store, split, [day])
+            with self._checked():
+                self._in_background(self._split_and_store, path, count, [day])
         finally:
             path.unlink(missing_ok=True)
-            release_memory()
 
     def fetch_today(self) -> None:
         """Background: the one report fetch for the part of today the socket missed (rows
@@ -693,12 +774,12 @@ class HistoryStore:
                 raise Yielded()
             path, count = self._download(today, today, give_way=True)
         try:
-            _, split = self._parse(path, count)
-            self.today.report = (today, split.get(day_number(today), (b"", {"ts": np.empty(0)}))[1])
+            with self._checked():
+                cols = self._in_background(read_rows, path, self.tz, count, False)
+            self.today.report = (today, _within(cols, *self._bounds(today, today)))
             self.today_wanted = False
         finally:
             path.unlink(missing_ok=True)
-            release_memory()
 
     def ingest_pending(self) -> bool:
         """Store one browser-fetched download (the worker calls this first); False if none."""
@@ -707,15 +788,13 @@ class HistoryStore:
                 return False
             path, count, days = self._ingest.pop(0)
         try:
-            _, split = run_cpu(split_days, path, self.tz, count)
-            run_cpu(self._store, split, days)
+            self._in_background(self._split_and_store, path, count, days)
         except (ReportFormatError, StoreError) as exc:
             log.warning("history store: a fetched report was not stored: %s", exc)
         finally:
             path.unlink(missing_ok=True)
             with self._count_lock:
                 self._ingesting.difference_update(days)
-            release_memory()
         return True
 
     # -- reading -----------------------------------------------------------------------------
