@@ -1,7 +1,7 @@
 """A global cap on failed logins: every login attempt waits longer the more attempts have
 failed recently, from any client.
 
-The per-client limit (flask-limiter, XO2_LOGIN_LIMIT) stops one address; an attacker with
+The per-client limit (service_kit/auth.py, XO2_LOGIN_LIMIT) stops one address; an attacker with
 many addresses gets past it. Past FREE_FAILURES failures a minute every attempt is slowed
 by STEP_S per further failure, up to MAX_DELAY_S: a guesser's rate falls to a few tries a
 second, while the right password is never refused, only answered at most MAX_DELAY_S late.

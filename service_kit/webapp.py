@@ -51,11 +51,10 @@ def create_base_app(name: str, settings: Settings) -> Flask:
         # The header only: a token in a URL ends up in logs and browser history. The browser
         # socket trades its token for a one-time ticket (gateway_svc/ws_tickets.py).
         JWT_TOKEN_LOCATION=["headers"],
-        JSON_SORT_KEYS=False,
         MAX_CONTENT_LENGTH=64 * 1024,
     )
     app.json.ensure_ascii = False
-    app.json.sort_keys = False   # JSON_SORT_KEYS is ignored by Flask >= 2.3; keep the cloud's order
+    app.json.sort_keys = False   # keep the cloud's key order in what we pass on
     app.extensions["xo2_settings"] = settings
     # nginx is the one proxy in front: trust one hop of X-Forwarded-For (client IPs for the
     # login limit and the audit) and -Proto. Not -Host: nginx passes the Host itself, and

@@ -103,7 +103,7 @@ def mint_token(secret: str = JWT_SECRET, *, expires: timedelta | None = None,
         if refresh:
             return create_refresh_token(identity)
         return create_access_token(identity, expires_delta=expires or timedelta(hours=1),
-                                   additional_claims={"dev": ALIAS})
+                                   additional_claims={"device": ALIAS})
 
 
 def bearer(token: str) -> dict[str, str]:
