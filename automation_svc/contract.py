@@ -164,27 +164,46 @@ def describe(app: Flask) -> Contract:
 def _routes(c: Contract, app: Flask) -> None:
     doc = c.document
     relay = {"rid": {"type": "string", "enum": list(RELAY_IDS)}}
-    doc(app, "automation.health", ok={200: Health}, public=True, tags=["status"])
-    doc(app, "metrics", public=True, media="text/plain", tags=["status"])
+    doc(app, "automation.health", ok={200: Health}, public=True, tags=["status"],
+        summary="Service health (no login)")
+    doc(app, "metrics", public=True, media="text/plain", tags=["status"],
+        summary="Prometheus metrics (no login; nginx does not expose it)")
     doc(app, "automation_svc_auth.login", ok={200: Token}, json=Login, errors=(400, 401, 429), public=True,
-        tags=["login"])
-    doc(app, "automation.list_relays", ok={200: RelayList}, tags=["relays"])
-    doc(app, "automation.get_relay", ok={200: RelayView}, errors=(404,), tags=["relays"], path=relay)
+        tags=["login"],
+        summary="Log in when running alone (nginx does not expose it)")
+    doc(app, "automation.list_relays", ok={200: RelayList}, tags=["relays"],
+        summary="All relays: mode, rule, actual state, last command")
+    doc(app, "automation.get_relay", ok={200: RelayView}, errors=(404,), tags=["relays"], path=relay,
+        summary="One relay")
     doc(app, "automation.update_relay", ok={200: RelayView}, json=RelayUpdate, errors=(400, 404),
-        tags=["relays"], path=relay)
+        tags=["relays"], path=relay,
+        summary="Change a relay's name, mode or rule")
     doc(app, "automation.command_relay", ok={202: CommandAccepted}, json=CommandRequest,
-        errors=(400, 404, 409), tags=["relays"], path=relay)
-    doc(app, "automation.get_display", ok={200: DisplayView}, tags=["display"])
+        errors=(400, 404, 409), tags=["relays"], path=relay,
+        summary="Switch a manual relay (202 pending; 409 while one is pending)")
+    doc(app, "automation.get_display", ok={200: DisplayView}, tags=["display"],
+        summary="What the unit's display shows and how often")
     doc(app, "automation.update_display", ok={200: DisplayView}, json=DisplayUpdate, errors=(400,),
-        tags=["display"])
-    doc(app, "automation.audit", ok={200: AuditList}, query=AuditQuery, errors=(400,), tags=["audit"])
-    doc(app, "automation.gateway_report", ok={204: None}, json=GatewayReport, errors=(400,), tags=["internal"])
-    doc(app, "alerts.list_alerts", ok={200: AlertList}, tags=["alerts"])
-    doc(app, "alerts.ack_alert", ok={200: AlertView}, errors=(404, 409), tags=["alerts"])
-    doc(app, "alerts.list_rules", ok={200: RuleList}, tags=["alerts"])
-    doc(app, "alerts.create_rule", ok={201: Rule}, json=RuleFields, errors=(400, 409), tags=["alerts"])
-    doc(app, "alerts.update_rule", ok={200: Rule}, json=RuleFields, errors=(400, 404), tags=["alerts"])
-    doc(app, "alerts.delete_rule", ok={204: None}, errors=(404,), tags=["alerts"])
-    doc(app, "alerts.notify_status", ok={200: NotifyStatus}, tags=["notifications"])
+        tags=["display"],
+        summary="Change the display settings")
+    doc(app, "automation.audit", ok={200: AuditList}, query=AuditQuery, errors=(400,), tags=["audit"],
+        summary="Audit log, newest first")
+    doc(app, "automation.gateway_report", ok={204: None}, json=GatewayReport, errors=(400,), tags=["internal"],
+        summary="The gateway's audit reports (its service token only; not exposed by nginx)")
+    doc(app, "alerts.list_alerts", ok={200: AlertList}, tags=["alerts"],
+        summary="Active and recent alerts")
+    doc(app, "alerts.ack_alert", ok={200: AlertView}, errors=(404, 409), tags=["alerts"],
+        summary="Acknowledge an alert")
+    doc(app, "alerts.list_rules", ok={200: RuleList}, tags=["alerts"],
+        summary="Alert rules and the channels each kind accepts")
+    doc(app, "alerts.create_rule", ok={201: Rule}, json=RuleFields, errors=(400, 409), tags=["alerts"],
+        summary="Create an alert rule")
+    doc(app, "alerts.update_rule", ok={200: Rule}, json=RuleFields, errors=(400, 404), tags=["alerts"],
+        summary="Change an alert rule (any subset of its fields)")
+    doc(app, "alerts.delete_rule", ok={204: None}, errors=(404,), tags=["alerts"],
+        summary="Delete an alert rule (its active alerts resolve)")
+    doc(app, "alerts.notify_status", ok={200: NotifyStatus}, tags=["notifications"],
+        summary="Notification channels: configured, last delivery, queue")
     doc(app, "alerts.notify_test", ok={200: NotifyDelivered}, json=NotifyTest, errors=(400, 409, 502),
-        tags=["notifications"])
+        tags=["notifications"],
+        summary="Send a test notification (502 with the reason when not delivered)")

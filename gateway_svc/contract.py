@@ -140,19 +140,32 @@ def describe(app: Flask) -> Contract:
 
 def _routes(c: Contract, app: Flask) -> None:
     doc = c.document
-    doc(app, "gw_status.health", ok={200: Health}, public=True, tags=["status"])
-    doc(app, "gw_status.metrics", public=True, media="text/plain", tags=["status"])
+    doc(app, "gw_status.health", ok={200: Health}, public=True, tags=["status"],
+        summary="Service health (no login: for nginx, docker and monitors)")
+    doc(app, "gw_status.metrics", public=True, media="text/plain", tags=["status"],
+        summary="Prometheus metrics (no login; nginx does not expose it)")
     doc(app, "gateway_svc_auth.login", ok={200: Token}, json=Login, errors=(400, 401, 429), public=True,
-        tags=["login"])
-    doc(app, "gw_data.config", ok={200: Config}, tags=["data"])
-    doc(app, "gw_data.channels", ok={200: list[Channel]}, tags=["data"])
-    doc(app, "gw_data.live", ok={200: Live}, tags=["data"])
+        tags=["login"],
+        summary="Log in with the device alias and password: a JWT")
+    doc(app, "gw_data.config", ok={200: Config}, tags=["data"],
+        summary="The unit's alias and time zone")
+    doc(app, "gw_data.channels", ok={200: list[Channel]}, tags=["data"],
+        summary="The channel map")
+    doc(app, "gw_data.live", ok={200: Live}, tags=["data"],
+        summary="The latest frame, aliased, with its age judged by arrival time")
     doc(app, "gw_data.graph", ok={200: Graph}, errors=(400, 502), tags=["data"],
-        path={"period": {"type": "string", "enum": list(PERIODS)}})
-    doc(app, "gw_data.history", ok={200: History}, query=HistoryQuery, errors=(400, 502, 507), tags=["data"])
-    doc(app, "gw_data.history_status", ok={200: HistoryStatus}, tags=["data"])
-    doc(app, "gw_report.report_csv", query=ReportQuery, errors=(400, 502), media="text/csv", tags=["report"])
-    doc(app, "gw_report.report_link", ok={200: ReportLink}, query=ReportQuery, errors=(400, 502), tags=["report"])
-    doc(app, "gw_download.download", errors=(404, 502), public=True, media="text/csv", tags=["report"])
-    doc(app, "gw_ws.ws_ticket", ok={200: WsTicket}, tags=["live"])
+        path={"period": {"type": "string", "enum": list(PERIODS)}},
+        summary="The cloud's hour/day/week graph, cached (header X-Cache: hit|miss|stale)")
+    doc(app, "gw_data.history", ok={200: History}, query=HistoryQuery, errors=(400, 502, 507), tags=["data"],
+        summary="Min/mean/max per bucket over whole unit-local days (history store)")
+    doc(app, "gw_data.history_status", ok={200: HistoryStatus}, tags=["data"],
+        summary="The history store: days held, background fetch, bytes")
+    doc(app, "gw_report.report_csv", query=ReportQuery, errors=(400, 502), media="text/csv", tags=["report"],
+        summary="The report CSV for a range of days, aliased (attachment)")
+    doc(app, "gw_report.report_link", ok={200: ReportLink}, query=ReportQuery, errors=(400, 502), tags=["report"],
+        summary="A one-time download link for the report CSV")
+    doc(app, "gw_download.download", errors=(404, 502), public=True, media="text/csv", tags=["report"],
+        summary="The report CSV behind a one-time link (the id is the secret)")
+    doc(app, "gw_ws.ws_ticket", ok={200: WsTicket}, tags=["live"],
+        summary="A one-time ticket for /api/ws?ticket= (valid once, 30 s)")
 

@@ -55,6 +55,7 @@ class Contract(SpecTree):
         self._described: dict[Callable, Callable] = {}    # view -> spectree's (unused) wrapper
         self._media: dict[tuple[str, str], str] = {}      # (endpoint, "200") -> non-JSON type
         self._path_schemas: dict[tuple[str, str], dict] = {}  # (endpoint, name) -> schema
+        self._summaries: dict[str, str] = {}
         self._document: dict[str, Any] | None = None
 
     def get_function_metadata(self, func: Callable) -> Any:
@@ -65,11 +66,12 @@ class Contract(SpecTree):
     def document(self, app: Flask, endpoint: str, *, ok: Mapping[int, type | None] | None = None,
                  errors: Iterable[int] = (), public: bool = False, media: str | None = None,
                  query: type[BaseModel] | None = None, json: type[BaseModel] | None = None,
-                 path: Mapping[str, dict] | None = None, tags: Iterable[str] = ()) -> None:
+                 path: Mapping[str, dict] | None = None, tags: Iterable[str] = (),
+                 summary: str | None = None) -> None:
         """Describe `endpoint`: its 2xx replies (status -> model, None: no JSON body, or a
         `media` body such as text/csv), the error statuses it may give, its query and body
-        models, and `path` schemas for path parameters (else any string). Every login route
-        may also answer 401/403."""
+        models, `path` schemas for path parameters (else any string), and a one-line `summary`
+        (else the view's docstring). Every login route may also answer 401/403."""
         codes: dict[str, Any] = {f"HTTP_{status}": model for status, model in (ok or {200: None}).items()}
         for status in {*errors, *(() if public else LOGIN_ERRORS)}:
             codes[f"HTTP_{status}"] = ErrorBody
@@ -82,6 +84,8 @@ class Contract(SpecTree):
             self._media[(op_id, str(status))] = media
         for name, schema in (path or {}).items():
             self._path_schemas[(op_id, name)] = schema
+        if summary:
+            self._summaries[op_id] = summary
 
     def openapi(self) -> dict[str, Any]:
         """The document, built on first use (~40 ms of JSON schemas: not at every app start)."""
@@ -90,6 +94,7 @@ class Contract(SpecTree):
             doc = self.spec
             for item in doc["paths"].values():
                 for op in item.values():
+                    op["summary"] = self._summaries.get(op["operationId"], op["summary"])
                     for param in op["parameters"]:
                         schema = self._path_schemas.get((op["operationId"], param["name"]))
                         if param["in"] == "path" and schema:
