@@ -15,5 +15,6 @@ WebSocket fanned out to every browser socket.
 - downloads.py      one-time links for the report CSV (the browser streams it to disk)
 - coop.py           gevent-aware helpers (run CPU work off the hub)
 - params.py         query validation -> 400 JSON
+- contract.py       the routes as OpenAPI 3.1, served at /api/openapi.json (login required)
 - routes_*.py       blueprints; metrics.py Prometheus text; wsgi.py / __main__.py entry points
 """
