@@ -9,9 +9,9 @@ from datetime import date
 
 from flask import request
 
+from devicecloud.dates import parse_day
 from service_kit.webapp import ApiError
 
-_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # Older dates cannot be data from the unit; year 1 would overflow the unit-local day maths.
 MIN_DAY = date(2000, 1, 1)
 _INT_RE = re.compile(r"[0-9]{1,6}")
@@ -21,12 +21,10 @@ def day(name: str) -> date:
     raw = request.args.get(name)
     if raw is None or raw == "":
         raise ApiError(400, f"{name} is required (YYYY-MM-DD)", name)
-    if not _DATE_RE.fullmatch(raw):
-        raise ApiError(400, f"{name} must be a date as YYYY-MM-DD", name)
     try:
-        parsed = date.fromisoformat(raw)
-    except ValueError:
-        raise ApiError(400, f"{name} is not a real calendar date", name) from None
+        parsed = parse_day(raw, name)
+    except ValueError as err:
+        raise ApiError(400, str(err), name) from None
     if parsed < MIN_DAY:
         raise ApiError(400, f"{name} must be {MIN_DAY.isoformat()} or later", name)
     return parsed

@@ -16,12 +16,13 @@ from __future__ import annotations
 import io
 import itertools
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import date
 
 import requests
 from flask import Blueprint, Response, jsonify
 
+from devicecloud.chunks import byte_chunks
 from service_kit.coop import cooperate
 from service_kit.webapp import ApiError
 
@@ -34,21 +35,6 @@ log = logging.getLogger(__name__)
 bp = require_login(Blueprint("gw_report", __name__, url_prefix="/api"))
 public = Blueprint("gw_download", __name__, url_prefix="/api")     # one-time ids instead of login
 MAX_REPORT_DAYS = 366
-CHUNK_CHARS = 64 * 1024   # one write per ~64 KB, not per CSV line
-
-
-def _chunks(lines: Iterable[str]) -> Iterator[bytes]:
-    buf: list[str] = []
-    held = 0
-    for line in lines:
-        buf.append(line)
-        held += len(line)
-        if held >= CHUNK_CHARS:
-            yield "".join(buf).encode()
-            buf, held = [], 0
-            cooperate()          # aliasing is pure Python: let other greenlets in
-    if buf:
-        yield "".join(buf).encode()
 
 
 def _filename(start: date, end: date) -> str:
@@ -103,7 +89,8 @@ def _csv_response(pieces: tuple[Piece, ...], start: date, end: date) -> Response
         try:
             if first is not None:
                 # the same rewrite (alias, formula escaping) for stored days and the cloud's
-                yield from _chunks(aliaser.csv_lines(itertools.chain([first], lines)))
+                # aliasing is pure Python: let other greenlets in between chunks
+                yield from byte_chunks(aliaser.csv_lines(itertools.chain([first], lines)), between=cooperate)
         except Exception as exc:
             log.warning("report stream broke off: %s", type(exc).__name__)
             raise

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from ..chunks import byte_chunks
+
 Frame = dict[str, Any]
 
 STEP_S = 10  # the unit reports every 10 s; graph/hour and the CSV use this grid
@@ -284,20 +286,6 @@ def _day_rows(device_id: str, day0: int, seed: int, relays: tuple[int, ...]) -> 
     return zlib.compress("".join(lines).encode(), 1)
 
 
-def _encoded(lines: Iterable[str], size: int = 64 * 1024) -> Iterator[bytes]:
-    """Lines batched into ~size-byte chunks: one socket write per line would crawl."""
-    buf: list[str] = []
-    held = 0
-    for line in lines:
-        buf.append(line)
-        held += len(line)
-        if held >= size:
-            yield "".join(buf).encode()
-            buf, held = [], 0
-    if buf:
-        yield "".join(buf).encode()
-
-
 def report_csv_chunks(device_id: str, start_ts: float, end_ts: float, seed: int = 0,
                       relays: Mapping[str, int] | None = None) -> Iterator[bytes]:
     """report_csv_lines() on the 10 s grid as encoded chunks, each whole day in the range
@@ -312,5 +300,5 @@ def report_csv_chunks(device_id: str, start_ts: float, end_ts: float, seed: int 
             yield zlib.decompress(_day_rows(device_id, day0, seed, key))
         else:
             stop = min(end, day0 + DAY_S - 1)
-            yield from _encoded(_row_lines(range(ts, stop + 1, STEP_S), state, device_id, seed))
+            yield from byte_chunks(_row_lines(range(ts, stop + 1, STEP_S), state, device_id, seed))
         ts = day0 + DAY_S

@@ -1,24 +1,23 @@
-"""The report flow: date parsing, pre-signed-looking download links and S3-style errors."""
+"""The report flow: report date ranges, pre-signed-looking download links and S3-style errors."""
 from __future__ import annotations
 
 import base64
 import hashlib
 import hmac
-import re
 import secrets
 import threading
 import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlencode
 
+from ..dates import parse_day
 from .frames import DAY_S, IST_OFFSET_S, STEP_S, grid
 
 ACCESS_KEY = "SIMAKIAEXAMPLE"
-_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 # What S3 says for the statuses the report_link_status fault can force.
@@ -58,13 +57,8 @@ class ReportJob:
         return grid(self.start_ts, self.end_ts, STEP_S)
 
 
-def _ist_midnight(day: str, field: str) -> int:
-    if not isinstance(day, str) or not _DATE_RE.fullmatch(day):
-        raise ValueError(f"{field} must be a date as YYYY-MM-DD")
-    try:
-        parsed = date.fromisoformat(day)
-    except ValueError:
-        raise ValueError(f"{field} is not a valid date: {day}") from None
+def _ist_midnight(day: Any, field: str) -> int:
+    parsed = parse_day(day, field)
     utc_midnight = datetime(parsed.year, parsed.month, parsed.day, tzinfo=timezone.utc)
     return int(utc_midnight.timestamp()) - IST_OFFSET_S
 
