@@ -21,6 +21,16 @@ export function useChannels() {
   return useQuery({ queryKey: keys.channels, queryFn: api.channels, staleTime: Infinity });
 }
 
+/** GET /api/graph/<period> (hour, day, week), refreshed every `refreshMs` (and fresh that long). */
+export function useGraph(period, refreshMs) {
+  return useQuery({
+    queryKey: keys.graph(period),
+    queryFn: () => api.graph(period),
+    staleTime: refreshMs,
+    refetchInterval: refreshMs,
+  });
+}
+
 /**
  * The unit's time zone (GET /api/config): "today", date ranges and chart times follow the
  * unit's calendar, whatever the browser's zone. `ready` once known or failed; until then and

@@ -1,7 +1,5 @@
 import { useMemo } from 'react';
-import { useQuery } from '@tanstack/react-query';
-import { api } from '../../../lib/api.js';
-import { keys, useChannels } from '../../../hooks/queries.js';
+import { useChannels, useGraph } from '../../../hooks/queries.js';
 import { useLive } from '../../../lib/live.jsx';
 import { QueryState } from '../../../components/QueryState.jsx';
 import { impactRow, pairsFromChannels, ruleChannel, weightedMean } from '../../../lib/impact.js';
@@ -56,14 +54,8 @@ function PeriodRow({ title, row, pair, state }) {
   );
 }
 
-function useGraph(period) {
-  return useQuery({
-    queryKey: keys.graph(period),
-    queryFn: () => api.graph(period),
-    staleTime: 5 * 60_000,
-    refetchInterval: 5 * 60_000,
-  });
-}
+// Averages of the last day and week: the gateway caches them upstream; five minutes is fresh enough.
+const GRAPH_REFRESH_MS = 5 * 60_000;
 
 function graphState(q) {
   if (q.isPending) return 'Loading…';
@@ -140,8 +132,8 @@ function GraphNotice({ q, label }) {
 export function ImpactPage() {
   const channels = useChannels();
   const { frame } = useLive();
-  const day = useGraph('day');
-  const week = useGraph('week');
+  const day = useGraph('day', GRAPH_REFRESH_MS);
+  const week = useGraph('week', GRAPH_REFRESH_MS);
   const pairs = useMemo(() => pairsFromChannels(channels.data), [channels.data]);
   const relays = useMemo(() => (channels.data || []).filter((c) => c.group === 'relay'), [channels.data]);
   return (

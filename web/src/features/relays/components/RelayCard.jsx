@@ -1,7 +1,7 @@
 import { useEffect, useId, useState } from 'react';
 import { FormProvider, useForm } from 'react-hook-form';
 import { useRelayCommand, useSaveRelay } from '../api/relays.js';
-import { MODES, bodyFromDraft, draftFromRelay, fieldKeys, isPending, normalizeField, onOff } from '../utils/relays.js';
+import { MODES, bodyFromForm, formFromRelay, fieldKeys, isPending, normalizeField, onOff } from '../utils/relays.js';
 import { CommandStatus } from './CommandStatus.jsx';
 import { FieldError, invalidProps } from './fields.jsx';
 import { ManualControl } from './ManualControl.jsx';
@@ -18,7 +18,7 @@ function ruleSignature(r) {
  */
 export function RelayCard({ relay, sensorChannels, channelsByCode, liveValue, timeZone }) {
   const uid = useId();
-  const form = useForm({ defaultValues: draftFromRelay(relay, sensorChannels) });
+  const form = useForm({ defaultValues: formFromRelay(relay, sensorChannels) });
   const {
     register,
     handleSubmit,
@@ -38,7 +38,7 @@ export function RelayCard({ relay, sensorChannels, channelsByCode, liveValue, ti
   // Follow the server while the admin has no unsaved edits
   // (keyed on the rule's content, not the relay object, which every poll replaces).
   useEffect(() => {
-    if (!isDirty) reset(draftFromRelay(relay, sensorChannels));
+    if (!isDirty) reset(formFromRelay(relay, sensorChannels));
   }, [signature, sensorChannels]);
 
   // An edit makes the last "Saved." or error old news (reset() names no field).
@@ -47,11 +47,11 @@ export function RelayCard({ relay, sensorChannels, channelsByCode, liveValue, ti
     return () => sub.unsubscribe();
   }, [watch]);
 
-  const onSave = (draft) => {
+  const onSave = (values) => {
     setStrayError(null);
-    save.mutate(bodyFromDraft(draft), {
+    save.mutate(bodyFromForm(values), {
       onSuccess: (saved) => {
-        reset(draftFromRelay(saved?.id ? saved : relay, sensorChannels));
+        reset(formFromRelay(saved?.id ? saved : relay, sensorChannels));
         setMessage({ kind: 'ok', text: 'Saved.' });
       },
       onError: (err) => {
@@ -69,7 +69,7 @@ export function RelayCard({ relay, sensorChannels, channelsByCode, liveValue, ti
     });
   };
   const onCancel = () => {
-    reset(draftFromRelay(relay, sensorChannels));
+    reset(formFromRelay(relay, sensorChannels));
     setStrayError(null);
     setMessage(null);
   };

@@ -1,4 +1,4 @@
-// Relay rule helpers (pure): editable drafts, PUT bodies, 400 field names, lock state.
+// Relay rule helpers (pure): form values <-> PUT bodies, 400 field names, lock state.
 import { zoneName } from '../../../lib/format.js';
 
 export const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']; // 0 = Monday
@@ -14,8 +14,8 @@ export function defaultWindow() {
   return { start: '08:00', end: '18:00', days: [] };
 }
 
-/** An editable copy of a relay (numbers as input strings). */
-export function draftFromRelay(relay, sensorChannels = []) {
+/** The relay form's values for a relay (numbers as input strings). */
+export function formFromRelay(relay, sensorChannels = []) {
   const s = relay?.sensor;
   const t = relay?.time;
   return {
@@ -45,19 +45,19 @@ function toNumber(text) {
 }
 
 /** PUT /api/automation/relays/<id> body: name, mode and the rule of that mode. */
-export function bodyFromDraft(draft) {
-  const body = { name: draft.name.trim(), mode: draft.mode };
-  if (draft.mode === 'sensor') {
+export function bodyFromForm(form) {
+  const body = { name: form.name.trim(), mode: form.mode };
+  if (form.mode === 'sensor') {
     body.sensor = {
-      channel: draft.sensor.channel,
-      low: toNumber(draft.sensor.low),
-      high: toNumber(draft.sensor.high),
-      above: draft.sensor.above,
+      channel: form.sensor.channel,
+      low: toNumber(form.sensor.low),
+      high: toNumber(form.sensor.high),
+      above: form.sensor.above,
     };
-  } else if (draft.mode === 'time') {
+  } else if (form.mode === 'time') {
     body.time = {
-      windows: draft.time.windows.map((w) => ({ start: w.start, end: w.end, days: [...w.days] })),
-      inside: draft.time.inside,
+      windows: form.time.windows.map((w) => ({ start: w.start, end: w.end, days: [...w.days] })),
+      inside: form.time.inside,
     };
   }
   return body;
@@ -76,14 +76,14 @@ export function normalizeField(field) {
   return f;
 }
 
-/** Keys of the inputs a card shows for this draft (to place a 400 error next to one). */
-export function fieldKeys(draft) {
+/** Form paths a card shows for these values (to place a 400 error next to one). */
+export function fieldKeys(form) {
   const keys = ['name', 'mode'];
-  if (draft.mode === 'sensor') {
+  if (form.mode === 'sensor') {
     keys.push('sensor', 'sensor.channel', 'sensor.low', 'sensor.high', 'sensor.above');
-  } else if (draft.mode === 'time') {
+  } else if (form.mode === 'time') {
     keys.push('time', 'time.windows', 'time.inside');
-    draft.time.windows.forEach((_, i) => {
+    form.time.windows.forEach((_, i) => {
       keys.push(`time.windows.${i}`, `time.windows.${i}.start`, `time.windows.${i}.end`, `time.windows.${i}.days`);
     });
   }
