@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """#4 Month history: GET /api/history over a 30-day, 259,200-row report CSV.
 
-The CSV is the simulator's own (devicecloud.sim.frames: the same generator behind its
+The CSV is the simulator's own (devicecloud.sim.generator: the same generator behind its
 download links) for the 30 IST days ending yesterday (whole past days: the gateway's history
 store asks the cloud for them in one report call, and today comes from its socket),
 generated once a day into bench/out/csv/ (~90 MB).

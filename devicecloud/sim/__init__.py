@@ -5,9 +5,11 @@ Run it with `python -m devicecloud.sim --help`, or in-process:
     with SimServer(period=0.1, command_delay=0.2, port=0) as sim:
         sim.rest_url, sim.ws_url, sim.state
 
-Standalone on purpose: it imports nothing from the rest of `devicecloud`.
+It plays the cloud that devicecloud's clients talk to, so it never imports those clients or
+the settings; it does use devicecloud's pure helpers (`dates`, `chunks`) so each exists once.
+`generator.py` makes the unit's frames and CSV; `state`, `hub`, `reports` and `app` serve them.
 """
-from .frames import make_frame, report_csv_lines, rest_shape, socket_shape
+from .generator import make_frame, report_csv_lines, rest_shape, socket_shape
 from .server import SimServer
 from .state import SimState
 

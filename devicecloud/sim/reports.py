@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from ..dates import parse_day
-from .frames import DAY_S, IST_OFFSET_S, STEP_S, grid
+from .generator import DAY_S, IST_OFFSET_S, STEP_S, grid
 
 ACCESS_KEY = "SIMAKIAEXAMPLE"
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .faults import Faults, validated
-from .frames import (DAY_S, DEFAULT_RELAYS, DISPLAY_KEYS, RELAY_KEYS, STEP_S, Frame,
+from .generator import (DAY_S, DEFAULT_RELAYS, DISPLAY_KEYS, RELAY_KEYS, STEP_S, Frame,
                      bucket_frames, make_frame, socket_message, synthetic_frames)
 from .hub import Hub
 from .reports import ReportLinks

@@ -1,4 +1,4 @@
-"""Deterministic device frames and the cloud's wire shapes.
+"""The simulated unit's data: deterministic device frames and the cloud's wire shapes.
 
 Every value is a pure function of (ts, seed, relays, device id), so the live socket,
 graph/hour, the day/week aggregates and the Athena CSV all agree without shared storage.
