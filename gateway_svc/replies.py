@@ -16,9 +16,10 @@ def cached_reply(cached: Cached) -> Response:
     """A cached dict as JSON with `stale` in the body and X-Cache: hit|miss|stale.
 
     The JSON of a cached value is made once and reused while that same value is served: a
-    month history is ~21,000 numbers (~10 ms to encode, the whole of a warm request), the week
-    graph ~30 KB. Cache values are never modified, and the entry keeps the value alive, so an
-    id is never confused with a newer object's."""
+    month history is ~21,000 numbers (~10 ms to encode, the whole of a warm request). Without
+    it bench_history's warm p95 was 121 and 23 ms (2026-11-29, load 8-9; target <= 20 ms),
+    with it 9.6 ms. Cache values are never modified, and the entry keeps the value alive, so
+    an id is never confused with a newer object's."""
     stale = cached.state == "stale"
     key = (id(cached.value), stale)
     hit = _BODIES.get(key)
