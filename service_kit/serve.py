@@ -31,7 +31,8 @@ class _Gunicorn(BaseApplication):
         # What exists now (modules, the app, pyarrow/numpy, pydantic...) lives as long as the
         # worker: take it out of the cyclic GC's sight. Otherwise each full collection walks
         # ~100k objects, a 50-75 ms stop of every request and socket a few times a minute
-        # under load (the gateway's p99 was 2x its p50).
+        # under load. bench_live without it (2026-11-29, 2 runs): p99 ratio hello/live 0.59
+        # and 0.66 (target 0.8; 0.79-1.02 with it), throughput ratio 0.74 and 0.83.
         gc.freeze()
         return app
 
@@ -50,10 +51,11 @@ def _yield_after_request(worker, req, environ, resp) -> None:
     """Let the other connections run before this keep-alive connection's next request.
 
     gevent's handler loop reads the next request straight away when the client has already
-    sent it (nginx and busy browsers do), so without a yield one connection can be served
-    back to back while the others wait: at 50 busy connections p99 was ~1-4 s with p50 under
-    1 ms. One switch through the hub per request makes it round-robin (p99 ~40 ms, same
-    throughput)."""
+    sent it, so without a yield one connection can be served back to back while the others
+    (and the gateway's frame and push greenlets) wait. One switch through the hub per request
+    makes it round-robin. bench_live without it (2026-11-29, 5 runs on a loaded 2-core box):
+    p99 ratio hello/live 0.69, 0.72, 0.79, 0.80, 1.14 (target 0.8) and p99 itself ~3x (hello
+    198 ms vs 66 ms with it, back to back)."""
     import gevent
     gevent.sleep(0)
 
