@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from flask import Flask
-from pydantic import BaseModel, ConfigDict, Field, RootModel
+from pydantic import BaseModel, ConfigDict, Field, RootModel, create_model
 
 from devicecloud.channels import RELAY_IDS
 from service_kit.openapi import Contract
@@ -72,8 +72,15 @@ class AuditList(_Reply):
     entries: list[AuditEntry]
 
 
-class AuditQuery(BaseModel):
-    limit: Annotated[int, Field(ge=1, description="newest entries to return (1 to XO2_AUDIT_MAX)")] = 100
+class NewRule(RuleFields):
+    """A new rule: kind is required (the rest as for an update)."""
+    kind: Kind
+
+
+def audit_query(cap: int) -> type[BaseModel]:
+    """GET /audit's query: limit up to the XO2_AUDIT_MAX in effect."""
+    limit = Annotated[int, Field(ge=1, le=cap, description="newest entries")]
+    return create_model("AuditQuery", limit=(limit, 100))
 
 
 class Upstream(_Reply):
@@ -186,7 +193,8 @@ def _routes(c: Contract, app: Flask) -> None:
     doc(app, "automation.update_display", ok={200: DisplayView}, json=DisplayUpdate, errors=(400,),
         tags=["display"],
         summary="Change the display settings")
-    doc(app, "automation.audit", ok={200: AuditList}, query=AuditQuery, errors=(400,), tags=["audit"],
+    cap = app.extensions["xo2_settings"].audit_max
+    doc(app, "automation.audit", ok={200: AuditList}, query=audit_query(cap), errors=(400,), tags=["audit"],
         summary="Audit log, newest first")
     doc(app, "automation.gateway_report", ok={204: None}, json=GatewayReport, errors=(400,), tags=["internal"],
         summary="The gateway's audit reports (its service token only; not exposed by nginx)")
@@ -196,7 +204,7 @@ def _routes(c: Contract, app: Flask) -> None:
         summary="Acknowledge an alert")
     doc(app, "alerts.list_rules", ok={200: RuleList}, tags=["alerts"],
         summary="Alert rules and the channels each kind accepts")
-    doc(app, "alerts.create_rule", ok={201: Rule}, json=RuleFields, errors=(400, 409), tags=["alerts"],
+    doc(app, "alerts.create_rule", ok={201: Rule}, json=NewRule, errors=(400, 409), tags=["alerts"],
         summary="Create an alert rule")
     doc(app, "alerts.update_rule", ok={200: Rule}, json=RuleFields, errors=(400, 404), tags=["alerts"],
         summary="Change an alert rule (any subset of its fields)")

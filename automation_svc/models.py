@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema, field_validator
 
 from devicecloud.channels import BY_CODE, RELAY_IDS, SENSOR_CODES
 from devicecloud.links import REFUSALS
@@ -41,9 +41,11 @@ def _bit(v: int) -> int:
     return v
 
 
-Bit = Annotated[int, Field(strict=True), AfterValidator(_bit)]
-Weekday = Annotated[int, Field(strict=True), AfterValidator(_weekday)]
-HHMM = Annotated[str, AfterValidator(_hhmm)]
+# The validators give the messages; WithJsonSchema says the same in the OpenAPI document.
+Bit = Annotated[int, Field(strict=True), AfterValidator(_bit), WithJsonSchema({"type": "integer", "enum": [0, 1]})]
+Weekday = Annotated[int, Field(strict=True), AfterValidator(_weekday),
+                    WithJsonSchema({"type": "integer", "minimum": 0, "maximum": 6})]
+HHMM = Annotated[str, AfterValidator(_hhmm), WithJsonSchema({"type": "string", "pattern": f"^{_HHMM.pattern}$"})]
 ALL_DAYS = [0, 1, 2, 3, 4, 5, 6]
 
 
@@ -106,7 +108,21 @@ class TimeRule(_Strict):
 
 
 # -- requests ----------------------------------------------------------------------------------
+def _never_null(schema: dict[str, Any]) -> None:
+    """Optional request fields may be left out but not sent as null (parse() refuses explicit
+    nulls): the JSON schema says so (validation is unchanged)."""
+    for prop in schema.get("properties", {}).values():
+        kinds = prop.pop("anyOf", None)
+        if kinds is None:
+            continue
+        kinds = [k for k in kinds if k != {"type": "null"}]
+        prop.update(kinds[0] if len(kinds) == 1 else {"anyOf": kinds})
+        if prop.get("default", 0) is None:
+            del prop["default"]
+
+
 class RelayUpdate(_Strict):
+    model_config = ConfigDict(json_schema_extra=_never_null)
     name: Annotated[str, Field(min_length=1, max_length=40)] | None = None
     mode: Mode | None = None
     sensor: SensorRule | None = None
@@ -142,6 +158,7 @@ GATEWAY_REPORTS: dict[str, type[_Strict]] = {"login": LoginReport, "report link 
 
 
 class DisplayUpdate(_Strict):
+    model_config = ConfigDict(json_schema_extra=_never_null)
     enabled: bool | None = None
     interval_s: Annotated[float, Field(ge=1, le=3600)] | None = None
     standard: Standard | None = None
