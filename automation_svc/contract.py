@@ -12,7 +12,7 @@ from flask import Flask
 from pydantic import BaseModel, ConfigDict, Field, RootModel, create_model
 
 from devicecloud.channels import RELAY_IDS
-from service_kit.openapi import Contract
+from service_kit.openapi import Contract, Health, Login, Reply, Token
 
 from .alerts.lifecycle import Notified
 from .alerts.rules import Kind, Rule, RuleFields, Severity
@@ -23,11 +23,7 @@ OPENAPI_PATH = "/api/automation/openapi.json"
 Bit = Literal[0, 1]
 
 
-class _Reply(BaseModel):
-    model_config = ConfigDict(extra="allow")      # a reply may gain fields; clients ignore them
-
-
-class CommandView(_Reply):
+class CommandView(Reply):
     state: CommandState
     desired: Bit
     since: float
@@ -36,7 +32,7 @@ class CommandView(_Reply):
     latency_s: float | None
 
 
-class RelayView(_Reply):
+class RelayView(Reply):
     id: str
     name: str
     mode: Mode
@@ -46,21 +42,21 @@ class RelayView(_Reply):
     command: CommandView | None
 
 
-class RelayList(_Reply):
+class RelayList(Reply):
     relays: list[RelayView]
 
 
-class CommandAccepted(_Reply):
+class CommandAccepted(Reply):
     relay: RelayView
 
 
-class DisplayLast(_Reply):
+class DisplayLast(Reply):
     at: float | None
     values: dict[str, int | float] | None
     text: str | None
 
 
-class DisplayView(_Reply):
+class DisplayView(Reply):
     enabled: bool
     interval_s: float
     standard: str
@@ -68,7 +64,7 @@ class DisplayView(_Reply):
     last: DisplayLast
 
 
-class AuditList(_Reply):
+class AuditList(Reply):
     entries: list[AuditEntry]
 
 
@@ -83,17 +79,7 @@ def audit_query(cap: int) -> type[BaseModel]:
     return create_model("AuditQuery", limit=(limit, 100))
 
 
-class Upstream(_Reply):
-    socket_connected: bool
-    last_frame_age_s: float | None
-
-
-class Health(_Reply):
-    status: Literal["ok", "degraded"]
-    upstream: Upstream
-
-
-class AlertView(_Reply):
+class AlertView(Reply):
     id: str
     rule_id: str
     name: str
@@ -110,25 +96,25 @@ class AlertView(_Reply):
     notified: list[Notified]
 
 
-class AlertList(_Reply):
+class AlertList(Reply):
     active: list[AlertView]
     recent: list[AlertView]
     firing: int
 
 
-class RuleList(_Reply):
+class RuleList(Reply):
     rules: list[Rule]
     threshold_channels: list[str]
     impact_channels: list[str]
 
 
-class ChannelStatus(_Reply):
+class ChannelStatus(Reply):
     configured: bool
     last_ok_at: float | None
     last_error: str | None
 
 
-class NotifyStatus(_Reply):
+class NotifyStatus(Reply):
     email: ChannelStatus
     webhook: ChannelStatus
     telegram: ChannelStatus
@@ -139,21 +125,9 @@ class NotifyTest(BaseModel):
     channel: Literal["email", "webhook", "telegram"]
 
 
-class NotifyDelivered(_Reply):
+class NotifyDelivered(Reply):
     channel: str
     delivered: Literal[True]
-
-
-class Login(BaseModel):
-    deviceId: str
-    password: str
-
-
-class Token(_Reply):
-    access_token: str
-    token_type: Literal["Bearer"]
-    expires_in: int
-    deviceId: str
 
 
 class GatewayReport(RootModel[Annotated[LoginReport | LinkRefusedReport, Field(discriminator="what")]]):

@@ -8,13 +8,13 @@ the parameter); the reply models describe what the routes send.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 
 from flask import Flask
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from devicecloud.rest import PERIODS
-from service_kit.openapi import Contract
+from service_kit.openapi import Contract, Health, Login, Reply, Token
 
 from .history import MAX_DAYS
 from .params import MIN_DAY
@@ -23,38 +23,12 @@ from .routes_report import MAX_REPORT_DAYS
 OPENAPI_PATH = "/api/openapi.json"
 
 
-class _Reply(BaseModel):
-    model_config = ConfigDict(extra="allow")      # a reply may gain fields; clients ignore them
-
-
-class Login(BaseModel):
-    deviceId: str
-    password: str
-
-
-class Token(_Reply):
-    access_token: str
-    token_type: Literal["Bearer"]
-    expires_in: int
-    deviceId: str
-
-
-class Upstream(_Reply):
-    socket_connected: bool
-    last_frame_age_s: float | None
-
-
-class Health(_Reply):
-    status: Literal["ok", "degraded"]
-    upstream: Upstream
-
-
-class Config(_Reply):
+class Config(Reply):
     deviceId: str
     timezone: str
 
 
-class Channel(_Reply):
+class Channel(Reply):
     code: str
     label: str
     unit: str
@@ -63,7 +37,7 @@ class Channel(_Reply):
     precision: int
 
 
-class Live(_Reply):
+class Live(Reply):
     deviceId: str
     ts: int | float | None
     age_s: float | None
@@ -72,7 +46,7 @@ class Live(_Reply):
     frame: dict | None
 
 
-class Graph(_Reply):
+class Graph(Reply):
     """The cloud's graph reply, aliased, plus `stale` (header X-Cache: hit|miss|stale)."""
     deviceId: str
     stale: bool
@@ -84,7 +58,7 @@ class Series(BaseModel):
     max: list[float | None]
 
 
-class History(_Reply):
+class History(Reply):
     deviceId: str
     start: date
     end: date
@@ -105,13 +79,13 @@ class ReportQuery(BaseModel):
     endDate: Annotated[date, Field(description=f"last day (inclusive); at most {MAX_REPORT_DAYS} days")]
 
 
-class Backfill(_Reply):
+class Backfill(Reply):
     pending: int
     running: bool
     last_error: str | None
 
 
-class HistoryStatus(_Reply):
+class HistoryStatus(Reply):
     days_stored: int
     oldest: date | None
     newest: date | None
@@ -119,13 +93,13 @@ class HistoryStatus(_Reply):
     bytes: int
 
 
-class ReportLink(_Reply):
+class ReportLink(Reply):
     url: str
     filename: str
     expires_in: int
 
 
-class WsTicket(_Reply):
+class WsTicket(Reply):
     ticket: str
     expires_in: int
 

@@ -10,17 +10,46 @@ CSV replies stay streamed) and keep their own validation and error shape
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from flask import Flask, Response, current_app, jsonify
 from flask_jwt_extended import jwt_required
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from spectree import SecurityScheme, SpecTree
 from spectree.models import SecuritySchemeData, SecureType
 from spectree import Response as Replies
 
 ERROR_CODES = (400, 401, 403, 404, 405, 409, 413, 429, 502, 503, 507)
 LOGIN_ERRORS = (401, 403)        # no/bad/expired token; a service token where a login is needed
+
+
+class Reply(BaseModel):
+    """A reply's shape: the fields a client may rely on (more may come; clients ignore them)."""
+    model_config = ConfigDict(extra="allow")
+
+
+class Login(BaseModel):
+    """POST .../auth/login (auth.add_login)."""
+    deviceId: Annotated[str, Field(min_length=1)]
+    password: Annotated[str, Field(min_length=1)]
+
+
+class Token(Reply):
+    access_token: str
+    token_type: Literal["Bearer"]
+    expires_in: int
+    deviceId: str
+
+
+class Upstream(Reply):
+    socket_connected: bool
+    last_frame_age_s: float | None
+
+
+class Health(Reply):
+    """GET .../health of either service (each adds its own parts)."""
+    status: Literal["ok", "degraded"]
+    upstream: Upstream
 
 
 class ErrorBody(BaseModel):
