@@ -318,8 +318,13 @@ def _numpy(table: pa.Table) -> dict[str, np.ndarray]:
 
 
 def _arrow(table: pa.Table, compression: str) -> bytes:
+    """An Arrow IPC file (= Feather V2, read by feather.read_table), compressed on this
+    thread (write_feather compresses on Arrow's pool: other threads' memory)."""
     sink = pa.BufferOutputStream()
-    feather.write_feather(table, sink, compression=compression)
+    options = pa.ipc.IpcWriteOptions(compression=None if compression == "uncompressed" else compression,
+                                      use_threads=False)
+    with pa.ipc.new_file(sink, table.schema, options=options) as writer:
+        writer.write_table(table)
     return sink.getvalue().to_pybytes()
 
 
