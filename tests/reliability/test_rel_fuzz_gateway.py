@@ -115,8 +115,6 @@ def gw():
         yield Gw(mock)
 
 
-
-
 @pytest.fixture(scope="module")
 def gw_contract(gw):
     return schemathesis.openapi.from_wsgi(OPENAPI_PATH, gw.app, headers=gw.auth)
@@ -140,6 +138,7 @@ today = datetime.now(IST).date()
 
 def query(**days: date) -> str:
     return urlencode({k: v.isoformat() for k, v in days.items()})
+
 
 def test_report_link_and_one_time_download(gw):
     """The web page's download: a link for a range, then the link itself (without login),
