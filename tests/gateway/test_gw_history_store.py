@@ -14,7 +14,7 @@ import pytest
 import responses
 
 from devicecloud.channels import BY_CODE
-from gateway_svc import history_store
+from gateway_svc import history_jobs, history_store
 from gateway_svc.app import create_app
 from gateway_svc.gateway import EXTENSION
 from gateway_svc.history_jobs import HistoryJobs
@@ -76,8 +76,10 @@ def month_text(step: int = 300, first: date = date(2025, 11, 1), last: date = da
 
 @pytest.fixture(autouse=True)
 def no_quiet_wait(monkeypatch):
-    """The worker waits VIEW_QUIET_S after a view before working; tests step it at once."""
+    """The worker waits VIEW_QUIET_S after a view, and BACKFILL_PAUSE_S after a backfilled
+    day, before working; tests step it at once."""
     monkeypatch.setattr(history_store, "VIEW_QUIET_S", 0.0)
+    monkeypatch.setattr(history_jobs, "BACKFILL_PAUSE_S", 0.0)
 
 
 @pytest.fixture
