@@ -13,7 +13,8 @@ WebSocket fanned out to every browser socket.
 - history_jobs.py   the store's background work: browser downloads stored, daily job, backfill
 - audit_report.py   logins and refused report links reported to automation_svc's audit log
 - downloads.py      one-time links for the report CSV (the browser streams it to disk)
-- coop.py           gevent-aware helpers (run CPU work off the hub)
+- auth.py           require_login: every route of a blueprint needs the admin JWT
+- replies.py        cached values as JSON replies (X-Cache, stale)
 - params.py         query validation -> 400 JSON
 - contract.py       the routes as OpenAPI 3.1, served at /api/openapi.json (login required)
 - routes_*.py       blueprints; metrics.py Prometheus text; wsgi.py / __main__.py entry points

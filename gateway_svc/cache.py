@@ -8,7 +8,7 @@
   with nothing to fall back on, the error is raised (also held, so it is not retried at once).
 
 Locks and events are created with `threading.X` at run time so gevent's patched versions
-are used under gunicorn's gevent worker (see coop.py).
+are used under gunicorn's gevent worker (see service_kit/coop.py).
 """
 from __future__ import annotations
 
