@@ -322,7 +322,7 @@ def main() -> int:
     report.info("gateway worker RSS before / during (max)", f"{rss_before / 1024:.0f} / {max(rss) / 1024:.0f}", "MB")
     if args.login_frames:
         report.info("gateway worker RSS max: first window / with logins",
-                    f"{rss_first / 1024:.0f} / {max(rss) / 1024:.0f}", "MB (a password check: 32 MB of scrypt)")
+                    f"{rss_first / 1024:.0f} / {max(rss) / 1024:.0f}", "MB (a password check: 16 MiB of scrypt)")
     report.info("gateway gunicorn master RSS", round(master_rss / 1024), "MB")
     report.figure("gateway worker peak RSS (VmHWM)", round(peak_mb, 1), "MB", "< 200 MB", peak_mb < 200)
     return report.finish()

@@ -43,7 +43,7 @@ class CpuLane:
     """At most `size` calls of one kind of CPU-heavy work at a time, off the gevent hub.
 
     run_cpu() uses the hub's shared pool (up to 10 threads). Some work must also be bounded:
-    a password check is ~100 ms and 32 MB of scrypt memory, so 10 logins a second filled that
+    a password check was ~100 ms and 32 MB of scrypt memory, so 10 logins a second filled that
     pool and took the gateway worker from 110 to 475 MB (bench_fanout). Queued callers wait
     their turn without blocking anything else.
 
