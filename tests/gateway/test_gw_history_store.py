@@ -392,3 +392,59 @@ def test_a_full_disk_before_the_download_is_a_clear_507(history_dir, cloud, auth
     assert resp.status_code == 507 and resp.get_json() == {
         "error": "the history store's disk is full (XO2_HISTORY_DIR): free some space"}
     assert client.get("/api/health").get_json()["history"]["ok"] is False
+
+
+class Monotonic:
+    """history_jobs' view of time.monotonic, moved by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+def test_the_backfill_rests_between_days(history_dir, cloud, monkeypatch):
+    reports = Reports(cloud, month_text())
+    clock = Monotonic()
+    monkeypatch.setattr(history_jobs, "time", clock)
+    monkeypatch.setattr(history_jobs, "BACKFILL_PAUSE_S", 1.0)
+    gw = app_for(history_dir).extensions[EXTENSION]
+    gw.store.clock = Clock(datetime(2025, 11, 30, 12, 0, tzinfo=IST))
+    jobs = HistoryJobs(gw.store, backfill_days=2)
+    jobs.queue_backfill()
+    assert jobs.step() and len(reports.asked) == 1
+    assert jobs.step() is False and len(reports.asked) == 1          # resting
+    clock.now += 1.0
+    assert jobs.step() and reports.asked == [("2025-11-29", "2025-11-29"), ("2025-11-28", "2025-11-28")]
+
+
+@pytest.mark.parametrize("blank_line", [False, True])    # True: the csv-module path finds the rows
+def test_a_report_is_cut_into_unit_local_days_reading_the_spool_a_little_at_a_time(
+        tmp_path, monkeypatch, blank_line):
+    """Each day's CSV is the header plus its rows as sent, in the order sent, read from the
+    spool in small pieces: rows of two days interleaved, a blank line inside a day kept, an
+    unended last row ended."""
+    monkeypatch.setattr(history_store, "SCAN_BYTES", 97)        # many pieces per row
+    header, *rows = month_text(step=3600, first=date(2025, 11, 3), last=date(2025, 11, 4)).splitlines(True)
+
+    def day_of(row: str) -> str:
+        return row.split('","')[3][:10]                     # the date column is unit-local
+    late = next(k for k in range(1, len(rows)) if day_of(rows[k - 1]) != day_of(rows[k]))
+    rows.insert(late + 2, rows.pop(late - 1))              # a day's last row after the next one's start
+    rows[-1] = rows[-1].rstrip("\n")
+    want: dict[str, str] = {}
+    for k, row in enumerate(rows):
+        want[day_of(row)] = want.get(day_of(row), header) + row.rstrip("\n") + "\n"
+        if blank_line and k == 10:
+            want[day_of(row)] += "\n"
+    assert day_of(rows[10]) == day_of(rows[11])
+    spool = tmp_path / "report.csv"
+    spool.write_text(header + "".join(rows[:11]) + ("\n" if blank_line else "") + "".join(rows[11:]))
+    cols, split = history_store.split_days(spool, IST, len(rows), threads=False)
+    assert len(cols["ts"]) == len(rows) and len(split) == 4     # two hours into each neighbour, too
+    got = {(date(1970, 1, 1) + timedelta(days=dn)).isoformat(): bytes(part).decode()
+           for dn, (part, _) in split.items()}
+    assert got == want
+    assert {d: len(day_cols["ts"]) for d, (_, day_cols) in split.items()} == {
+        d: len(day_cols["ts"]) for d, (_, day_cols) in history_store.split_days(spool, IST, len(rows))[1].items()}
