@@ -53,6 +53,8 @@ from devicecloud.frames import frame_ts, num
 from devicecloud.rest import CloudError
 from service_kit.coop import CpuLane, run_cpu
 
+from .forked import ChildDied, run_forked
+
 from .history import (Cells, Columns, ReportFormatError, Window, aggregate,
                       aggregate_cells, concat_cells, read_report, release_memory, to_cells)
 
@@ -70,12 +72,13 @@ VIEW_QUIET_S = 1.0          # background work starts this long after the last vi
 FSYNC_EVERY_S = 5.0         # today's frames: a power cut loses at most this much
 M10_CACHE_DAYS = 400        # 10-minute cells kept in memory: ~66 KB a day, ~26 MB for 400
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
-# The background's CPU work (backfill, daily job, storing a browser's download) runs on one
-# OS thread of its own at this nice level, never on the hub's pool: on a busy 2-core box the
-# kernel runs the hub (every browser socket) first, and one thread means one malloc arena /
-# mimalloc heap, emptied after each job (release_memory in that thread; mimalloc's collect
-# only frees the calling thread's pages). Spread over the pool's threads, a 31-day backfill
-# left the worker 33 MB bigger (109 -> 142 MB) and peaked 55 MB above its start.
+# The background's CPU work (backfill, daily job, storing a browser's download) runs in a
+# forked child (forked.py) started from one OS thread of its own at this nice level, never
+# on the hub's pool: on a busy 2-core box the kernel runs the hub (every browser socket)
+# first. A 31-day backfill took the gateway worker from 109 to 162 MB (VmHWM) on the hub's
+# pool threads, 146 on one thread with its memory released after each day, 136 with glibc
+# for Arrow (gateway_svc/__init__.py), and stays at its start forked (the child's ~20 MB go
+# when it exits); bench_fanout's first window with the backfill: 194 MB before, 177 threaded.
 BACKGROUND_NICE = 10
 
 
@@ -459,6 +462,26 @@ class DayFiles:
         for kind in KINDS:
             self.path(day, kind).unlink(missing_ok=True)
 
+    def after_fork(self) -> None:
+        """In a forked child: a lock another thread held at the fork is never released here."""
+        self._lock = threading.Lock()
+
+    def load(self, days: Iterable[date]) -> None:
+        """Index what another process (the background's child) stored of these days."""
+        for day in days:
+            try:
+                m = Manifest.from_json((self.folder / f"{day.isoformat()}.json").read_bytes())
+            except FileNotFoundError:
+                continue
+            except (ValueError, KeyError, TypeError, OSError):
+                log.warning("history store: unreadable manifest of %s dropped", day)
+                self.drop(day)
+                continue
+            with self._lock:
+                self._m10.pop(day, None)
+                if m.day == day:
+                    self._index[day] = m
+
     def drop(self, day: date) -> None:
         with self._lock:
             self._index.pop(day, None)
@@ -716,20 +739,30 @@ class HistoryStore:
             raise CloudError(f"device cloud sent an unreadable report: {exc}") from None
 
     def _in_background(self, fn: Callable[..., T], *args: object) -> T:
-        """fn on the background lane (see BACKGROUND_NICE), its memory released there after."""
-        def job() -> T:
-            try:
-                return fn(*args)
-            finally:
-                release_memory()
-        return self._lane.run(job)
+        """fn in a forked child, from the background lane (see BACKGROUND_NICE). What the
+        child changes in memory stays there: it hands back its result (or exception)."""
+        try:
+            return self._lane.run(run_forked, fn, *args)
+        except ChildDied as exc:            # e.g. killed out of memory: retried later
+            raise StoreError(str(exc)) from None
 
-    def _split_and_store(self, path: Path, count: int | None, days: list[date]) -> Columns:
-        """Background: parse a downloaded report on one thread, store its whole past days;
-        the rows of the report are returned."""
-        cols, split = split_days(path, self.tz, count, threads=False)
+    def _split_and_store(self, path: Path, count: int | None, days: list[date]) -> None:
+        """Background: parse a downloaded report and store its whole past days, in a child;
+        the index learns what it wrote, the write error what went wrong."""
+        try:
+            self._in_background(self._split_and_store_here, path, count, days)
+        except StoreError as exc:
+            self.write_error = str(exc)
+            raise
+        else:
+            self.write_error = None
+        finally:
+            self.days.load(days)
+
+    def _split_and_store_here(self, path: Path, count: int | None, days: list[date]) -> None:
+        self.days.after_fork()
+        _, split = split_days(path, self.tz, count, threads=False)
         self._store(split, days)
-        return cols
 
     def _bounds(self, first: date, last: date) -> tuple[float, float]:
         """Epoch seconds of first's unit-local midnight and of the one after last."""
@@ -766,7 +799,7 @@ class HistoryStore:
             path, count = self._download(day, day, give_way=True)
         try:
             with self._checked():
-                self._in_background(self._split_and_store, path, count, [day])
+                self._split_and_store(path, count, [day])
         finally:
             path.unlink(missing_ok=True)
 
@@ -793,7 +826,7 @@ class HistoryStore:
                 return False
             path, count, days = self._ingest.pop(0)
         try:
-            self._in_background(self._split_and_store, path, count, days)
+            self._split_and_store(path, count, days)
         except (ReportFormatError, StoreError) as exc:
             log.warning("history store: a fetched report was not stored: %s", exc)
         finally:

@@ -1,0 +1,70 @@
+"""Run one call in a forked child process and bring its result (or exception) back.
+
+For the history store's background days: parsing a day's report and writing its Parquet,
+Arrow and zstd files touches ~15 MB of buffers and ~7 MB of library code that would
+otherwise stay in (or peak) the gevent worker's RSS next to 1000 browser sockets. A child
+made by fork needs no imports or set-up (~2 ms), owns every page it touches, and gives them
+all back when it exits; an out-of-memory kill takes the child, not the gateway.
+
+Call it from a plain OS thread (a CpuLane), not the gevent hub: it blocks until the child
+is done. The child runs only `fn` and leaves with os._exit (no atexit, no hub, no sockets).
+"""
+from __future__ import annotations
+
+import os
+import pickle
+from collections.abc import Callable
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+class ChildDied(OSError):
+    """The child ended without a result (killed, or its result could not be sent)."""
+
+
+def _original(name: str):
+    """os.fork / os.waitpid as the OS gives them (gevent's patched ones need the hub)."""
+    try:
+        from gevent import monkey
+        return monkey.get_original("os", name)
+    except ImportError:
+        return getattr(os, name)
+
+
+def run_forked(fn: Callable[..., T], *args: object) -> T:
+    """fn(*args) in a forked child: its return value, or the exception it raised."""
+    read_end, write_end = os.pipe()
+    pid = _original("fork")()
+    if pid == 0:                                   # the child
+        code = 1
+        try:
+            os.close(read_end)
+            try:
+                out = (True, fn(*args))
+            except BaseException as exc:           # noqa: BLE001 - sent to the parent
+                out = (False, exc)
+            data = memoryview(pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
+            while data:
+                data = data[os.write(write_end, data):]
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    chunks = []
+    try:
+        while chunk := os.read(read_end, 1 << 20):
+            chunks.append(chunk)
+    finally:
+        os.close(read_end)
+        try:
+            _original("waitpid")(pid, 0)
+        except ChildProcessError:                  # already reaped (a SIGCHLD handler)
+            pass
+    try:
+        ok, value = pickle.loads(b"".join(chunks))
+    except (EOFError, pickle.UnpicklingError):
+        raise ChildDied(f"the background process {pid} ended without a result") from None
+    if ok:
+        return value
+    raise value
