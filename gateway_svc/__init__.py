@@ -11,6 +11,7 @@ WebSocket fanned out to every browser socket.
 - history.py        report rows or stored cells -> min/mean/max buckets (pyarrow + numpy)
 - history_store.py  past days kept on disk (SPEC 10), today from socket frames, verified reads
 - history_jobs.py   the store's background work: browser downloads stored, daily job, backfill
+- forked.py         one call in a forked child (the store's background days: worker memory untouched)
 - audit_report.py   logins and refused report links reported to automation_svc's audit log
 - downloads.py      one-time links for the report CSV (the browser streams it to disk)
 - auth.py           require_login: every route of a blueprint needs the admin JWT
