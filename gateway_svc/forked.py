@@ -7,7 +7,10 @@ made by fork needs no imports or set-up (~2 ms), owns every page it touches, and
 all back when it exits; an out-of-memory kill takes the child, not the gateway.
 
 Call it from a plain OS thread (a CpuLane), not the gevent hub: it blocks until the child
-is done. The child runs only `fn` and leaves with os._exit (no atexit, no hub, no sockets).
+is done. The child runs only `fn` and leaves with os._exit (no atexit, no hub, no sockets;
+its copies of the worker's socket descriptors close with it, so a socket the worker closes
+meanwhile is fully closed a fraction of a second later). Fork itself took 4-26 ms in the
+loaded bench_fanout worker (1000 sockets), on the lane's thread, not the hub.
 """
 from __future__ import annotations
 
