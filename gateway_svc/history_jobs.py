@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 DAILY_AT = dtime(0, 15)      # unit-local: the cloud has had a quarter hour to file yesterday
 RETRY_S = 60.0               # after a failed day, wait this long before the next try
 IDLE_S = 1.0
-# Rest between backfilled days. A day is ~70 ms of the worker's CPU (parse, rollups, zstd):
+# Rest between backfilled days. A day is ~70 ms of CPU (parse, rollups, zstd; a forked child):
 # back to back, a 31-day backfill against a fast cloud took the fan-out's worker from 36 to
 # 102 ms of CPU per frame for ~25 s (bench_fanout); resting, it stays a few % of a core.
 # A 31-day backfill takes ~30 s longer (over a plant's 1 MB/s link it takes ~90 s anyway).
