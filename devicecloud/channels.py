@@ -62,6 +62,9 @@ BY_CODE: dict[str, Channel] = {c.code: c for c in CHANNELS}
 RELAY_IDS: tuple[str, ...] = tuple(c.code for c in CHANNELS if c.group == "relay")
 # Numeric sensor channels a rule may watch (everything but relays).
 SENSOR_CODES: tuple[str, ...] = tuple(c.code for c in CHANNELS if c.group != "relay")
+# Channels the history store keeps and /api/history serves: the sensors, then the relays
+# (a relay bucket's mean of its 0/1 values is the share of the bucket it was ON).
+HISTORY_CODES: tuple[str, ...] = SENSOR_CODES + RELAY_IDS
 # Display values the pusher may send (SPEC section 5): i11 AQI .. i18 2-digit year.
 DISPLAY_IDS: tuple[str, ...] = tuple(f"i{n}" for n in range(11, 19))
 PAIRS: list[tuple[str, str]] = [(p[0], p[1]) for p in _PAIRS]

@@ -34,7 +34,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
-from devicecloud.channels import BY_CODE, SENSOR_CODES
+from devicecloud.channels import BY_CODE, HISTORY_CODES
 
 MAX_DAYS = 366
 CELL_SIZES = (600, 60)     # the store's rollups, coarsest first: 10-minute and 1-minute cells
@@ -115,7 +115,7 @@ def _local_to_epoch(wall: np.ndarray, tz: ZoneInfo) -> np.ndarray:
     return out
 
 
-def read_report(source: IO[bytes], tz: ZoneInfo, codes: Iterable[str] = SENSOR_CODES,
+def read_report(source: IO[bytes], tz: ZoneInfo, codes: Iterable[str] = HISTORY_CODES,
                 threads: bool = True) -> Columns:
     """The rows' epoch `ts` plus each wanted channel present, as float64 arrays (NaN where
     missing or not a number).
@@ -209,7 +209,7 @@ def _row_stats(cols: Columns, keep: np.ndarray, codes: list[str]) -> dict[str, n
             "min": values, "max": values, "rows": np.ones(values.shape[1], dtype=np.int64)}
 
 
-def to_cells(cols: Columns, cell_s: int, codes: Iterable[str] = SENSOR_CODES) -> Cells:
+def to_cells(cols: Columns, cell_s: int, codes: Iterable[str] = HISTORY_CODES) -> Cells:
     """Rows -> cells of cell_s seconds (aligned to the epoch); only cells holding rows."""
     codes = list(codes)
     ts = cols["ts"]
@@ -226,9 +226,17 @@ def to_cells(cols: Columns, cell_s: int, codes: Iterable[str] = SENSOR_CODES) ->
     return out
 
 
-def concat_cells(parts: list[Cells], codes: Iterable[str] = SENSOR_CODES) -> Cells:
+def _cell_column(part: Cells, key: str) -> np.ndarray:
+    """A cells column, or "no value" for a channel the part lacks (a day stored before the
+    store kept relays): n and sum 0, min and max NaN, so its buckets are null."""
+    if key in part:
+        return part[key]
+    return np.full(len(part["t"]), np.nan if key.endswith((".min", ".max")) else 0.0)
+
+
+def concat_cells(parts: list[Cells], codes: Iterable[str] = HISTORY_CODES) -> Cells:
     keys = ["t", "rows", *(f"{c}.{s}" for c in codes for s in STATS)]
-    return {k: np.concatenate([p[k] for p in parts]) if parts else np.empty(0) for k in keys}
+    return {k: np.concatenate([_cell_column(p, k) for p in parts]) if parts else np.empty(0) for k in keys}
 
 
 def _summary(b: dict[str, np.ndarray], window: Window, codes: list[str]) -> dict:
@@ -238,9 +246,12 @@ def _summary(b: dict[str, np.ndarray], window: Window, codes: list[str]) -> dict
         means = np.where(b["n"] > 0, b["sum"] / np.where(b["n"] > 0, b["n"], 1), np.nan)
     series = {}
     for j, code in enumerate(codes):
-        digits = BY_CODE[code].precision if code in BY_CODE else 2
+        ch = BY_CODE.get(code)
+        digits = ch.precision if ch else 2
+        # a relay's mean is the share of the bucket ON: hundredths (36 s of an hour)
+        mean_digits = 2 if ch and ch.group == "relay" else digits + 1
         series[code] = {"min": _rounded(b["min"][:, j], digits),
-                        "mean": _rounded(means[:, j], digits + 1),
+                        "mean": _rounded(means[:, j], mean_digits),
                         "max": _rounded(b["max"][:, j], digits)}
     return {"bucket_s": window.bucket_s, "t": window.bucket_starts(), "series": series,
             "rows": int(b["rows"].sum())}
@@ -257,7 +268,7 @@ def _cell_buckets(cells: Cells, window: Window, codes: list[str]) -> dict[str, n
     t = cells["t"]
     keep = (t >= window.start_ts) & (t < window.end_ts)
     idx = ((t[keep] - window.start_ts) // window.bucket_s).astype(np.intp)
-    stats = {s: np.stack([cells[f"{c}.{s}"][keep] for c in codes]) if codes else np.empty((0, 0))
+    stats = {s: np.stack([_cell_column(cells, f"{c}.{s}")[keep] for c in codes]) if codes else np.empty((0, 0))
              for s in STATS}
     stats["rows"] = cells["rows"][keep]
     return _bucketed(idx, stats, window.buckets)
@@ -268,13 +279,13 @@ def _merged(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> dict[str, np.
             "min": np.fmin(a["min"], b["min"]), "max": np.fmax(a["max"], b["max"])}
 
 
-def aggregate(cols: Columns, window: Window, codes: Iterable[str] = SENSOR_CODES) -> dict:
+def aggregate(cols: Columns, window: Window, codes: Iterable[str] = HISTORY_CODES) -> dict:
     """Rows -> the window's buckets: {bucket_s, t, series:{code:{min,mean,max}}, rows}."""
     codes = list(codes)
     return _summary(_row_buckets(cols, window, codes), window, codes)
 
 
-def aggregate_cells(cells: Cells, window: Window, codes: Iterable[str] = SENSOR_CODES,
+def aggregate_cells(cells: Cells, window: Window, codes: Iterable[str] = HISTORY_CODES,
                     rows: Iterable[Columns] = ()) -> dict:
     """Cells (each inside one bucket: see Window.cell_s), plus any rows, -> the same result
     as aggregate() of all their rows. Rows are bucketed directly: turning a fetched month
@@ -323,7 +334,7 @@ def _readable(source: IO[bytes] | bytes | str | os.PathLike) -> Iterator[IO[byte
 
 
 def history_from_csv(source: IO[bytes] | bytes | str | os.PathLike, window: Window, tz: ZoneInfo,
-                     codes: Iterable[str] = SENSOR_CODES) -> dict:
+                     codes: Iterable[str] = HISTORY_CODES) -> dict:
     """Parse + aggregate: the CPU-bound part of GET /api/history."""
     codes = list(codes)
     try:

@@ -14,6 +14,9 @@ Per day, in days/:
 - YYYY-MM-DD.json         the manifest: rows, and each file's size and sha256. Written last,
                           so a day without one does not exist; every read checks the hash,
                           and a damaged day is dropped and fetched again, never served half.
+                          Its "format" is FORMAT: a day of an older format (format 1 kept no
+                          relays) gets its raw and cell files rebuilt from its stored CSV on
+                          first read, without asking the cloud again.
 Every file is written to a temp file, fsynced and renamed (os.replace), so a crash leaves the
 old file or the new one, never half of one; a disk-full error (ENOSPC) removes what was
 written and is reported (`error`, shown by /api/health and the Analytics page).
@@ -48,7 +51,7 @@ import pyarrow.csv as pcsv
 import pyarrow.feather as feather
 import pyarrow.parquet as pq
 
-from devicecloud.channels import SENSOR_CODES
+from devicecloud.channels import HISTORY_CODES
 from devicecloud.frames import frame_ts, num
 from devicecloud.rest import CloudError
 from service_kit.coop import CpuLane, run_cpu
@@ -60,6 +63,7 @@ from .history import (Cells, Columns, ReportFormatError, Window, aggregate,
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+FORMAT = 2      # the stored days' layout: 2 = sensors and relays i1..i8 (1: sensors only)
 KINDS = {"csv": ".csv.zst", "raw": ".raw.parquet", "m1": ".m1.arrow", "m10": ".m10.arrow"}
 # m10 uncompressed (66 KB a day), m1 lz4 (~0.7 MB -> ~0.25 MB a day, still ~1 ms to read)
 CELL_COMPRESSION = {"m1": "lz4", "m10": "uncompressed"}
@@ -337,13 +341,14 @@ class Manifest:
     rows: int
     files: dict[str, dict]          # kind -> {"bytes", "sha256"}
     fetched_at: float
+    format: int = FORMAT
 
     @property
     def bytes(self) -> int:
         return sum(f["bytes"] for f in self.files.values())
 
     def to_json(self) -> bytes:
-        return json.dumps({"format": 1, "day": self.day.isoformat(), "rows": self.rows,
+        return json.dumps({"format": self.format, "day": self.day.isoformat(), "rows": self.rows,
                            "files": self.files, "fetched_at": self.fetched_at}, indent=1).encode()
 
     @classmethod
@@ -352,16 +357,23 @@ class Manifest:
         files = doc["files"]
         if set(files) != set(KINDS) or not all(isinstance(f.get("sha256"), str) for f in files.values()):
             raise ValueError("incomplete manifest")
-        return cls(date.fromisoformat(doc["day"]), int(doc["rows"]), files, float(doc["fetched_at"]))
+        return cls(date.fromisoformat(doc["day"]), int(doc["rows"]), files, float(doc["fetched_at"]),
+                   int(doc.get("format", 1)))
+
+
+def _hashes(blobs: dict[str, bytes]) -> dict[str, dict]:
+    return {k: {"bytes": len(b), "sha256": hashlib.sha256(b).hexdigest()} for k, b in blobs.items()}
 
 
 class DayFiles:
     """The stored past days: write one atomically, read one verified, drop, prune."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, tz: ZoneInfo | None = None) -> None:
         self.folder = folder
+        self.tz = tz                    # to re-read an old-format day's CSV (None: served as is)
         folder.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
+        self._upgrade_lock = threading.Lock()
         self._index: dict[date, Manifest] = {}
         self._m10: dict[date, Cells] = {}       # past days never change: cache their coarsest cells
         for tmp in folder.glob(".*.tmp"):          # a crash mid-write: the half file goes
@@ -391,6 +403,8 @@ class DayFiles:
         """A stored file's bytes, verified against the manifest; None (and the day dropped,
         so it is fetched again) when missing, truncated or damaged."""
         m = self._index.get(day)
+        if m is not None and m.format < FORMAT and kind != "csv" and self.tz is not None:
+            m = self._upgraded(day)
         if m is None:
             return None
         try:
@@ -433,17 +447,56 @@ class DayFiles:
                 self._m10[day] = cells
         return cells
 
+    def _upgraded(self, day: date) -> Manifest | None:
+        """An old-format day's raw and cell files rebuilt from its stored CSV (no cloud call),
+        its CSV file kept as it is. Every reader of an old-format day waits here, so none
+        checks a new file against the old manifest. None (day dropped) if the CSV is damaged."""
+        with self._upgrade_lock:
+            m = self._index.get(day)
+            if m is None or m.format >= FORMAT:
+                return m
+            blob = self.read(day, "csv")
+            if blob is None:
+                return None
+            try:
+                cols = read_report(io.BytesIO(_unzstd(blob)), self.tz, threads=False)
+            except (ReportFormatError, OSError, pa.ArrowException):
+                log.warning("history store: the stored CSV of %s is unreadable; it will be fetched again", day)
+                self.drop(day)
+                return None
+            blobs = {"csv": blob, **self._derived(cols)}
+            new = Manifest(day, m.rows, _hashes(blobs), m.fetched_at)
+            try:
+                for kind, b in blobs.items():
+                    if kind != "csv":
+                        atomic_write(self.path(day, kind), b)
+                atomic_write(self.folder / f"{day.isoformat()}.json", new.to_json())
+                _fsync_dir(self.folder)
+            except OSError as exc:      # the old files may be gone: fetched again later
+                log.error("history store: %s not upgraded: %s", day, exc.strerror)
+                self.drop(day)
+                return None
+            with self._lock:
+                self._index[day] = new
+                self._m10.pop(day, None)
+            log.info("history store: %s rebuilt from its stored CSV (format %d -> %d)", day, m.format, FORMAT)
+            return new
+
+    @staticmethod
+    def _derived(cols: Columns) -> dict[str, bytes]:
+        """The raw and cell files of a day's rows (every HISTORY_CODES channel)."""
+        codes = list(HISTORY_CODES)
+        full = {"ts": cols["ts"], **{c: cols.get(c, np.full(len(cols["ts"]), np.nan)) for c in codes}}
+        blobs = {"raw": _parquet(_table(full))}
+        for cell_s, kind in CELL_KIND.items():
+            blobs[kind] = _arrow(_table(to_cells(full, cell_s, codes)), CELL_COMPRESSION[kind])
+        return blobs
+
     def put(self, day: date, csv_bytes: bytes | DayCsv, cols: Columns) -> Manifest:
         """Write a day: every file atomically, the manifest last. OSError (disk full) leaves
         the day absent: its files are removed."""
-        codes = [c for c in SENSOR_CODES]
-        full = {"ts": cols["ts"], **{c: cols.get(c, np.full(len(cols["ts"]), np.nan)) for c in codes}}
-        blobs = {"csv": _zstd(csv_bytes), "raw": _parquet(_table(full))}
-        for cell_s, kind in CELL_KIND.items():
-            blobs[kind] = _arrow(_table(to_cells(full, cell_s, codes)), CELL_COMPRESSION[kind])
-        m = Manifest(day, int(len(cols["ts"])),
-                     {k: {"bytes": len(b), "sha256": hashlib.sha256(b).hexdigest()} for k, b in blobs.items()},
-                     time.time())
+        blobs = {"csv": _zstd(csv_bytes), **self._derived(cols)}
+        m = Manifest(day, int(len(cols["ts"])), _hashes(blobs), time.time())
         self.drop(day)                 # a day being replaced is absent until its manifest is back
         try:
             for kind, blob in blobs.items():
@@ -465,6 +518,7 @@ class DayFiles:
     def after_fork(self) -> None:
         """In a forked child: a lock another thread held at the fork is never released here."""
         self._lock = threading.Lock()
+        self._upgrade_lock = threading.Lock()
 
     def load(self, days: Iterable[date]) -> None:
         """Index what another process (the background's child) stored of these days."""
@@ -498,7 +552,9 @@ class DayFiles:
 # -- today, from the socket ---------------------------------------------------------------------
 class TodayLog:
     """Today's rows from the gateway's own socket frames: one CSV line per frame (ts and the
-    sensor channels), appended as it arrives and flushed at once, fsynced every few seconds."""
+    HISTORY_CODES channels), appended as it arrives and flushed at once, fsynced every few
+    seconds. A file begun with other columns (before the relays were kept) is rewritten with
+    today's header, its old rows kept (the missing values empty), when next opened."""
 
     def __init__(self, folder: Path, tz: ZoneInfo, gap_s: float,
                  clock: Callable[[], float] = time.time) -> None:
@@ -526,10 +582,15 @@ class TodayLog:
             if keep != len(data):
                 with open(path, "r+b") as f:
                     f.truncate(keep)
+        header = ",".join(["ts", *HISTORY_CODES])
         new = not path.exists() or path.stat().st_size == 0
+        if not new:
+            with open(path, encoding="utf-8", newline="") as old:
+                if old.readline().rstrip("\r\n") != header:
+                    _rewrite_columns(path, ["ts", *HISTORY_CODES])
         f = open(path, "a", encoding="utf-8")
         if new:
-            f.write(",".join(["ts", *SENSOR_CODES]) + "\n")
+            f.write(header + "\n")
         return f
 
     def append(self, frame: dict) -> None:
@@ -537,7 +598,7 @@ class TodayLog:
         if ts is None:
             return
         day = datetime.fromtimestamp(ts, self.tz).date()
-        values = [num(frame.get(c)) for c in SENSOR_CODES]
+        values = [num(frame.get(c)) for c in HISTORY_CODES]
         line = ",".join([repr(float(ts)), *("" if v is None else repr(v) for v in values)]) + "\n"
         with self._lock:
             try:
@@ -573,13 +634,13 @@ class TodayLog:
                 self._file.flush()
         if path.exists() and path.stat().st_size:
             table = pcsv.read_csv(path, convert_options=pcsv.ConvertOptions(
-                column_types={c: pa.float64() for c in ["ts", *SENSOR_CODES]}))
+                column_types={c: pa.float64() for c in ["ts", *HISTORY_CODES]}))
             parts.append({c: table.column(c).to_numpy(zero_copy_only=False) for c in table.column_names})
         if self.report is not None and self.report[0] == day:
             parts.append(self.report[1])
         if not parts:
             return {"ts": np.empty(0)}
-        codes = [c for c in SENSOR_CODES]
+        codes = list(HISTORY_CODES)
         cols = {k: np.concatenate([p.get(k, np.full(len(p["ts"]), np.nan)) for p in parts])
                 for k in ["ts", *codes]}
         keep = np.isfinite(cols["ts"])
@@ -626,6 +687,18 @@ class TodayLog:
                 self._file = None
 
 
+def _rewrite_columns(path: Path, names: list[str]) -> None:
+    """Rewrite a frames CSV with these columns (atomically): values kept by column name, a
+    column the file lacked left empty."""
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, names, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    atomic_write(path, out.getvalue().encode())
+
+
 # -- the store -----------------------------------------------------------------------------------
 @dataclass
 class Backfill:
@@ -650,7 +723,7 @@ class HistoryStore:
         self.spool.mkdir(parents=True, exist_ok=True)
         for old in self.spool.glob("*"):           # downloads a crash left behind
             old.unlink(missing_ok=True)
-        self.days = DayFiles(self.root / "days")
+        self.days = DayFiles(self.root / "days", tz)
         self.today = TodayLog(self.root / "today", tz, gap_s, clock)
         self.backfill = Backfill()
         self.write_error: str | None = None
@@ -937,7 +1010,7 @@ class HistoryStore:
             if cell_s:
                 agg = aggregate_cells(concat_cells(parts), window, rows=rows)
             else:
-                codes = list(SENSOR_CODES)
+                codes = list(HISTORY_CODES)
                 every = [*parts, *rows]
                 cols = {k: np.concatenate([p.get(k, np.full(len(p["ts"]), np.nan)) for p in every])
                         if every else np.empty(0) for k in ["ts", *codes]}

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import responses
 
-from devicecloud.channels import BY_CODE, SENSOR_CODES
+from devicecloud.channels import BY_CODE, HISTORY_CODES, RELAY_IDS, SENSOR_CODES
 from gateway_svc.gateway import HISTORY_PAST_TTL_S
 from gateway_svc.history import ReportFormatError, Window, history_from_csv
 
@@ -24,7 +24,7 @@ DAY = 86_400
 
 # -- the reference: a straightforward per-row computation ----------------------------------------
 def reference(csv_text: str, window: Window) -> dict[str, dict[str, list]]:
-    buckets: dict[str, list[list[float]]] = {c: [[] for _ in range(window.buckets)] for c in SENSOR_CODES}
+    buckets: dict[str, list[list[float]]] = {c: [[] for _ in range(window.buckets)] for c in HISTORY_CODES}
     for row in csv.DictReader(io.StringIO(csv_text)):
         try:
             ts = float(row["ts"])
@@ -33,7 +33,7 @@ def reference(csv_text: str, window: Window) -> dict[str, dict[str, list]]:
         if not window.start_ts <= ts < window.end_ts:
             continue
         b = int((ts - window.start_ts) // window.bucket_s)
-        for code in SENSOR_CODES:
+        for code in HISTORY_CODES:
             try:
                 buckets[code][b].append(float(row.get(code) or "x"))
             except ValueError:
@@ -49,7 +49,7 @@ def assert_matches_reference(got: dict, ref: dict) -> None:
         digits = BY_CODE[code].precision
         for name, want in stats.items():
             have = got["series"][code][name]
-            places = digits + (name == "mean")
+            places = (2 if code in RELAY_IDS else digits + 1) if name == "mean" else digits
             assert len(have) == len(want)
             for h, w in zip(have, want):
                 if w is None:
@@ -103,6 +103,28 @@ def test_aggregation_equals_the_reference_on_a_small_csv():
     backwards = history_from_csv(_quoted([rows[0], *rows[:0:-1]]).encode(), w, IST)
     assert backwards["rows"] == got["rows"]
     assert_matches_reference(backwards, reference(text, w))
+
+
+def test_relays_are_served_as_the_share_of_each_bucket_on():
+    w = Window.for_days(date(2025, 12, 1), date(2025, 12, 1), IST, 24)
+    rows = list(csv.reader(io.StringIO(sim_csv(w.start_ts, w.end_ts, step=60))))
+    col = {name: i for i, name in enumerate(rows[0])}
+    for r in rows[1:]:
+        minute = (int(float(r[col["ts"]])) - w.start_ts) // 60
+        r[col["i2"]] = "1" if minute % 60 < 15 else "0"     # ON the first quarter of each hour
+        r[col["i3"]] = "1" if minute < 6 * 60 else "0"      # ON the first six hours
+    text = _quoted(rows)
+    got = history_from_csv(text.encode(), w, IST)
+    assert set(got["series"]) == set(HISTORY_CODES)
+    assert got["series"]["i2"] == {"min": [0] * 24, "mean": [0.25] * 24, "max": [1] * 24}
+    assert got["series"]["i3"]["mean"] == [1.0] * 6 + [0.0] * 18
+    # hours ON, as the Impact report adds them up: each bucket's share x its length
+    assert sum(got["series"]["i2"]["mean"]) * got["bucket_s"] / 3600 == 6.0
+    assert_matches_reference(got, reference(text, w))
+    # a report without relay columns (an older export) gives null relay series, not an error
+    keep = [i for i, name in enumerate(rows[0]) if name not in RELAY_IDS]
+    bare = history_from_csv(_quoted([[r[i] for i in keep] for r in rows]).encode(), w, IST)
+    assert bare["series"]["i2"]["mean"] == [None] * 24 and bare["series"]["d1"]["mean"][0] is not None
 
 
 def test_lower_cased_columns_and_a_date_only_report_are_read():
@@ -189,7 +211,9 @@ def test_history_route_aggregates_and_caches_past_ranges_long(client, auth, clou
     body = resp.get_json()
     assert body["deviceId"] == ALIAS and (body["start"], body["end"]) == ("2025-12-01", "2025-12-02")
     assert body["bucket_s"] == 3600 and len(body["t"]) == 48 and body["stale"] is False
-    assert set(body["series"]) == set(SENSOR_CODES)
+    assert set(body["series"]) == set(HISTORY_CODES)
+    # the simulator's default relays: i1..i7 ON, i8 OFF the whole time
+    assert body["series"]["i1"]["mean"] == [1.0] * 48 and body["series"]["i8"]["max"] == [0] * 48
     w = Window.for_days(date(2025, 12, 1), date(2025, 12, 2), IST, 48)
     assert_matches_reference(body, reference(text, w))
     # the unit's days, as the store keeps them

@@ -3,6 +3,7 @@ once, kept on disk, verified, and served to /api/history and /api/report.csv."""
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import os
 import time
@@ -10,6 +11,9 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import numpy as np
+import pyarrow.feather as feather
+import pyarrow.parquet as pq
 import pytest
 import responses
 
@@ -17,6 +21,7 @@ from devicecloud.channels import BY_CODE
 from gateway_svc import history_jobs, history_store
 from gateway_svc.app import create_app
 from gateway_svc.gateway import EXTENSION
+from gateway_svc.history import Window, aggregate_cells
 from gateway_svc.history_jobs import HistoryJobs
 from gateway_svc.history_store import DayFiles, HistoryStore
 
@@ -449,3 +454,96 @@ def test_a_report_is_cut_into_unit_local_days_reading_the_spool_a_little_at_a_ti
     _, threaded = history_store.split_days(spool, IST, len(rows), threads=True)
     assert {d: (bytes(part), len(c["ts"])) for d, (part, c) in threaded.items()} == {
         d: (bytes(part), len(c["ts"])) for d, (part, c) in split.items()}
+
+
+# -- relays i1..i8 (store format 2) ---------------------------------------------------------------
+def test_relays_from_the_sockets_frames_are_served_as_the_share_on(history_dir, cloud, auth):
+    today = datetime.now(IST).date()
+    midnight, _ = day_bounds(today, IST)
+    now = int(time.time())
+    reports = Reports(cloud, sim_csv(midnight, now, step=10))
+    app = app_for(history_dir)
+    gw, client = app.extensions[EXTENSION], app.test_client()
+    frames = range(midnight, now - 5, 10)
+    for ts in frames:       # relay 2 ON the first 15 minutes of each hour (as the unit sends: 0.0/1.0)
+        gw.on_frame(cloud_frame(ts, i2=1.0 if (ts - midnight) % 3600 < 900 else 0.0))
+    body = client.get(f"/api/history?start={today}&end={today}&buckets=24", headers=auth).get_json()
+    assert reports.asked == [] and body["bucket_s"] == 3600
+    i2 = body["series"]["i2"]
+    hours_so_far = (now - midnight) // 3600          # whole hours already past
+    assert i2["mean"][:hours_so_far] == [0.25] * hours_so_far
+    assert i2["min"][:hours_so_far] == [0] * hours_so_far and i2["max"][:hours_so_far] == [1] * hours_so_far
+    assert body["series"]["i1"]["mean"][0] == 1.0 and body["series"]["i8"]["mean"][0] == 0.0
+
+
+def _as_format_1(days: Path, day: date) -> None:
+    """Turn a stored day into what the store wrote before it kept relays: raw and cell files
+    without the i1..i8 columns, a manifest of format 1 over them (its CSV untouched)."""
+    manifest = json.loads((days / f"{day}.json").read_text())
+    for kind, suffix in history_store.KINDS.items():
+        path = days / f"{day}{suffix}"
+        if kind == "csv":
+            continue
+        if kind == "raw":
+            table = pq.read_table(path)
+        else:
+            table = feather.read_table(path)
+        table = table.select([n for n in table.column_names if not n.split(".")[0].startswith("i")])
+        if kind == "raw":
+            pq.write_table(table, path, compression="zstd")
+        else:
+            feather.write_feather(table, path, compression=history_store.CELL_COMPRESSION[kind])
+        data = path.read_bytes()
+        manifest["files"][kind] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    manifest["format"] = 1
+    (days / f"{day}.json").write_text(json.dumps(manifest))
+
+
+@pytest.mark.parametrize("buckets", [72, 4999])      # from 10-minute cells, from raw rows
+def test_an_old_format_day_gets_its_relays_from_its_stored_csv_without_a_cloud_call(
+        history_dir, cloud, auth, buckets):
+    reports = Reports(cloud, month_text(first=date(2025, 11, 1), last=date(2025, 11, 3)))
+    url = f"/api/history?start=2025-11-01&end=2025-11-03&buckets={buckets}"
+    first = app_for(history_dir).test_client().get(url, headers=auth).get_json()
+    assert first["series"]["i1"]["mean"][0] == 1.0
+    days = history_dir / "days"
+    _as_format_1(days, date(2025, 11, 2))
+    # an old store without a time zone to read the CSV with serves the old day's relays as null
+    old = DayFiles(days)
+    cells = old.cells(date(2025, 11, 2), 600)
+    assert "i1.n" not in cells and json.loads((days / "2025-11-02.json").read_text())["format"] == 1
+    nulls = aggregate_cells(cells, Window.for_days(date(2025, 11, 2), date(2025, 11, 2), IST, 24))
+    assert nulls["series"]["i1"]["mean"] == [None] * 24 and None not in nulls["series"]["d1"]["mean"]
+
+    asked = list(reports.asked)
+    again = app_for(history_dir).test_client().get(url, headers=auth).get_json()
+    assert reports.asked == asked                           # no cloud call: rebuilt from the CSV
+    assert_same_series(again["series"], first["series"])
+    manifest = json.loads((days / "2025-11-02.json").read_text())
+    assert manifest["format"] == history_store.FORMAT
+    assert "i1.n" in DayFiles(days).cells(date(2025, 11, 2), 600)
+
+
+def test_an_old_format_day_without_a_readable_csv_is_fetched_again(history_dir, cloud, auth):
+    reports = Reports(cloud, month_text(first=date(2025, 11, 1), last=date(2025, 11, 1)))
+    url = "/api/history?start=2025-11-01&end=2025-11-01"
+    app_for(history_dir).test_client().get(url, headers=auth)
+    days = history_dir / "days"
+    _as_format_1(days, date(2025, 11, 1))
+    (days / "2025-11-01.csv.zst").write_bytes(b"damaged")
+    body = app_for(history_dir).test_client().get(url, headers=auth).get_json()
+    assert len(reports.asked) == 2 and body["series"]["i1"]["mean"][0] == 1.0   # never served half
+
+
+def test_a_frames_file_begun_without_relays_is_rewritten_with_them(history_dir):
+    store = HistoryStore(history_dir, IST, None, keep_days=400, gap_s=60)
+    ts = int(time.time())
+    day = datetime.fromtimestamp(ts, IST).date()
+    path = history_dir / "today" / f"{day}.frames.csv"
+    path.write_text("ts,d1,d8\n" f"{ts - 20}.0,900.0,450.0\n")        # the old header: no relays
+    store.today.append(cloud_frame(ts, i2=1.0))
+    header, old_row, new_row = path.read_text().splitlines()
+    assert header.split(",")[-8:] == [f"i{n}" for n in range(1, 9)]
+    rows = store.today.rows(day)
+    assert rows["ts"].tolist() == [ts - 20, ts] and rows["d1"][0] == 900.0
+    assert np.isnan(rows["i2"][0]) and rows["i2"][1] == 1.0
