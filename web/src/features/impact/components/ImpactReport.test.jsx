@@ -94,6 +94,47 @@ describe('impact report', () => {
     expect(within(table).queryByRole('row', { name: /Relay 3/ })).toBeNull();
   });
 
+  it('adds up relay hours from a history shaped as the gateway serves it (every channel, relays as 0..1 shares)', async () => {
+    // 7 days in 56 buckets of 3 h, as /api/history?buckets=56 answers: min/max 0 or 1, mean the share ON
+    // in hundredths; the last 6 buckets have not begun yet (null)
+    const buckets = 56;
+    const start = now - 50 * 10800;
+    const t = Array.from({ length: buckets }, (_, k) => start + k * 10800);
+    const past = (v) => t.map((ts) => (ts <= now ? v : null));
+    const relay = (share) => ({ min: past(share < 1 ? 0 : 1), mean: past(share), max: past(share > 0 ? 1 : 0) });
+    const series = {};
+    for (const code of ['d1', 'd2', 'd3', 'd4', 'd5', 'd6', 'd7', 'd8', 'd9', 'd10', 'd11', 'd12', 'd13', 'd14', 'd15', 'd16', 'd38']) {
+      series[code] = { min: past(400), mean: past(420.5), max: past(440) };
+    }
+    Object.assign(series, {
+      i1: relay(1),
+      i2: relay(0.25),
+      i3: relay(0),
+      i4: { min: past(null), mean: past(null), max: past(null) }, // no reading at all: left out
+      i5: relay(1),
+      i6: relay(1),
+      i7: relay(1),
+      i8: relay(0),
+    });
+    series.i3.mean[0] = 0.5; // one bucket half on: 1.5 h
+    series.i3.max[0] = 1;
+    const body = { deviceId: 'XO2-0001', bucket_s: 10800, t, series, rows: 30600, stale: false };
+    mockFetch(routes(() => body));
+    renderApp({ route: '#/impact' });
+    const table = await within(await report()).findByRole('table', { name: 'Hours each relay was on' });
+    const rows = within(table).getAllByRole('row').slice(1).map((r) => r.textContent);
+    // 51 begun buckets of 3 h = 153 h
+    expect(rows).toEqual([
+      'Relay 1153.0 h',
+      'Relay 238.3 h', // 51 x 3 h x 0.25
+      'Relay 31.5 h',
+      'Relay 5153.0 h',
+      'Relay 6153.0 h',
+      'Relay 7153.0 h',
+      'Relay 80.0 h',
+    ]);
+  });
+
   it('takes a calendar month and prints', async () => {
     const fetch = mockFetch(routes(() => history));
     const print = vi.fn();

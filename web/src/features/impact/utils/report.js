@@ -73,8 +73,8 @@ export function completeness(history, nowS) {
 
 /**
  * Hours a relay was ON over the range: each bucket's mean of the 0/1 relay value is the share of
- * it spent ON. Null when the history holds no series for the relay (the store keeps sensor
- * channels; relays show once it keeps them too).
+ * it spent ON (the gateway serves i1..i8 like the sensors). Null when the history holds no
+ * series or no reading for the relay.
  */
 export function relayHoursOn(history, code) {
   const means = history?.series?.[code]?.mean;
