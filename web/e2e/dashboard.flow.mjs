@@ -6,7 +6,7 @@
 //
 // In Chromium through nginx (issue 16): each page at 1280 px and 360 px, light and dark (the
 // system's scheme, emulated), screenshot to ARTIFACTS_DIR, no horizontal scroll at 360 px, and
-// axe-core with no serious or critical violation; the Impact report prints; the header's theme
+// axe-core with no serious or critical violation; the Impact report (relay hours too) prints; the header's theme
 // toggle is remembered; the PWA manifest and service worker load, the worker caches no API data,
 // and offline the console says it cannot be reached.
 import { after, before, describe, it } from 'node:test';
@@ -172,6 +172,12 @@ describe('dashboard pages, themes and PWA', { skip }, () => {
       await co2.waitFor({ timeout: 60_000 }); // days still coming from the cloud show as they arrive
       assert.match(await co2.innerText(), /\d+ ppm\s+\d+ ppm/);
       await report.getByText(/Data completeness: \d+%/).waitFor();
+      // the gateway's history now holds relays i1..i8: hours on for each of the 8
+      const relayHours = report.getByRole('table', { name: 'Hours each relay was on' });
+      await relayHours.waitFor({ timeout: T });
+      const relayRows = await relayHours.locator('tbody tr').allInnerTexts();
+      assert.equal(relayRows.length, 8, relayRows.join(' | '));
+      relayRows.forEach((row, k) => assert.match(row, new RegExp(`^Relay ${k + 1}\\s+[\\d,]+\\.\\d h$`)));
       await report.getByRole('region', { name: 'CO₂: inlet vs outlet' }).locator('canvas').first().waitFor({ timeout: T });
       await page.emulateMedia({ media: 'print' });
       assert.equal(await page.locator('header.topbar').isVisible(), false, 'no app chrome on paper');
