@@ -234,13 +234,21 @@ def test_disk_full_is_reported_in_health_and_status_and_writes_nothing(history_d
     assert client.get("/api/health").get_json()["history"] == {"ok": True, "error": None}
 
 
-def test_today_comes_from_the_socket_with_one_fetch_for_what_it_missed(history_dir, cloud, auth):
+def today_so_far() -> tuple[date, int, int]:
+    """Today (IST), its midnight and a "now" at least two hours into it (the real time, or a
+    little ahead of it just after midnight), so "the last hour" never reaches into yesterday.
+    Tests pin the store's clock to it."""
     today = datetime.now(IST).date()
     midnight, _ = day_bounds(today, IST)
-    now = int(time.time())
+    return today, midnight, max(int(time.time()), midnight + 2 * 3600 + 30)
+
+
+def test_today_comes_from_the_socket_with_one_fetch_for_what_it_missed(history_dir, cloud, auth):
+    today, midnight, now = today_so_far()
     reports = Reports(cloud, sim_csv(midnight, now, step=10))
     app = app_for(history_dir)
     gw, client = app.extensions[EXTENSION], app.test_client()
+    gw.store.clock = lambda: float(now)
     url = f"/api/history?start={today}&end={today}&buckets=24"
     # the socket saw all of today so far: no report at all
     for ts in range(midnight, now - 5, 10):
@@ -252,6 +260,7 @@ def test_today_comes_from_the_socket_with_one_fetch_for_what_it_missed(history_d
     # a gateway that started an hour ago: one report for the part it missed, then only the socket
     restarted = app_for(history_dir / "other")
     gw2, client2 = restarted.extensions[EXTENSION], restarted.test_client()
+    gw2.store.clock = lambda: float(now)
     seen = range(max(midnight, (now - 3600) // 10 * 10), now - 5, 10)      # the unit's 10 s grid
     for ts in seen:
         gw2.on_frame(cloud_frame(ts))
@@ -350,12 +359,11 @@ def test_backfill_progress_and_browsers_go_first(history_dir, cloud, auth, monke
 
 
 def test_with_the_worker_running_a_view_does_not_wait_for_todays_report(history_dir, cloud, auth):
-    today = datetime.now(IST).date()
-    midnight, _ = day_bounds(today, IST)
-    now = int(time.time())
+    today, midnight, now = today_so_far()
     reports = Reports(cloud, sim_csv(midnight, now, step=10))
     app = app_for(history_dir)
     gw, client = app.extensions[EXTENSION], app.test_client()
+    gw.store.clock = lambda: float(now)
     jobs = HistoryJobs(gw.store, backfill_days=0)
     gw.store.background = True                    # as HistoryJobs.start() sets it
     seen = range((now - 600) // 10 * 10, now - 5, 10)
@@ -458,12 +466,11 @@ def test_a_report_is_cut_into_unit_local_days_reading_the_spool_a_little_at_a_ti
 
 # -- relays i1..i8 (store format 2) ---------------------------------------------------------------
 def test_relays_from_the_sockets_frames_are_served_as_the_share_on(history_dir, cloud, auth):
-    today = datetime.now(IST).date()
-    midnight, _ = day_bounds(today, IST)
-    now = int(time.time())
+    today, midnight, now = today_so_far()
     reports = Reports(cloud, sim_csv(midnight, now, step=10))
     app = app_for(history_dir)
     gw, client = app.extensions[EXTENSION], app.test_client()
+    gw.store.clock = lambda: float(now)
     frames = range(midnight, now - 5, 10)
     for ts in frames:       # relay 2 ON the first 15 minutes of each hour (as the unit sends: 0.0/1.0)
         gw.on_frame(cloud_frame(ts, i2=1.0 if (ts - midnight) % 3600 < 900 else 0.0))
