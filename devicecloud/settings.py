@@ -90,6 +90,7 @@ class Settings(BaseSettings):
     display_interval_s: float = Field(10.0, gt=0)
     display_max_age_s: float = Field(120.0, gt=0)
     display_standard: Literal["cpcb", "epa"] = "cpcb"   # AQI breakpoints for the display
+    pm_size: Literal["pm25", "pm10"] = "pm25"           # what the unit's "Dust PM" (d2/d9) measures
     sensor_max_age_s: float = Field(120.0, gt=0)        # sensor rules ignore older data
     retry_backoff_s: float = Field(10.0, gt=0)          # first retry of an unconfirmed automated change
     retry_backoff_max_s: float = Field(600.0, gt=0)
@@ -118,7 +119,6 @@ class Settings(BaseSettings):
         if not re.match(r"^https?://[^\s/]+", v):
             raise ValueError("must be an http(s) URL, e.g. https://example.execute-api.../")
         return v.rstrip("/")
-    pm_size: Literal["pm25", "pm10"] = "pm25"           # what the unit's "Dust PM" (d2/d9) measures
 
     @field_validator("alert_webhook_url")
     @classmethod
