@@ -14,6 +14,8 @@ WebSocket fanned out to every browser socket.
 - forked.py         one call in a forked child (the store's background days: worker memory untouched)
 - audit_report.py   logins and refused report links reported to automation_svc's audit log
 - downloads.py      one-time links for the report CSV (the browser streams it to disk)
+- ws_tickets.py     one-time tickets for the browser socket (no JWT in a URL)
+- one_time.py       the one-time id store both are made of
 - auth.py           require_login: every route of a blueprint needs the admin JWT
 - replies.py        cached values as JSON replies (X-Cache, stale)
 - params.py         query validation -> 400 JSON

@@ -10,14 +10,12 @@ the server.
 """
 from __future__ import annotations
 
-import secrets
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from cachetools import TTLCache
+from .one_time import OneTimeIds
 
 LINK_TTL_S = 60          # the page follows the link at once
 MAX_LINKS = 32           # bounds memory whatever is asked for
@@ -38,19 +36,8 @@ class Link:
     pieces: tuple[Piece, ...]
 
 
-class DownloadLinks:
+class DownloadLinks(OneTimeIds[Link]):
+    """Download id -> the report's pieces, once, within LINK_TTL_S."""
+
     def __init__(self, ttl_s: float = LINK_TTL_S, timer: Callable[[], float] = time.monotonic) -> None:
-        self._links: TTLCache[str, Link] = TTLCache(MAX_LINKS, ttl_s, timer=timer)
-        self._lock = threading.Lock()
-        self.ttl_s = ttl_s
-
-    def add(self, link: Link) -> str:
-        key = secrets.token_urlsafe(24)
-        with self._lock:
-            self._links[key] = link
-        return key
-
-    def take(self, key: str) -> Link | None:
-        """The link for key, once; None when unknown, used or expired."""
-        with self._lock:
-            return self._links.pop(key, None)
+        super().__init__(MAX_LINKS, ttl_s, timer)
