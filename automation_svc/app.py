@@ -1,12 +1,12 @@
 """Flask app factory: shared plumbing from devicecloud, the login route, the API, the service."""
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask
 
 from devicecloud.settings import Settings, load_settings
-from service_kit.auth import LOGIN_AUDIT_CLAIM, add_login
+from service_kit.auth import add_login, scope_service_tokens
 from service_kit.metrics import exposition
-from service_kit.webapp import create_base_app, error_response
+from service_kit.webapp import create_base_app
 
 from . import api, contract, metrics, routes_alerts
 from .service import AutomationService
@@ -28,7 +28,8 @@ def create_app(settings: Settings | None = None, *, service: AutomationService |
     app.extensions["automation"] = service
     app.register_blueprint(api.bp)
     app.register_blueprint(routes_alerts.bp)
-    _scope_service_tokens(app)
+    # the gateway's audit-report token is good for that one route only
+    scope_service_tokens(app, "this token may only report to the audit log", "automation.gateway_report")
     # Bound internally: no login (Prometheus scrapes the service port); nginx answers 404.
     app.add_url_rule("/api/automation/metrics", "metrics", exposition(lambda: metrics.read(service)))
     contract.describe(app)          # GET /api/automation/openapi.json, once every route is in
@@ -36,16 +37,3 @@ def create_app(settings: Settings | None = None, *, service: AutomationService |
         service.start()
     return app
 
-
-def _scope_service_tokens(app: Flask) -> None:
-    """The gateway's audit-report token is good for reporting to the audit log, nothing else:
-    a valid JWT with LOGIN_AUDIT_CLAIM is refused (403) on every other route."""
-    jwt = app.extensions["flask-jwt-extended"]
-
-    @jwt.token_verification_loader
-    def _in_scope(header: dict, claims: dict) -> bool:
-        return not claims.get(LOGIN_AUDIT_CLAIM) or request.endpoint == "automation.gateway_report"
-
-    @jwt.token_verification_failed_loader
-    def _out_of_scope(header: dict, claims: dict):
-        return error_response(403, "this token may only report to the audit log")

@@ -17,7 +17,7 @@ from devicecloud.alias import Aliaser
 from devicecloud.rest import CloudClient, CloudError
 from devicecloud.settings import Settings, load_settings
 from devicecloud.stream import CloudStream
-from service_kit.auth import LOGIN_AUDIT_CLAIM, add_login
+from service_kit.auth import add_login, scope_service_tokens
 from service_kit.webapp import create_base_app, error_response
 
 from . import contract, routes_data, routes_report, routes_status, routes_ws
@@ -49,7 +49,7 @@ def create_app(settings: Settings | None = None, *, client: CloudClient | None =
     configure_logging()
     settings = settings or load_settings()
     app = create_base_app("gateway_svc", settings)
-    _refuse_service_tokens(app)
+    scope_service_tokens(app, "this token is not a login; log in")   # automation's audit-report token
     audit = AuditReport(app, settings)
     add_login(app, settings, "/api/auth", on_result=audit.login)  # refuses weak secrets unless XO2_DEV
 
@@ -84,17 +84,3 @@ def create_app(settings: Settings | None = None, *, client: CloudClient | None =
              settings.device_alias, "starting" if start_stream else "off")
     return app
 
-
-def _refuse_service_tokens(app: Flask) -> None:
-    """The token the gateway makes to report to automation's audit log (LOGIN_AUDIT_CLAIM) is
-    signed with the shared secret, so it verifies here too; it is not a login. Refused (403)
-    wherever the gateway checks a token (routes and the socket ticket alike)."""
-    jwt = app.extensions["flask-jwt-extended"]
-
-    @jwt.token_verification_loader
-    def _is_login(header: dict, claims: dict) -> bool:
-        return not claims.get(LOGIN_AUDIT_CLAIM)
-
-    @jwt.token_verification_failed_loader
-    def _not_a_login(header: dict, claims: dict):
-        return error_response(403, "this token is not a login; log in")

@@ -93,3 +93,19 @@ def add_login(app: Flask, settings: Settings, url_prefix: str,
             return resp
 
     app.register_blueprint(bp)
+
+
+def scope_service_tokens(app: Flask, message: str, allowed_endpoint: str | None = None) -> None:
+    """The gateway's audit-report token (LOGIN_AUDIT_CLAIM) is signed with the shared secret, so
+    it verifies in both services, but it is no login: refused (403, `message`) wherever the app
+    checks a token, routes and the socket ticket alike, except at `allowed_endpoint`."""
+    jwt = app.extensions["flask-jwt-extended"]
+
+    @jwt.token_verification_loader
+    def _in_scope(header: dict, claims: dict) -> bool:
+        return not claims.get(LOGIN_AUDIT_CLAIM) or (
+            allowed_endpoint is not None and request.endpoint == allowed_endpoint)
+
+    @jwt.token_verification_failed_loader
+    def _out_of_scope(header: dict, claims: dict):
+        return error_response(403, message)
