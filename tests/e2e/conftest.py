@@ -1,7 +1,9 @@
 """The whole console as a user gets it: simulator, both services and nginx, on loopback."""
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -27,3 +29,25 @@ def stack(tmp_path_factory):
     with Stack(port=free_port(), sim_period=0.5, run_dir=run_dir, env=env, ports=ports,
                sim_args=["--command-delay", "1"]) as s:
         yield s
+
+
+ARTIFACTS = ROOT / "e2e-artifacts"
+
+
+def run_node_flow(stack: Stack, target: str, timeout: float, *, fresh: str | None = None,
+                  tail: int = 20000) -> subprocess.CompletedProcess:
+    """Run web/<target> (node's test runner: playwright-core + Debian Chromium) against the
+    stack, printing its output for the test report. `fresh`: a glob of this flow's old
+    artifacts to delete first, so the test sees only what this run wrote."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    if fresh:
+        for old in ARTIFACTS.glob(fresh):
+            old.unlink()
+    env = {**os.environ, "BASE_URL": stack.url, "ADMIN_PASSWORD": stack.password,
+           "SIM_URL": stack.sim_url, "CHROMIUM": shutil.which("chromium") or "/usr/bin/chromium",
+           "ARTIFACTS_DIR": str(ARTIFACTS)}
+    proc = subprocess.run(["node", "--test", "--test-reporter=spec", target], cwd=ROOT / "web",
+                          env=env, capture_output=True, text=True, timeout=timeout)
+    print(proc.stdout[-tail:])
+    print(proc.stderr[-5000:])
+    return proc

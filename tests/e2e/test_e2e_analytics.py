@@ -8,34 +8,21 @@ dark, no sideways scroll and no serious or critical axe violation. Artifacts: e2
 """
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
 
 import pytest
 
-from .conftest import ROOT
+from .conftest import ARTIFACTS, run_node_flow
 
 pytestmark = pytest.mark.timeout(300)
 
 
 def test_free_range_compare_and_downloads_in_the_browser(stack):
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    artifacts = ROOT / "e2e-artifacts"
-    artifacts.mkdir(exist_ok=True)
-    for old in artifacts.glob("analytics-*"):
-        old.unlink()
-    env = {**os.environ, "BASE_URL": stack.url, "ADMIN_PASSWORD": stack.password,
-           "CHROMIUM": chromium, "ARTIFACTS_DIR": str(artifacts)}
-    proc = subprocess.run(["node", "--test", "--test-reporter=spec", "e2e/analytics.flow.mjs"],
-                          cwd=ROOT / "web", env=env, capture_output=True, text=True, timeout=280)
-    print(proc.stdout[-20000:])
-    print(proc.stderr[-5000:])
+    proc = run_node_flow(stack, "e2e/analytics.flow.mjs", 280, fresh="analytics-*")
     assert proc.returncode == 0, "analytics browser flow failed (output above)"
     passed = re.search(r"\bpass (\d+)", proc.stdout)
     assert passed and int(passed.group(1)) >= 7, "the flow did not run all its steps (skipped?)"
-    files = {p.name for p in artifacts.glob("analytics-*")}
+    files = {p.name for p in ARTIFACTS.glob("analytics-*")}
     expected = {"analytics-chart.png", "analytics-series.csv", "analytics-compare-1280.png",
                 "analytics-compare-360-light.png", "analytics-compare-360-dark.png",
                 "analytics-range-refused-1280.png"}

@@ -9,14 +9,11 @@ service worker (no API data cached) and offline page.
 """
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
 
 import pytest
 
-from .conftest import ROOT
+from .conftest import ARTIFACTS, run_node_flow
 
 pytestmark = pytest.mark.timeout(400)
 
@@ -24,21 +21,11 @@ PAGES = ["overview", "impact", "automation", "analytics", "alerts"]
 
 
 def test_every_page_at_two_widths_and_themes_with_axe_and_the_pwa(stack):
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    artifacts = ROOT / "e2e-artifacts"
-    artifacts.mkdir(exist_ok=True)
-    for old in artifacts.glob("dashboard-*"):
-        old.unlink()
-    env = {**os.environ, "BASE_URL": stack.url, "ADMIN_PASSWORD": stack.password,
-           "CHROMIUM": chromium, "ARTIFACTS_DIR": str(artifacts)}
-    proc = subprocess.run(["node", "--test", "--test-reporter=spec", "e2e/dashboard.flow.mjs"],
-                          cwd=ROOT / "web", env=env, capture_output=True, text=True, timeout=380)
-    print(proc.stdout[-30000:])
-    print(proc.stderr[-5000:])
+    proc = run_node_flow(stack, "e2e/dashboard.flow.mjs", 380, fresh="dashboard-*", tail=30000)
     assert proc.returncode == 0, "dashboard browser flow failed (output above)"
     passed = re.search(r"\bpass (\d+)", proc.stdout)
     assert passed and int(passed.group(1)) >= 9, "the flow did not run all its steps (skipped?)"
-    shots = {p.name for p in artifacts.glob("dashboard-*.png")}
+    shots = {p.name for p in ARTIFACTS.glob("dashboard-*.png")}
     expected = {f"dashboard-{page}-{width}-{scheme}.png"
                 for page in PAGES for width in (1280, 360) for scheme in ("light", "dark")}
     assert expected <= shots, f"missing screenshots: {sorted(expected - shots)}"
