@@ -496,3 +496,19 @@ def test_cli_serves_on_a_free_port() -> None:
     finally:
         proc.terminate()
         assert proc.wait(timeout=5) == 0
+
+
+@pytest.mark.timeout(15)
+def test_reset_lands_hung_calls_first_so_none_arrives_after_it(sim: SimServer) -> None:
+    """A command whose client gave up while the cloud hung still lands (as with the real cloud),
+    but before a reset returns: a test that resets starts on a quiet sim (the reliability suite's
+    late `i5` command)."""
+    sim.state.set_faults(hang_s=3)
+    with pytest.raises(requests.ReadTimeout):
+        requests.post(url(sim, f"/device/{DEVICE}/command"), json={"i5": 1}, timeout=0.3)
+    started = time.monotonic()
+    r = requests.post(url(sim, "/__sim/reset"), json={}, timeout=10)
+    assert r.ok and time.monotonic() - started < 2.5, "reset waited out the hang instead of ending it"
+    assert r.json()["commands"] == []
+    time.sleep(3.5)                       # past the hang: nothing is left to land late
+    assert sim.state.commands == []

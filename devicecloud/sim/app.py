@@ -43,13 +43,20 @@ def _register_faults(app: Flask, state: SimState) -> None:
     def gate() -> Response | None:
         if not request.path.startswith("/device/"):
             return None
+        state.rest_begin()
+        g.counted = True
         decision = state.rest_gate(_rest_kind())
         g.malformed = decision.malformed
         if decision.delay_s:
-            state.stopping.wait(decision.delay_s)  # wakes early when the sim stops
+            state.rest_hold(decision.delay_s)  # wakes early when the sim stops or is reset
         if decision.fail:
             return _error("Service Unavailable", 503)
         return None
+
+    @app.teardown_request
+    def done(_exc: BaseException | None) -> None:
+        if g.pop("counted", False):
+            state.rest_end()
 
     @app.after_request
     def corrupt(response: Response) -> Response:

@@ -100,6 +100,11 @@ class SimState:
         self.command_delay = command_delay
         self.started_at = time.time()
         self.stopping = threading.Event()
+        # REST calls in flight and a generation that reset() bumps to release hung ones, so a
+        # reset leaves the sim quiet: no call hung before it lands (and is logged) after it.
+        self._rest_cond = threading.Condition()
+        self._rest_in_flight = 0
+        self._rest_release = 0
         self.hub = Hub()
         self.reports = ReportLinks(report_ttl_s)
         self._lock = threading.Lock()
@@ -187,8 +192,36 @@ class SimState:
             self._faults = dataclasses.replace(self._faults, **checked)
             return dataclasses.replace(self._faults)
 
+    # -- REST calls in flight ----------------------------------------------------------------
+    def rest_begin(self) -> None:
+        with self._rest_cond:
+            self._rest_in_flight += 1
+
+    def rest_end(self) -> None:
+        with self._rest_cond:
+            self._rest_in_flight -= 1
+            self._rest_cond.notify_all()
+
+    def rest_hold(self, delay_s: float) -> None:
+        """A hung reply: sleep delay_s, or less when the sim stops or is reset."""
+        deadline = time.monotonic() + delay_s
+        with self._rest_cond:
+            generation = self._rest_release
+            while (self._rest_release == generation and not self.stopping.is_set()
+                   and (left := deadline - time.monotonic()) > 0):
+                self._rest_cond.wait(min(left, 0.5))
+
+    def _quiesce(self, timeout: float = 10.0) -> None:
+        """Release hung REST calls and wait until none is in flight."""
+        with self._rest_cond:
+            self._rest_release += 1
+            self._rest_cond.notify_all()
+            self._rest_cond.wait_for(lambda: self._rest_in_flight == 0, timeout)
+
     def reset(self, relays: bool = False) -> None:
-        """Back to the start-up faults with zeroed counters and log, nothing pinned; optionally relays too."""
+        """Back to the start-up faults with zeroed counters and log, nothing pinned; optionally relays
+        too. Calls that were hung finish first, so nothing from before the reset lands after it."""
+        self._quiesce()
         with self._lock:
             self._faults = Faults(**self._initial_faults)
             self._rest_calls.clear()
