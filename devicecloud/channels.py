@@ -25,35 +25,38 @@ class Channel:
     better: Better = None
     target: float | None = None  # for better == "target"
     quantity: str | None = None  # shared name of a pair, e.g. "CO₂"
+    min: float | None = None     # the physically valid range (SPEC 12); None = open
+    max: float | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)
 
 
-# (quantity, unit, precision, better, target) for each inlet/outlet pair, inlet code first.
-_PAIRS: list[tuple[str, str, str, str, int, Better, float | None]] = [
-    ("d1", "d8", "CO₂", "ppm", 0, "lower", None),
-    ("d2", "d9", "Dust PM", "µg/m³", 0, "lower", None),
-    ("d3", "d10", "Temperature", "°C", 1, "lower", None),
-    ("d4", "d11", "Humidity", "%", 0, "target", 55.0),
-    ("d5", "d12", "Water pH", "pH", 2, "target", 7.0),
-    ("d6", "d13", "Water Level", "%", 0, None, None),   # a tank level: no better direction
-    ("d7", "d14", "Water Temp", "°C", 1, "lower", None),
+# (quantity, unit, precision, better, target, min, max) for each inlet/outlet pair, inlet code first.
+_PAIRS: list[tuple[str, str, str, str, int, Better, float | None, float | None, float | None]] = [
+    ("d1", "d8", "CO₂", "ppm", 0, "lower", None, 0, None),
+    ("d2", "d9", "Dust PM", "µg/m³", 0, "lower", None, 0, None),
+    ("d3", "d10", "Temperature", "°C", 1, "lower", None, -40, 85),
+    ("d4", "d11", "Humidity", "%", 0, "target", 55.0, 0, 100),
+    ("d5", "d12", "Water pH", "pH", 2, "target", 7.0, 0, 14),
+    ("d6", "d13", "Water Level", "%", 0, None, None, 0, 4095),   # a tank level: no better direction
+    ("d7", "d14", "Water Temp", "°C", 1, "lower", None, -40, 85),
 ]
 
 
 def _build() -> list[Channel]:
     inlets, outlets = [], []
-    for inlet, outlet, qty, unit, prec, better, target in _PAIRS:
-        common = dict(unit=unit, precision=prec, better=better, target=target, quantity=qty)
+    for inlet, outlet, qty, unit, prec, better, target, lo, hi in _PAIRS:
+        common = dict(unit=unit, precision=prec, better=better, target=target, quantity=qty, min=lo, max=hi)
         inlets.append(Channel(inlet, f"Inlet {qty}", group="inlet", pair=outlet, **common))
         outlets.append(Channel(outlet, f"Outlet {qty}", group="outlet", pair=inlet, **common))
     system = [
         Channel("d15", "SW version", "", "system", precision=0),
         Channel("d16", "HW version", "", "system", precision=0),
-        Channel("d38", "GSM signal strength", "CSQ", "system", precision=0, better="higher"),
+        # CSQ 0..31; the unit reports 99 for "unknown", which is not a signal level.
+        Channel("d38", "GSM signal strength", "CSQ", "system", precision=0, better="higher", min=0, max=31),
     ]
-    relays = [Channel(f"i{n}", f"Relay {n}", "", "relay", precision=0) for n in range(1, 9)]
+    relays = [Channel(f"i{n}", f"Relay {n}", "", "relay", precision=0, min=0, max=1) for n in range(1, 9)]
     return inlets + outlets + system + relays
 
 
