@@ -26,6 +26,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 from stack import Stack, free_port, wait_http  # noqa: E402,F401 (wait_http: for the tests)
 
+from tests.eventually import eventually  # noqa: E402
+
 REAL = "BTTE1250001"
 ALIAS = "IOCL_XTRA_O2_ADMIN"
 IMEI = "860710081332028"
@@ -55,19 +57,8 @@ SIM_COMMAND_DELAY = 0.5
 # -- waiting -----------------------------------------------------------------------------------
 def wait_for(check: Callable[[], Any], timeout: float = 10.0, interval: float = 0.1,
              what: str = "condition") -> Any:
-    """Poll check() until it returns something truthy; fail naming `what` after timeout."""
-    deadline = time.monotonic() + timeout
-    last: Any = None
-    while time.monotonic() < deadline:
-        try:
-            last = check()
-        except (requests.RequestException, OSError, ValueError, KeyError) as exc:
-            last = exc
-        else:
-            if last:
-                return last
-        time.sleep(interval)
-    raise AssertionError(f"{what} not met within {timeout:g} s (last: {last!r})")
+    """tests.eventually with this suite's polling interval."""
+    return eventually(check, timeout, interval, what)
 
 
 # -- clients from chosen loopback addresses --------------------------------------------------
