@@ -1,4 +1,6 @@
-// The one fetch wrapper for the browser-facing HTTP contract (SPEC section 8).
+// The HTTP client of the browser-facing contract (SPEC section 8): fetch + bearer token + JSON and
+// the error shape. Endpoints and query keys live with the feature that owns them
+// (features/<f>/api/); the reads several features share are in lib/queries.js.
 import { expireSession, getToken } from './auth.js';
 
 export class ApiError extends Error {
@@ -60,29 +62,6 @@ export async function apiFetch(path, { method = 'GET', body, auth = true, raw = 
     throw new ApiError(res.status, 'The server sent an unreadable response.');
   }
 }
-
-export const api = {
-  login: (deviceId, password) =>
-    apiFetch('/api/auth/login', { method: 'POST', body: { deviceId, password }, auth: false }),
-  health: () => apiFetch('/api/health', { auth: false }),
-  config: () => apiFetch('/api/config'),
-  channels: () => apiFetch('/api/channels'),
-  live: () => apiFetch('/api/live'),
-  wsTicket: () => apiFetch('/api/ws-ticket', { method: 'POST' }),
-  graph: (period) => apiFetch(`/api/graph/${period}`),
-  history: (start, end, buckets) =>
-    apiFetch(`/api/history?start=${start}&end=${end}${buckets ? `&buckets=${buckets}` : ''}`),
-  historyStatus: () => apiFetch('/api/history/status'),
-  reportLink: (startDate, endDate) =>
-    apiFetch(`/api/report-link?startDate=${startDate}&endDate=${endDate}`, { method: 'POST' }),
-  relays: () => apiFetch('/api/automation/relays'),
-  saveRelay: (id, body) => apiFetch(`/api/automation/relays/${id}`, { method: 'PUT', body }),
-  commandRelay: (id, state) => apiFetch(`/api/automation/relays/${id}/command`, { method: 'POST', body: { state } }),
-  display: () => apiFetch('/api/automation/display'),
-  saveDisplay: (body) => apiFetch('/api/automation/display', { method: 'PUT', body }),
-  automationHealth: () => apiFetch('/api/automation/health', { auth: false }),
-  audit: (limit = 50) => apiFetch(`/api/automation/audit?limit=${limit}`),
-};
 
 /** Don't retry client errors (4xx); retry network/5xx a few times. */
 export function shouldRetry(failureCount, error) {

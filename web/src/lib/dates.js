@@ -55,17 +55,23 @@ export function daysInRange(start, end) {
   return b - a + 1;
 }
 
-// The gateway serves any range up to 366 days (stored days come from its history store).
-export const MAX_CSV_DAYS = 366;
-export const MAX_HISTORY_DAYS = 366;
+// The gateway serves any range up to 366 days (stored days come from its history store), for the
+// CSV report and the charted history alike.
+export const MAX_RANGE_DAYS = 366;
 
-/** Client-side check of a CSV date range; returns an error message or null. */
-export function validateCsvRange(start, end, maxDays = MAX_CSV_DAYS) {
+/**
+ * The one check of a date range a form sends (the CSV report, a chart's free range): its problem
+ * as a sentence naming the field, or null. With `today` (the unit's), an end after it is refused.
+ */
+export function validateRange(start, end, today = null, maxDays = MAX_RANGE_DAYS) {
   if (!start || !end) return 'Choose both a start and an end date.';
   if (dayNumber(start) === null) return 'The start date is not a valid date.';
   if (dayNumber(end) === null) return 'The end date is not a valid date.';
   const n = daysInRange(start, end);
   if (n < 1) return 'The start date must be on or before the end date.';
   if (n > maxDays) return `The range is ${n} days; choose at most ${maxDays} days.`;
+  if (today && dayNumber(end) > dayNumber(today)) {
+    return `The end date is after today at the unit (${today}); choose ${today} or earlier.`;
+  }
   return null;
 }

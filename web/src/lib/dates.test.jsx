@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { addDays, dayNumber, todayIn, daysInRange, lastDays, validateCsvRange } from './dates.js';
+import { addDays, dayNumber, todayIn, daysInRange, lastDays, validateRange } from './dates.js';
 
 describe('dates', () => {
   it('does calendar arithmetic on YYYY-MM-DD', () => {
@@ -13,14 +13,14 @@ describe('dates', () => {
   });
 
   it('validates the CSV range (max 366 days: the history store serves a year)', () => {
-    expect(validateCsvRange('2025-11-01', '2025-12-01')).toBeNull(); // 31 days, the brief's example
-    expect(validateCsvRange('2025-11-01', '2025-11-01')).toBeNull();
-    expect(validateCsvRange('2024-12-01', '2025-12-01')).toBeNull(); // 366 days
-    expect(validateCsvRange('2024-11-30', '2025-12-01')).toMatch(/367 days; choose at most 366 days/);
-    expect(validateCsvRange('2025-11-01', '2025-12-02', 31)).toMatch(/at most 31 days/);
-    expect(validateCsvRange('2025-11-10', '2025-11-01')).toMatch(/on or before/);
-    expect(validateCsvRange('', '2025-11-01')).toMatch(/both/);
-    expect(validateCsvRange('2025-13-01', '2025-11-01')).toMatch(/start date is not a valid/);
+    expect(validateRange('2025-11-01', '2025-12-01')).toBeNull(); // 31 days, the brief's example
+    expect(validateRange('2025-11-01', '2025-11-01')).toBeNull();
+    expect(validateRange('2024-12-01', '2025-12-01')).toBeNull(); // 366 days
+    expect(validateRange('2024-11-30', '2025-12-01')).toMatch(/367 days; choose at most 366 days/);
+    expect(validateRange('2025-11-01', '2025-12-02', null, 31)).toMatch(/at most 31 days/);
+    expect(validateRange('2025-11-10', '2025-11-01')).toMatch(/on or before/);
+    expect(validateRange('', '2025-11-01')).toMatch(/both/);
+    expect(validateRange('2025-13-01', '2025-11-01')).toMatch(/start date is not a valid/);
   });
 
   it("gives today in the unit's zone, the browser's when the zone is unknown", () => {

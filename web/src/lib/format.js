@@ -7,6 +7,14 @@ export function num(v) {
   return Number.isFinite(n) ? n : null;
 }
 
+/** A form field's text as the number an API body carries: null when blank; text that is not a
+ *  number is sent as is, so the server names the bad field. */
+export function toNumber(text) {
+  if (text === '' || text === null || text === undefined) return null;
+  const n = Number(text);
+  return Number.isFinite(n) ? n : text;
+}
+
 export function isRelay(channel) {
   return channel?.group === 'relay';
 }

@@ -1,20 +1,27 @@
 // Live data: GET /api/live once (and as a fallback poll), then frames pushed over /api/ws.
 import { createContext, useContext, useEffect, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { api } from './api.js';
+import { apiFetch } from './api.js';
 import { estimateSkew } from './age.js';
 import { num } from './format.js';
 import { expireSession } from './auth.js';
 import { openLiveSocket } from './liveSocket.js';
-import { keys } from '../hooks/queries.js';
 
 const LiveContext = createContext(null);
 
+const liveKeys = { live: ['live'], health: ['health'] };
+
+const liveApi = {
+  live: () => apiFetch('/api/live'),
+  health: () => apiFetch('/api/health', { auth: false }),
+  wsTicket: () => apiFetch('/api/ws-ticket', { method: 'POST' }),
+};
+
 /** GET /api/live, but never let a slow response replace a newer frame the socket already gave. */
 async function fetchLive(qc) {
-  const live = await api.live();
+  const live = await liveApi.live();
   const skewS = estimateSkew(live, Date.now() / 1000);
-  const prev = qc.getQueryData(keys.live);
+  const prev = qc.getQueryData(liveKeys.live);
   const prevTs = Number(prev?.frame?.ts);
   const newTs = Number(live?.frame?.ts ?? live?.ts);
   if (prev?.frame && prevTs > newTs) return { ...prev, skewS };
@@ -48,32 +55,32 @@ export function LiveProvider({ token, children }) {
   const [wsConnected, setWsConnected] = useState(false);
 
   const live = useQuery({
-    queryKey: keys.live,
+    queryKey: liveKeys.live,
     queryFn: () => fetchLive(qc),
     // The socket keeps it fresh; poll only as a fallback (faster while the socket is down).
     refetchInterval: wsConnected ? 60_000 : 5_000,
   });
   const health = useQuery({
-    queryKey: keys.health,
-    queryFn: api.health,
+    queryKey: liveKeys.health,
+    queryFn: liveApi.health,
     refetchInterval: 30_000,
   });
 
   useEffect(() => {
     if (!token) return undefined;
     return openLiveSocket({
-      getTicket: async () => (await api.wsTicket()).ticket,
+      getTicket: async () => (await liveApi.wsTicket()).ticket,
       onState: (up) => {
         setWsConnected(up);
         // (Re)connected: re-read /api/live to cover frames missed while the socket was down.
-        if (up) qc.invalidateQueries({ queryKey: keys.live });
+        if (up) qc.invalidateQueries({ queryKey: liveKeys.live });
       },
       onAuthFailure: expireSession,
       onMessage: (msg) => {
         if (msg.type === 'deviceData' && msg.data && typeof msg.data === 'object') {
-          qc.setQueryData(keys.live, (prev) => socketFrame(prev, msg));
+          qc.setQueryData(liveKeys.live, (prev) => socketFrame(prev, msg));
         } else if (msg.type === 'status' && msg.upstream) {
-          qc.setQueryData(keys.health, (prev) => ({
+          qc.setQueryData(liveKeys.health, (prev) => ({
             ...(prev || {}),
             status: msg.upstream.socket_connected ? 'ok' : 'degraded',
             upstream: msg.upstream,

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { useChannels, useUnitTimeZone } from '../../../hooks/queries.js';
+import { useChannels, useUnitTimeZone } from '../../../lib/queries.js';
 import { QueryState } from '../../../components/QueryState.jsx';
 import { PAGE_POLL_MS, useAlertRules, useAlerts } from '../api/alerts.js';
 import { ActiveAlerts } from './ActiveAlerts.jsx';

@@ -1,5 +1,5 @@
 // Alert rule helpers (pure): kinds, channel pickers from the channel map, form values <-> API body.
-import { formatNumber, num, withUnit } from '../../../lib/format.js';
+import { formatNumber, num, toNumber, withUnit } from '../../../lib/format.js';
 
 export const KINDS = [
   { value: 'threshold', label: 'Threshold', hint: 'A sensor value above or below a limit.' },
@@ -69,12 +69,6 @@ export function formFromRule(rule, channels = []) {
     repeat_s: str(rule?.repeat_s ?? 0),
     enabled: rule ? rule.enabled !== false : true,
   };
-}
-
-function toNumber(text) {
-  if (text === '' || text === null || text === undefined) return null;
-  const n = Number(text);
-  return Number.isFinite(n) ? n : text; // let the server name the bad field
 }
 
 /** POST/PUT body: the common fields plus those of the rule's kind. */

@@ -1,28 +1,32 @@
-// Analytics' reads of the gateway's history: the aggregated series of a view, and the store's state.
-import { useQuery } from '@tanstack/react-query';
-import { api } from '../../../lib/api.js';
-import { keys } from '../../../hooks/queries.js';
+// Analytics' own endpoints: the history store's state and the one-time link of a CSV report. The
+// aggregated series it charts is the shared history read (lib/queries.js), which Impact reads too.
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { apiFetch } from '../../../lib/api.js';
 
-/** GET /api/history for a view's days; polled while older days are still being fetched. */
-export function useHistory({ start, end, buckets }) {
-  return useQuery({
-    queryKey: keys.history(start, end, buckets),
-    queryFn: () => api.history(start, end, buckets),
-    staleTime: 5 * 60_000,
-    // older days still coming from the cloud in the background: show them as they arrive
-    refetchInterval: (q) => (q.state.data?.days_pending > 0 || q.state.data?.today_pending ? 10_000 : false),
-  });
-}
+export const analyticsKeys = {
+  historyStatus: ['historyStatus'],
+};
+
+export const analyticsApi = {
+  historyStatus: () => apiFetch('/api/history/status'),
+  reportLink: (startDate, endDate) =>
+    apiFetch(`/api/report-link?startDate=${startDate}&endDate=${endDate}`, { method: 'POST' }),
+};
 
 /** GET /api/history/status: every 2 s while days are being fetched, else every 30 s. */
 export function useHistoryStatus() {
   return useQuery({
-    queryKey: keys.historyStatus,
-    queryFn: api.historyStatus,
+    queryKey: analyticsKeys.historyStatus,
+    queryFn: analyticsApi.historyStatus,
     staleTime: 0,
     refetchInterval: (q) => {
       const bf = q.state.data?.backfill;
       return bf && (bf.pending > 0 || bf.running) ? 2000 : 30000;
     },
   });
+}
+
+/** POST /api/report-link for {start, end}: resolves to {url, filename}, a one-time link. */
+export function useReportLink(options = {}) {
+  return useMutation({ mutationFn: ({ start, end }) => analyticsApi.reportLink(start, end), ...options });
 }

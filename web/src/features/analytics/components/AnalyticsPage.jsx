@@ -1,10 +1,9 @@
 import { useMemo, useRef, useState } from 'react';
-import { useChannels, useUnitTimeZone } from '../../../hooks/queries.js';
+import { useChannels, useHistory, useUnitTimeZone } from '../../../lib/queries.js';
 import { QueryState } from '../../../components/QueryState.jsx';
 import { HistoryChart } from '../../../components/HistoryChart.jsx';
 import { historyToChartData } from '../../../lib/chartData.js';
 import { lastDays, todayIn } from '../../../lib/dates.js';
-import { useHistory } from '../api/history.js';
 import { PRESETS, viewRange } from '../utils/range.js';
 import { chartChoices, compareTitle } from '../utils/compare.js';
 import { ChannelPicker } from './ChannelPicker.jsx';

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { chartToPng, backgroundOf } from '../utils/chartPng.js';
 import { seriesToCsv } from '../utils/seriesCsv.js';
-import { fileName, saveBlob } from '../utils/download.js';
+import { fileName, saveBlob } from '../../../lib/download.js';
 
 /**
  * Save what the chart shows, made in this browser (nothing more is fetched): the chart as a PNG

@@ -1,57 +1,33 @@
 import { useState } from 'react';
-import { MAX_HISTORY_DAYS, lastDays } from '../../../lib/dates.js';
-import { calendarMonth, validateRange } from '../utils/range.js';
+import { DateRangeFields } from '../../../components/DateRangeFields.jsx';
+import { MAX_RANGE_DAYS, lastDays, validateRange } from '../../../lib/dates.js';
+import { calendarMonth } from '../utils/range.js';
 
-/** A free range of the unit's days (up to MAX_HISTORY_DAYS), applied with "Show"; quick fills
+/** A free range of the unit's days (up to MAX_RANGE_DAYS), applied with "Show"; quick fills
  *  for calendar months, which the rolling presets do not give. */
 export function RangeForm({ today, value, onApply }) {
-  const [start, setStart] = useState(value.start);
-  const [end, setEnd] = useState(value.end);
+  const [range, setRange] = useState({ start: value.start, end: value.end });
   const [error, setError] = useState(null);
-  const apply = (s, e) => {
-    const problem = validateRange(s, e, today);
+  const apply = (r) => {
+    const problem = validateRange(r.start, r.end, today);
     setError(problem);
-    if (!problem) onApply({ start: s, end: e });
+    if (!problem) onApply({ start: r.start, end: r.end });
   };
   const fill = (r) => {
-    setStart(r.start);
-    setEnd(r.end);
-    apply(r.start, r.end);
+    setRange(r);
+    apply(r);
   };
   return (
     <form
       className="csv-form range-form"
       onSubmit={(e) => {
         e.preventDefault();
-        apply(start, end);
+        apply(range);
       }}
       noValidate
       aria-label="Chart range"
     >
-      <div className="field">
-        <label htmlFor="range-start">From</label>
-        <input
-          id="range-start"
-          type="date"
-          value={start}
-          max={today}
-          onChange={(e) => setStart(e.target.value)}
-          aria-invalid={!!error}
-          aria-describedby="range-help"
-        />
-      </div>
-      <div className="field">
-        <label htmlFor="range-end">To</label>
-        <input
-          id="range-end"
-          type="date"
-          value={end}
-          max={today}
-          onChange={(e) => setEnd(e.target.value)}
-          aria-invalid={!!error}
-          aria-describedby="range-help"
-        />
-      </div>
+      <DateRangeFields id="range" labels={['From', 'To']} range={range} max={today} invalid={!!error} onChange={setRange} />
       <button type="submit">Show</button>
       <div className="range-quick" role="group" aria-label="Quick ranges">
         <button type="button" className="ghost" onClick={() => fill(calendarMonth(today, 0))}>
@@ -65,7 +41,7 @@ export function RangeForm({ today, value, onApply }) {
         </button>
       </div>
       <p id="range-help" className="small muted range-help">
-        Days at the unit (today there is {today}), both included, up to {MAX_HISTORY_DAYS} days.
+        Days at the unit (today there is {today}), both included, up to {MAX_RANGE_DAYS} days.
       </p>
       {error && (
         <p className="field-error" role="alert">

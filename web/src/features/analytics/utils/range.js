@@ -1,5 +1,5 @@
 // The days an Analytics view covers, always in the unit's calendar (its todayIn), never the browser's.
-import { MAX_HISTORY_DAYS, addDays, daysInRange, dayNumber, lastDays, todayIn, validateCsvRange } from '../../../lib/dates.js';
+import { addDays, daysInRange, lastDays, todayIn } from '../../../lib/dates.js';
 
 export const PRESETS = {
   today: { label: 'Today', days: 1, buckets: 96, text: 'today' },
@@ -20,16 +20,6 @@ export function calendarMonth(today, offset) {
 /** About an hour a bucket for short ranges, at most 500 (a year: ~17.5 h buckets). */
 export function bucketsFor(days) {
   return Math.min(500, Math.max(24, days * 24));
-}
-
-/** A free range's problem as a sentence naming the field, or null. `today` is the unit's today. */
-export function validateRange(start, end, today, maxDays = MAX_HISTORY_DAYS) {
-  const problem = validateCsvRange(start, end, maxDays);
-  if (problem) return problem;
-  if (today && dayNumber(end) > dayNumber(today)) {
-    return `The end date is after today at the unit (${today}); choose ${today} or earlier.`;
-  }
-  return null;
 }
 
 /** {start, end, buckets, text} of a preset ending today at the unit, or of a chosen range. */

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { PRESETS, bucketsFor, calendarMonth, validateRange, viewRange } from './range.js';
+import { PRESETS, bucketsFor, calendarMonth, viewRange } from './range.js';
+import { validateRange } from '../../../lib/dates.js';
 
 describe('free range validation (the unit’s calendar)', () => {
   const today = '2025-12-02';

@@ -1,7 +1,6 @@
 import { useState } from 'react';
-import { useMutation } from '@tanstack/react-query';
-import { api } from '../../../lib/api.js';
 import { saveSession } from '../../../lib/auth.js';
+import { useLogin } from '../api/login.js';
 
 export function loginErrorText(err) {
   if (!err) return null;
@@ -18,8 +17,7 @@ export function LoginPage({ notice }) {
   const [showPw, setShowPw] = useState(false);
   const [formError, setFormError] = useState(null);
 
-  const login = useMutation({
-    mutationFn: ({ id, pw }) => api.login(id, pw),
+  const login = useLogin({
     onSuccess: (res, { id }) => {
       if (!res?.access_token) {
         setFormError('The server did not return a session token.');

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { useChannels, useGraph } from '../../../hooks/queries.js';
+import { useChannels, useGraph } from '../../../lib/queries.js';
 import { useLive } from '../../../lib/live.jsx';
 import { QueryState } from '../../../components/QueryState.jsx';
 import { impactRow, pairsFromChannels, ruleChannel, weightedMean } from '../../../lib/impact.js';

@@ -1,7 +1,5 @@
 import { useMemo, useState } from 'react';
-import { useQuery } from '@tanstack/react-query';
-import { api } from '../../../lib/api.js';
-import { keys, useUnitTimeZone } from '../../../hooks/queries.js';
+import { useHistory, useUnitTimeZone } from '../../../lib/queries.js';
 import { QueryState } from '../../../components/QueryState.jsx';
 import { HistoryChart } from '../../../components/HistoryChart.jsx';
 import { historyToChartData } from '../../../lib/chartData.js';
@@ -117,13 +115,10 @@ export function ImpactReport({ pairs, relays = [] }) {
   const [month, setMonth] = useState('');
   const shownMonth = month || todayIn(tz).slice(0, 7);
   const range = reportRange(choice, shownMonth, tz);
-  const history = useQuery({
-    queryKey: keys.history(range?.start, range?.end, range?.buckets),
-    queryFn: () => api.history(range.start, range.end, range.buckets),
-    enabled: ready && range !== null,
-    staleTime: 5 * 60_000,
-    refetchInterval: (q) => (q.state.data?.days_pending > 0 || q.state.data?.today_pending ? 10_000 : false),
-  });
+  const history = useHistory(
+    { start: range?.start, end: range?.end, buckets: range?.buckets },
+    { enabled: ready && range !== null },
+  );
   return (
     <section className="impact-report" aria-labelledby="impact-report-title">
       <div className="card-head">

@@ -1,7 +1,7 @@
-// Query hooks of the Overview's glance, on the app's shared graph query (hooks/queries.js): the
+// Query hooks of the Overview's glance, on the shared graph query (lib/queries.js): the
 // Impact page reads the same day from the same cache entry. The relay list, the display settings
 // and the alert count belong to other features: the app shell passes them in (see OverviewPage).
-import { useGraph } from '../../../hooks/queries.js';
+import { useGraph } from '../../../lib/queries.js';
 
 /** Last hour of frames for the sparklines: the gateway caches it upstream; a minute is fresh enough. */
 export const useHourGraph = () => useGraph('hour', 60_000);

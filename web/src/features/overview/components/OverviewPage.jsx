@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { useChannels } from '../../../hooks/queries.js';
+import { useChannels } from '../../../lib/queries.js';
 import { useLive } from '../../../lib/live.jsx';
 import { ErrorBox, QueryState } from '../../../components/QueryState.jsx';
 import { StatusBanner } from '../../../components/StatusBanner.jsx';

@@ -1,4 +1,4 @@
-import { useUnitTimeZone } from '../../../hooks/queries.js';
+import { useUnitTimeZone } from '../../../lib/queries.js';
 import { QueryState } from '../../../components/QueryState.jsx';
 import { formatDateTime, num } from '../../../lib/format.js';
 import { useAudit } from '../api/relays.js';

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { useChannels, useUnitTimeZone } from '../../../hooks/queries.js';
+import { useChannels, useUnitTimeZone } from '../../../lib/queries.js';
 import { useLive } from '../../../lib/live.jsx';
 import { QueryState } from '../../../components/QueryState.jsx';
 import { num } from '../../../lib/format.js';

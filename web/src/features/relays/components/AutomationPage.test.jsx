@@ -10,7 +10,7 @@ import {
   mockFetch,
   renderApp,
 } from '../../../test/utils.jsx';
-import { keys } from '../../../hooks/queries.js';
+import { relayKeys } from '../api/relays.js';
 
 // The page is a lazy chunk (and react-hook-form): its first import can take a while on a busy CI box.
 configure({ asyncUtilTimeout: 5000 });
@@ -402,7 +402,7 @@ describe('automation page', () => {
 
     // three pushes fail (the server counts the run since the last successful push)
     last = { ...last, failures: 5, failures_in_row: 3, error: 'device cloud answered 503.' };
-    await act(() => client.refetchQueries({ queryKey: keys.display }));
+    await act(() => client.refetchQueries({ queryKey: relayKeys.display }));
     expect(
       await screen.findByText('Last push failed: device cloud answered 503. 3 pushes failed in a row.'),
     ).toBeInTheDocument();
@@ -410,7 +410,7 @@ describe('automation page', () => {
 
     // a push goes through: the notice goes away
     last = { ...last, pushes: 41, failures_in_row: 0, error: null, at: Math.floor(Date.now() / 1000) };
-    await act(() => client.refetchQueries({ queryKey: keys.display }));
+    await act(() => client.refetchQueries({ queryKey: relayKeys.display }));
     await waitFor(() => expect(screen.queryByText(/Last push failed/)).toBeNull());
     expect(screen.getByText(/^Pushed (just now|\d+ s ago)/)).toBeInTheDocument();
   });
@@ -448,7 +448,7 @@ describe('automation page', () => {
 
     // it polls: once healthy again the notice goes away
     health = healthOk;
-    await act(() => client.refetchQueries({ queryKey: keys.automationHealth }));
+    await act(() => client.refetchQueries({ queryKey: relayKeys.automationHealth }));
     await waitFor(() => expect(screen.queryByText('Automation is degraded.')).toBeNull());
     expect(await card('i1')).toBeInTheDocument();
   });

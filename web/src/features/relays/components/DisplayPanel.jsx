@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useUnitTimeZone } from '../../../hooks/queries.js';
+import { useUnitTimeZone } from '../../../lib/queries.js';
 import { useNow } from '../../../hooks/useNow.js';
 import { QueryState } from '../../../components/QueryState.jsx';
 import { Switch } from '../../../components/Switch.jsx';

@@ -1,5 +1,5 @@
 // Relay rule helpers (pure): form values <-> PUT bodies, 400 field names, lock state.
-import { zoneName } from '../../../lib/format.js';
+import { toNumber, zoneName } from '../../../lib/format.js';
 
 export const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']; // 0 = Monday
 export const MODES = [
@@ -36,12 +36,6 @@ export function formFromRelay(relay, sensorChannels = []) {
       inside: t?.inside === 0 ? 0 : 1,
     },
   };
-}
-
-function toNumber(text) {
-  if (text === '' || text === null || text === undefined) return null;
-  const n = Number(text);
-  return Number.isFinite(n) ? n : text; // let the server name the bad field
 }
 
 /** PUT /api/automation/relays/<id> body: name, mode and the rule of that mode. */

@@ -1,7 +1,9 @@
-// Save a Blob made in the page (chart PNG, series CSV) as a file through the browser's download.
+// Browser downloads: of a server link (the browser saves it as it arrives) or of a Blob made in the
+// page (chart PNG, series CSV).
 
-export function saveBlob(blob, filename) {
-  const url = URL.createObjectURL(blob);
+/** Let the browser download `url` itself: it saves to disk as the file arrives, with its own
+ *  progress, instead of the page holding it all (a month of CSV is ~90 MB) in memory first. */
+export function downloadUrl(url, filename) {
   const a = document.createElement('a');
   a.href = url;
   a.download = filename;
@@ -9,6 +11,11 @@ export function saveBlob(blob, filename) {
   document.body.appendChild(a);
   a.click();
   a.remove();
+}
+
+export function saveBlob(blob, filename) {
+  const url = URL.createObjectURL(blob);
+  downloadUrl(url, filename);
   // the download has its own copy once started; a short delay keeps slow browsers safe
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
