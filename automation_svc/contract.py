@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel, create_model
 from devicecloud.channels import RELAY_IDS
 from service_kit.openapi import Contract, Health, Login, Reply, Token
 
-from .alerts.lifecycle import Notified
+from .alerts.models import Notified
 from .alerts.rules import Kind, Rule, RuleFields, Severity
 from .models import (AuditEntry, CommandRequest, CommandState, DisplayUpdate, LinkRefusedReport,
                      LoginReport, Mode, RelayUpdate, SensorRule, TimeRule, Who)

@@ -10,11 +10,11 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .channels import DeliveryError
-from .lifecycle import Alerts, AlertsState, Conflict, NotFound
+from .facade import Alerts
+from .models import SLICE, AlertsState, Conflict, NotFound
 
 __all__ = ["Alerts", "AlertsState", "Conflict", "DeliveryError", "NotFound", "load_state"]
 log = logging.getLogger(__name__)
-SLICE = "alerts"
 
 
 def load_state(path: Path) -> tuple[AlertsState | None, str | None]:

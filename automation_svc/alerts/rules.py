@@ -70,11 +70,6 @@ class Rule(BaseModel):
     enabled: bool = True
 
 
-def _label(code: str) -> str:
-    ch = BY_CODE[code]
-    return f"{ch.label} ({ch.unit})" if ch.unit else ch.label
-
-
 def default_name(rule: Rule) -> str:
     if rule.kind == "threshold":
         ch = BY_CODE[rule.channel]
@@ -175,6 +170,3 @@ def default_rules() -> list[Rule]:
         Rule(id="relay_failed", name="Relay command failed", kind="relay_failed", severity="warning"),
     ]
 
-
-def describe_channel(code: str | None) -> str:
-    return _label(code) if code in BY_CODE else (code or "")

@@ -1,0 +1,65 @@
+"""What the alerts part keeps: the alerts themselves, the delivery notes on each, and the
+`alerts` slice of the state file."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .outbox import OutboxState
+from .rules import Kind, Notify, Rule, Severity
+
+AlertState = Literal["firing", "acknowledged", "resolved"]
+AuditFn = Callable[[str, str, str, str], None]     # (who, what, why, result)
+SLICE = "alerts"                                   # its key in the state file
+
+
+class NotFound(KeyError):
+    pass
+
+
+class Conflict(Exception):
+    pass
+
+
+class Notified(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    channel: str
+    at: float
+    ok: bool
+    error: str | None = None
+
+
+class Alert(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    id: str
+    rule_id: str
+    key: str                         # rule id, plus ":<relay>" for relay_failed
+    name: str
+    kind: Kind
+    channel: str | None = None       # the watched channel, or the relay for relay_failed
+    severity: Severity
+    state: AlertState = "firing"
+    since: float
+    resolved_at: float | None = None
+    acked_at: float | None = None
+    acked_by: str | None = None
+    value: float | None = None
+    message: str
+    notify: list[Notify] = Field(default_factory=list)
+    notified: list[Notified] = Field(default_factory=list)
+    last_sent_at: float | None = None   # for repeat_s
+
+    def public(self) -> dict:
+        return self.model_dump(mode="json", exclude={"key", "notify", "last_sent_at"})
+
+
+class AlertsState(BaseModel):
+    """The `alerts` slice of the automation state file."""
+    model_config = ConfigDict(extra="ignore")
+    rules: list[Rule] | None = None           # None = never set: the default rules
+    alerts: list[Alert] = Field(default_factory=list)
+    holds: dict[str, float] = Field(default_factory=dict)   # key -> wall time the condition began
+    seq: int = 0
+    outbox: OutboxState = Field(default_factory=OutboxState)
