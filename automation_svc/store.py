@@ -1,7 +1,7 @@
 """The state file: one versioned JSON document, replaced atomically, never silently lost.
 
-- Save: write a temp file in the same directory, fsync it, os.replace() it over the old one,
-  fsync the directory. A crash at any moment leaves the old or the new file, never half of one.
+- Save: devicecloud/atomic_file.py (temp file, fsync, os.replace, fsync the directory). A crash
+  at any moment leaves the old or the new file, never half of one.
 - Load: a file that cannot be read, parsed, migrated or validated is renamed aside
   (`<name>.corrupt-<UTC time>`) BEFORE anything may be written, and the problem is reported.
   If it cannot be moved aside, saving stays disabled so the file is never overwritten.
@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -20,6 +19,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
+
+from devicecloud.atomic_file import atomic_write, fsync_dir, remove_stale_temps
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -67,7 +68,7 @@ class StateStore:
     # -- load ----------------------------------------------------------------------------------
     def load(self, validate: Callable[[dict], T]) -> T | None:
         """The validated document, or None (start on defaults) when there is no usable file."""
-        self._remove_stale_temps()
+        remove_stale_temps(self.path)     # left by a crash mid-save: incomplete by definition
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
@@ -90,7 +91,7 @@ class StateStore:
         aside = self._aside_name()
         try:
             os.replace(self.path, aside)
-            self._fsync_dir()
+            fsync_dir(self.path.parent)
             self.kept_aside = aside.name
             log.error("%s; kept it as %s and started on defaults", self.load_error, aside)
         except OSError as exc:
@@ -109,16 +110,6 @@ class StateStore:
             candidate = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{n}")
         return candidate
 
-    def _remove_stale_temps(self) -> None:
-        """Temp files left by a crash mid-save are incomplete by definition."""
-        if not self.path.parent.is_dir():
-            return
-        for tmp in self.path.parent.glob(f".{self.path.name}.*.tmp"):
-            try:
-                tmp.unlink()
-            except OSError:
-                pass
-
     # -- save ----------------------------------------------------------------------------------
     def save(self, snapshot: Callable[[], dict]) -> bool:
         """Serialize and write snapshot() atomically. Returns False (and records why) on failure.
@@ -128,7 +119,8 @@ class StateStore:
                 return False
             try:
                 doc = {"version": CURRENT_VERSION, **snapshot(), "saved_at": self.wall()}
-                self._write(json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode())
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                atomic_write(self.path, json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode())
             except (OSError, TypeError, ValueError) as exc:
                 self.save_error = f"save failed: {getattr(exc, 'strerror', None) or exc}"
                 log.error("state file %s", self.save_error)
@@ -136,37 +128,6 @@ class StateStore:
             self.save_error = None
             self.last_saved_at = doc["saved_at"]
             return True
-
-    def _write(self, payload: bytes) -> None:
-        directory = self.path.parent
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=directory)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(payload)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
-        self._fsync_dir()
-
-    def _fsync_dir(self) -> None:
-        # Makes the rename itself durable; not every platform can open a directory.
-        try:
-            dfd = os.open(self.path.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-        except OSError:
-            return
-        try:
-            os.fsync(dfd)
-        except OSError:
-            pass
-        finally:
-            os.close(dfd)
 
     # -- health --------------------------------------------------------------------------------
     def status(self) -> dict:
