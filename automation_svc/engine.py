@@ -19,6 +19,7 @@ import threading
 from devicecloud.settings import Settings
 
 from . import alerts
+from .alerts import AlertsState
 from .audit import AuditLog
 from .clock import Clock
 from .commands import CloudCalls, CommandQueue
@@ -30,6 +31,12 @@ from .relays import RelayController
 from .store import StateStore
 
 RULE_PERIOD_S = 1.0           # how often rules are re-evaluated without a new frame
+
+
+class EngineState(StateFile):
+    """The whole state file: the engine's parts and the alerts' slice, validated in one pass.
+    The store sets a bad alerts slice aside on its own, so damage there costs only the alerts."""
+    alerts: AlertsState | None = None
 
 
 class Engine:
@@ -44,7 +51,7 @@ class Engine:
         self.frames = 0
         self.cloud = CloudCalls(clock.wall)
 
-        loaded = store.load(StateFile.model_validate)
+        loaded = store.load(EngineState.model_validate, separable=(alerts.SLICE,))
         records: dict[str, RelayRecord] = default_relays()
         display_cfg = DisplayConfig()
         self.audit = AuditLog(settings.audit_max)
@@ -55,9 +62,8 @@ class Engine:
         wiring = Wiring(clock, self.queue, self.audit, self.cloud, save=self.persist, wake=self.wake.set)
         self.relays = RelayController(settings, wiring, sender, records)
         self.display = DisplayPusher(settings, wiring, display_sender or sender, display_cfg)
-        # A rejected file is not read further; a bad alerts slice alone costs only the alerts.
-        alerts_state, alerts_problem = (None, None) if store.load_error else alerts.load_state(store.path)
-        self.alerts = alerts.Alerts(settings, clock, audit=self.record, save=self.persist, state=alerts_state)
+        self.alerts = alerts.Alerts(settings, clock, audit=self.record, save=self.persist,
+                                    state=loaded.alerts if loaded is not None else None)
         self.relays.listeners.append(self.alerts.on_command_finished)
         if store.load_error:
             # The bad file is already kept aside (or saving is disabled), so this save is safe.
@@ -65,8 +71,10 @@ class Engine:
                            f"kept as {store.kept_aside}; started on defaults" if store.kept_aside
                            else "not saving until it is fixed")
             self.persist()
+        alerts_problem = store.slice_errors.get(alerts.SLICE)
         if alerts_problem:
-            self.record("system", "alerts state rejected", alerts_problem, "started on default rules")
+            self.record("system", "alerts state rejected", f"{alerts_problem}; started on default rules",
+                        "started on default rules")
 
     # -- persistence ---------------------------------------------------------------------------
     def _snapshot(self) -> dict:

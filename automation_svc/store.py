@@ -5,6 +5,9 @@
 - Load: a file that cannot be read, parsed, migrated or validated is renamed aside
   (`<name>.corrupt-<UTC time>`) BEFORE anything may be written, and the problem is reported.
   If it cannot be moved aside, saving stays disabled so the file is never overwritten.
+  A part's own slice (`separable`, e.g. the alerts') is validated in the same pass; when the errors
+  are all inside such slices, each bad slice alone is copied aside (`<name>.<slice>-corrupt-<UTC
+  time>`) and dropped, so damage there costs only that part (`slice_errors` says what happened).
 - Versions: {"version": N, ...}; MIGRATIONS[n] turns a version-n document into version n+1.
 """
 from __future__ import annotations
@@ -14,7 +17,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -62,12 +65,14 @@ class StateStore:
         self.writable = True
         self.load_error: str | None = None
         self.kept_aside: str | None = None
+        self.slice_errors: dict[str, str] = {}   # slice -> why it was set aside (the rest loaded)
         self.save_error: str | None = None
         self.last_saved_at: float | None = None
 
     # -- load ----------------------------------------------------------------------------------
-    def load(self, validate: Callable[[dict], T]) -> T | None:
-        """The validated document, or None (start on defaults) when there is no usable file."""
+    def load(self, validate: Callable[[dict], T], separable: Collection[str] = ()) -> T | None:
+        """The validated document, or None (start on defaults) when there is no usable file.
+        A bad top-level `separable` slice is set aside and left out instead of failing the file."""
         remove_stale_temps(self.path)     # left by a crash mid-save: incomplete by definition
         try:
             raw = self.path.read_bytes()
@@ -76,19 +81,40 @@ class StateStore:
         except OSError as exc:
             return self._reject(f"unreadable: {exc.strerror or exc}")
         try:
-            return validate(migrate(json.loads(raw)))
+            return self._validate(migrate(json.loads(raw)), validate, separable)
         except StateFileError as exc:
             return self._reject(str(exc))
         except ValidationError as exc:   # schema errors from `validate`
-            e = exc.errors()[0]
-            where = ".".join(str(p) for p in e["loc"]) or "document"
-            return self._reject(f"invalid: {where}: {e['msg'].removeprefix('Value error, ')}")
+            return self._reject(f"invalid: {_described(exc.errors()[0], 'document')}")
         except ValueError as exc:        # not JSON / not UTF-8
             return self._reject(f"is not valid JSON ({exc})")
 
+    def _validate(self, doc: dict, validate: Callable[[dict], T], separable: Collection[str]) -> T:
+        try:
+            return validate(doc)
+        except ValidationError as exc:
+            bad = {e["loc"][0] if e["loc"] else None for e in exc.errors()}
+            if not bad <= set(separable):
+                raise
+            for name in sorted(bad):
+                self._set_slice_aside(name, doc.pop(name), exc)
+            return validate(doc)
+
+    def _set_slice_aside(self, name: str, raw: Any, exc: ValidationError) -> None:
+        first = next(e for e in exc.errors() if e["loc"][0] == name)
+        aside = self._aside_name(f"{name}-corrupt")
+        try:
+            atomic_write(aside, json.dumps(raw, ensure_ascii=False).encode())
+            kept = f"kept as {aside.name}"
+        except (OSError, TypeError, ValueError) as err:
+            kept = f"could not keep a copy ({getattr(err, 'strerror', None) or err})"
+        self.slice_errors[name] = f"{name} state invalid ({_described(first, name, skip=1)}); {kept}"
+        log.error("%s", self.slice_errors[name])
+
     def _reject(self, problem: str) -> None:
         self.load_error = f"state file {problem}"
-        aside = self._aside_name()
+        self.slice_errors.clear()      # the whole file is set aside, slices and all
+        aside = self._aside_name("corrupt")
         try:
             os.replace(self.path, aside)
             fsync_dir(self.path.parent)
@@ -101,13 +127,13 @@ class StateStore:
             log.error("%s", self.load_error)
         return None
 
-    def _aside_name(self) -> Path:
+    def _aside_name(self, tag: str) -> Path:
         stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(self.wall()))
-        candidate = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        candidate = self.path.with_name(f"{self.path.name}.{tag}-{stamp}")
         n = 1
         while candidate.exists():
             n += 1
-            candidate = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{n}")
+            candidate = self.path.with_name(f"{self.path.name}.{tag}-{stamp}-{n}")
         return candidate
 
     # -- save ----------------------------------------------------------------------------------
@@ -135,3 +161,10 @@ class StateStore:
         return {"ok": error is None, "error": error, "kept_aside": self.kept_aside,
                 "file": self.path.name, "writable": self.writable,
                 "last_saved_at": self.last_saved_at}
+
+
+
+def _described(e: Any, whole: str, skip: int = 0) -> str:
+    """`where: what` of one pydantic error; `skip` leading path parts (a slice's own name)."""
+    where = ".".join(str(p) for p in e["loc"][skip:]) or whole
+    return f"{where}: {e['msg'].removeprefix('Value error, ')}"

@@ -76,12 +76,47 @@ def test_corrupt_file_is_reported_on_health(settings):
 def test_file_that_cannot_be_moved_aside_is_never_overwritten(make_engine, settings, monkeypatch):
     path = settings.state_file
     path.write_bytes(b"{broken")
-    monkeypatch.setattr(StateStore, "_aside_name", lambda self: path.parent / "missing-dir" / "x")
+    monkeypatch.setattr(StateStore, "_aside_name", lambda self, tag: path.parent / "missing-dir" / "x")
     engine = make_engine(settings)
     engine.relays.update("i1", RelayUpdate(name="Light"))
     assert path.read_bytes() == b"{broken"
     status = engine.store.status()
     assert status["ok"] is False and status["writable"] is False and "saving is disabled" in status["error"]
+
+
+def test_one_read_validates_the_alerts_slice_and_sets_only_it_aside(make_engine, settings, monkeypatch):
+    """The engine's load reads the file once; a bad alerts slice costs only the alerts."""
+    path = settings.state_file
+    make_engine(settings).relays.update("i1", RelayUpdate(name="Pump"))
+    doc = json.loads(path.read_text())
+    doc["alerts"]["seq"] = "many"
+    path.write_text(json.dumps(doc))
+    reads = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self) or real(self))
+
+    engine = make_engine(settings)
+    assert reads.count(path) == 1
+    assert engine.relays.view("i1")["name"] == "Pump" and engine.store.status()["ok"] is True
+    assert "seq: Input should be a valid integer" in engine.store.slice_errors["alerts"]
+    kept = list(path.parent.glob("state.json.alerts-corrupt-*"))
+    assert len(kept) == 1 and json.loads(kept[0].read_text())["seq"] == "many"
+    assert not list(path.parent.glob("state.json.corrupt-*"))
+
+
+def test_a_file_bad_outside_the_alerts_slice_is_set_aside_whole(make_engine, settings):
+    path = settings.state_file
+    make_engine(settings).relays.update("i1", RelayUpdate(name="Pump"))
+    doc = json.loads(path.read_text())
+    doc["alerts"]["seq"] = "many"
+    doc["relays"]["i1"]["mode"] = "turbo"
+    path.write_text(json.dumps(doc))
+
+    engine = make_engine(settings)
+    assert "relays.i1.mode" in engine.store.status()["error"] and engine.store.slice_errors == {}
+    assert len(list(path.parent.glob("state.json.corrupt-*"))) == 1
+    assert not list(path.parent.glob("state.json.alerts-corrupt-*"))
+    assert not any(e["what"] == "alerts state rejected" for e in engine.audit.newest(10))
 
 
 def test_migration_hook(monkeypatch):
