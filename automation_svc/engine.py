@@ -89,15 +89,15 @@ class Engine:
 
     # -- feeding the parts ---------------------------------------------------------------------
     def on_frame(self, frame: dict) -> None:
-        """A live frame, stamped with our arrival time: relays first (confirmations), then alerts
-        (only queued there)."""
+        """A live frame, stamped once with our arrival time: relays first (confirmations), then
+        alerts (only queued there), both judging it by that one stamp."""
         latest = Latest(frame, self.clock.wall())
         if self.latest is None:
             self.display.show_now()
         self.latest = latest
         self.frames += 1
         self.relays.on_frame(latest)
-        self.alerts.on_frame(frame)
+        self.alerts.on_frame(latest)
         self.wake.set()
 
     def tick(self) -> float:

@@ -55,8 +55,9 @@ class Alerts:
         self.wake = self.worker.wake
 
     # -- inputs (any thread; cheap) --------------------------------------------------------------
-    def on_frame(self, frame: dict) -> None:
-        self._events.append(Latest(frame, self.clock.wall()))
+    def on_frame(self, latest: Latest) -> None:
+        """A live frame with the engine's arrival stamp (the one stamp relays see too)."""
+        self._events.append(latest)
         self.wake.set()
 
     def on_command_finished(self, rec) -> None:

@@ -41,6 +41,19 @@ def audit_whats(svc: AutomationService) -> list[str]:
     return [e["what"] for e in reversed(svc.engine.audit.newest(500))]
 
 
+def test_alerts_judge_a_frame_by_the_engines_one_arrival_stamp(svc, clock):
+    """One stamp per frame: the alerts see the very arrival the relays saw, even if they step
+    later (their hold starts at the arrival, not at the step)."""
+    svc.alerts.create_rule(LOW_LEVEL)
+    arrived = clock.wall()
+    svc.engine.on_frame(frame(clock, d13=15))
+    clock.advance(5)
+    svc.alerts.step()
+    assert svc.alerts.evaluator.latest is svc.engine.latest
+    assert svc.alerts.dump()["holds"] == {next(r["id"] for r in svc.alerts.rules_view()
+                                               if r["kind"] == "threshold"): pytest.approx(arrived)}
+
+
 def test_threshold_hold_fire_repeat_ack_resolve(svc, clock, smtp, webhook, telegram):
     svc.alerts.create_rule(LOW_LEVEL)
     feed(svc, clock, d13=30)
