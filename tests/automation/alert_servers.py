@@ -20,6 +20,8 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
+from tests.eventually import eventually
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -88,12 +90,7 @@ class SmtpServer:
             return list(self.mails)
 
     def wait(self, n: int, timeout: float = 10.0) -> list[Mail]:
-        end = time.time() + timeout
-        while time.time() < end:
-            if len(self.received()) >= n:
-                break
-            time.sleep(0.01)
-        return self.received()
+        return eventually(lambda: len(got := self.received()) >= n and got, timeout, what=f"{n} mails")
 
 
 @dataclass
@@ -165,12 +162,7 @@ class HttpReceiver:
             return list(self.posts)
 
     def wait(self, n: int, timeout: float = 10.0) -> list[Post]:
-        end = time.time() + timeout
-        while time.time() < end:
-            if len(self.received()) >= n:
-                break
-            time.sleep(0.01)
-        return self.received()
+        return eventually(lambda: len(got := self.received()) >= n and got, timeout, what=f"{n} posts")
 
 
 class TelegramFake(HttpReceiver):

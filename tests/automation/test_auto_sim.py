@@ -2,13 +2,11 @@
 threads and clock, the whole HTTP path."""
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
 import pytest
 
 from automation_svc.app import create_app
 from devicecloud.sim.server import SimServer
+from tests.eventually import eventually
 
 from .conftest import PASSWORD
 
@@ -38,27 +36,17 @@ def running(sim, make_settings):
         app.extensions["automation"].stop()
 
 
-def wait_for(check: Callable[[], object], timeout: float = 8.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.05)
-    raise AssertionError("condition not met in time")
-
-
 def relay(client, auth, rid):
     return client.get(f"/api/automation/relays/{rid}", headers=auth).get_json()
 
 
 def test_manual_command_is_confirmed_by_the_simulator(sim, running):
     client, auth = running()
-    wait_for(lambda: relay(client, auth, "i8")["actual"] is not None)
+    eventually(lambda: relay(client, auth, "i8")["actual"] is not None)
     start = sim.state.relays["i8"]
     r = client.post("/api/automation/relays/i8/command", json={"state": 1 - start}, headers=auth)
     assert r.status_code == 202 and r.get_json()["relay"]["command"]["state"] == "pending"
-    done = wait_for(lambda: (c := relay(client, auth, "i8"))["command"]["state"] != "pending" and c)
+    done = eventually(lambda: (c := relay(client, auth, "i8"))["command"]["state"] != "pending" and c)
     assert done["command"]["state"] == "confirmed"
     assert done["actual"] == 1 - start == sim.state.relays["i8"]
     body = next(c["body"] for c in reversed(sim.state.commands) if "i8" in c["body"])
@@ -69,12 +57,12 @@ def test_manual_command_is_confirmed_by_the_simulator(sim, running):
 
 def test_ignored_command_fails_after_the_timeout(sim, running):
     client, auth = running(command_timeout_s=1.5)
-    wait_for(lambda: relay(client, auth, "i1")["actual"] is not None)
+    eventually(lambda: relay(client, auth, "i1")["actual"] is not None)
     sim.state.set_faults(ignore_commands=True)
     start = sim.state.relays["i1"]
     assert client.post("/api/automation/relays/i1/command", json={"state": 1 - start},
                        headers=auth).status_code == 202
-    done = wait_for(lambda: (c := relay(client, auth, "i1"))["command"]["state"] != "pending" and c)
+    done = eventually(lambda: (c := relay(client, auth, "i1"))["command"]["state"] != "pending" and c)
     assert done["command"]["state"] == "failed" and "1.5 s" in done["command"]["reason"]
     assert sim.state.relays["i1"] == start == done["actual"]
     entry = client.get("/api/automation/audit?limit=20", headers=auth).get_json()["entries"]
@@ -83,8 +71,8 @@ def test_ignored_command_fails_after_the_timeout(sim, running):
 
 def test_display_reaches_the_unit(sim, running):
     client, auth = running(display_interval_s=0.3)
-    last = wait_for(lambda: client.get("/api/automation/display", headers=auth).get_json()["last"]["values"])
-    shown = wait_for(lambda: sim.state.display["i17"] and sim.state.display)   # month is never 0
+    last = eventually(lambda: client.get("/api/automation/display", headers=auth).get_json()["last"]["values"])
+    shown = eventually(lambda: sim.state.display["i17"] and sim.state.display)   # month is never 0
     assert set(shown) == set(last) == {f"i{n}" for n in range(11, 19)}
     assert (shown["i17"], shown["i18"]) == (last["i17"], last["i18"])
     pushes = [c["body"] for c in sim.state.commands if "i11" in c["body"]]
