@@ -80,7 +80,9 @@ def seed_year(folder: Path, today: date, days: int) -> int:
     DayFiles.put), from one simulator day re-dated: ~0.1 s a day instead of ~0.4 s to
     generate each. Returns how many days were added."""
     from devicecloud.sim.generator import report_csv_lines
-    from gateway_svc.history_store import DayFiles, day_number, split_days
+    from gateway_svc.history.calendar import day_number
+    from gateway_svc.history.day_files import DayFiles
+    from gateway_svc.history.report_split import split_days
     store = DayFiles(folder)
     first = today - timedelta(days=days)
     t0 = int(datetime(first.year, first.month, first.day, tzinfo=IST).timestamp())

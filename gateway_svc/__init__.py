@@ -8,10 +8,8 @@ WebSocket fanned out to every browser socket.
 - cache.py          CloudCache: per-entry TTL (cachetools), single-flight, stale fallback
 - upstream.py       Upstream: the REST client, aliasing, last cloud error; report download
 - live.py           LiveHub: latest frame, fan-out to bounded per-browser queues
-- history.py        report rows or stored cells -> min/mean/max buckets (pyarrow + numpy)
-- history_store.py  past days kept on disk (SPEC 10), today from socket frames, verified reads
-- history_jobs.py   the store's background work: browser downloads stored, daily job, backfill
-- forked.py         one call in a forked child (the store's background days: worker memory untouched)
+- history/          the history store (SPEC 10): past days on disk, today from socket frames,
+                    min/mean/max buckets, background jobs (one module per concept: see its __init__)
 - audit_report.py   logins and refused report links reported to automation_svc's audit log
 - downloads.py      one-time links for the report CSV (the browser streams it to disk)
 - ws_tickets.py     one-time tickets for the browser socket (no JWT in a URL)
@@ -28,6 +26,6 @@ import os
 # bundled mimalloc: the history store's background day (~5 MB of data) touched ~20 MB of
 # mimalloc pages each time even after release_unused(), so a 31-day backfill peaked at
 # 146 MB in the gateway worker (start 109) and 132 MB with glibc, which malloc_trim empties
-# after each day (history.release_memory). A cold month's parse is as fast either way
+# after each day (history/memory.py). A cold month's parse is as fast either way
 # (~0.3-0.5 s warm) and leaves 15 MB behind instead of 25-33. Set it to override.
 os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")

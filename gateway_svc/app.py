@@ -23,8 +23,7 @@ from service_kit.webapp import create_base_app, error_response
 from . import contract, routes_data, routes_report, routes_status, routes_ws
 from .cache import CloudCache
 from .gateway import EXTENSION, Gateway
-from .history_jobs import HistoryJobs
-from .history_store import HistoryStore
+from .history import HistoryJobs, HistoryStore
 from .live import LiveHub
 from .audit_report import AuditReport
 from .upstream import Upstream

@@ -21,8 +21,7 @@ from devicecloud.stream import CloudStream
 
 from .cache import Cached, CloudCache
 from .downloads import DownloadLinks
-from .history import Window
-from .history_store import HistoryStore
+from .history import HistoryStore, Window
 from .live import LiveHub
 from .upstream import Upstream
 

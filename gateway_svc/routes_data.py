@@ -12,8 +12,7 @@ from service_kit.webapp import ApiError
 
 from . import gateway, params
 from .auth import require_login
-from .history import MAX_DAYS
-from .history_store import StoreError
+from .history import MAX_DAYS, StoreError
 from .replies import cached_reply
 
 bp = require_login(Blueprint("gw_data", __name__, url_prefix="/api"))

@@ -7,7 +7,7 @@ import os
 import numpy as np
 import pytest
 
-from gateway_svc.forked import ChildDied, run_forked
+from gateway_svc.history.forked import ChildDied, run_forked
 from gateway_svc.history import ReportFormatError
 
 HELD: list[bytes] = []

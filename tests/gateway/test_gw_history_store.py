@@ -18,12 +18,14 @@ import pytest
 import responses
 
 from devicecloud.channels import BY_CODE
-from gateway_svc import history_jobs, history_store
+from gateway_svc.history import cloud_fetch, day_codecs, day_files, jobs as history_jobs, priority, report_split
+from gateway_svc.history import manifest as day_manifest
 from gateway_svc.app import create_app
 from gateway_svc.gateway import EXTENSION
 from gateway_svc.history import Window, aggregate_cells
-from gateway_svc.history_jobs import HistoryJobs
-from gateway_svc.history_store import DayFiles, HistoryStore
+from gateway_svc.history.day_files import DayFiles
+from gateway_svc.history.jobs import HistoryJobs
+from gateway_svc.history.store import HistoryStore
 
 from .conftest import ALIAS, REAL, REPORT_URL, S3_LINK, cloud_frame, day_bounds, make_settings, sim_csv
 
@@ -83,7 +85,7 @@ def month_text(step: int = 300, first: date = date(2025, 11, 1), last: date = da
 def no_quiet_wait(monkeypatch):
     """The worker waits VIEW_QUIET_S after a view, and BACKFILL_PAUSE_S after a backfilled
     day, before working; tests step it at once."""
-    monkeypatch.setattr(history_store, "VIEW_QUIET_S", 0.0)
+    monkeypatch.setattr(priority, "VIEW_QUIET_S", 0.0)
     monkeypatch.setattr(history_jobs, "BACKFILL_PAUSE_S", 0.0)
 
 
@@ -137,7 +139,7 @@ def test_csv_from_the_store_equals_the_clouds_aliased_csv_byte_for_byte(history_
     text = from_store.get_data(as_text=True)
     assert text.count("\n") == 3 * 1440 + 1 and REAL not in text and ALIAS in text
     # a stored day's file is the cloud's own bytes (real id and all: it never leaves the server)
-    raw = history_store._unzstd((history_dir / "days" / "2025-11-04.csv.zst").read_bytes()).decode()
+    raw = day_codecs.unzstd((history_dir / "days" / "2025-11-04.csv.zst").read_bytes()).decode()
     assert raw == reports.text("2025-11-04", "2025-11-04")
 
     # the one-time link mixes stored days and a run the store lacks (asked of the cloud once)
@@ -153,7 +155,7 @@ def test_the_day_boundary_is_unit_local_midnight_not_utc(history_dir, cloud, aut
     reports = Reports(cloud, month_text(10, date(2025, 11, 10), date(2025, 11, 10)))
     client = app_for(history_dir).test_client()
     client.get("/api/history?start=2025-11-10&end=2025-11-10&buckets=24", headers=auth)
-    rows = history_store._unzstd((history_dir / "days" / "2025-11-10.csv.zst").read_bytes()).decode()
+    rows = day_codecs.unzstd((history_dir / "days" / "2025-11-10.csv.zst").read_bytes()).decode()
     lines = rows.splitlines()
     # IST midnight is 18:30 UTC the evening before
     first_ts = int(datetime(2025, 11, 9, 18, 30, tzinfo=ZoneInfo("UTC")).timestamp())
@@ -191,14 +193,14 @@ def test_a_damaged_or_missing_day_file_is_fetched_again(history_dir, cloud, auth
 def test_a_crash_while_writing_leaves_no_half_file(history_dir, cloud, auth, monkeypatch):
     Reports(cloud, month_text())
     written = []
-    real_write = history_store.atomic_write
+    real_write = day_files.atomic_write
 
     def crash_after_two(path, data):
         if len(written) == 2:
             raise KeyboardInterrupt("killed mid-write")      # not an OSError: a crash
         written.append(path)
         real_write(path, data)
-    monkeypatch.setattr(history_store, "atomic_write", crash_after_two)
+    monkeypatch.setattr(day_files, "atomic_write", crash_after_two)
     app = app_for(history_dir)
     with pytest.raises(KeyboardInterrupt):
         app.test_client().get("/api/history?start=2025-11-03&end=2025-11-03", headers=auth)
@@ -218,7 +220,7 @@ def test_disk_full_is_reported_in_health_and_status_and_writes_nothing(history_d
 
     def full(path, data):
         raise OSError(errno.ENOSPC, "No space left on device")
-    monkeypatch.setattr(history_store, "atomic_write", full)
+    monkeypatch.setattr(day_files, "atomic_write", full)
     client = app_for(history_dir).test_client()
     resp = client.get("/api/history?start=2025-11-03&end=2025-11-04", headers=auth)
     assert resp.status_code == 200 and resp.get_json()["rows"] == 2 * 288   # the view is still served
@@ -330,19 +332,19 @@ def test_backfill_progress_and_browsers_go_first(history_dir, cloud, auth, monke
     assert (status["days_stored"], status["backfill"]["pending"]) == (1, 2)
 
     # a browser waiting for the cloud: the backfill does not start another download
-    gw.store._browsers = 1
+    gw.store.priority._browsers = 1
     assert jobs.step() is False and len(reports.asked) == 1
     # ... and one arriving mid-download stops it; the day is tried again later
-    gw.store._browsers = 0
+    gw.store.priority._browsers = 0
     real = reports.download
 
     def browser_arrives(request):
-        gw.store._browsers = 1
+        gw.store.priority._browsers = 1
         return real(request)
     cloud.remove(responses.GET, S3_BASE)
     cloud.add_callback(responses.GET, S3_BASE, callback=browser_arrives)
     assert jobs.step() is False and not gw.store.days.has(date(2025, 11, 28))
-    gw.store._browsers = 0
+    gw.store.priority._browsers = 0
     cloud.remove(responses.GET, S3_BASE)
     cloud.add_callback(responses.GET, S3_BASE, callback=real)
     assert jobs.step() and jobs.step() and jobs.step() is False
@@ -400,7 +402,7 @@ def test_a_full_disk_before_the_download_is_a_clear_507(history_dir, cloud, auth
 
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
-    monkeypatch.setattr(history_store.tempfile, "mkstemp", full)
+    monkeypatch.setattr(cloud_fetch.tempfile, "mkstemp", full)
     resp = client.get("/api/history?start=2025-11-03&end=2025-11-04", headers=auth)
     assert resp.status_code == 507 and resp.get_json() == {
         "error": "the history store's disk is full (XO2_HISTORY_DIR): free some space"}
@@ -438,7 +440,7 @@ def test_a_report_is_cut_into_unit_local_days_reading_the_spool_a_little_at_a_ti
     """Each day's CSV is the header plus its rows as sent, in the order sent, read from the
     spool in small pieces: rows of two days interleaved, a blank line inside a day kept, an
     unended last row ended."""
-    monkeypatch.setattr(history_store, "SCAN_BYTES", 97)        # many pieces per row
+    monkeypatch.setattr(report_split, "SCAN_BYTES", 97)        # many pieces per row
     header, *rows = month_text(step=3600, first=date(2025, 11, 3), last=date(2025, 11, 4)).splitlines(True)
 
     def day_of(row: str) -> str:
@@ -454,12 +456,12 @@ def test_a_report_is_cut_into_unit_local_days_reading_the_spool_a_little_at_a_ti
     assert day_of(rows[10]) == day_of(rows[11])
     spool = tmp_path / "report.csv"
     spool.write_text(header + "".join(rows[:11]) + ("\n" if blank_line else "") + "".join(rows[11:]))
-    cols, split = history_store.split_days(spool, IST, len(rows), threads=False)
+    cols, split = report_split.split_days(spool, IST, len(rows), threads=False)
     assert len(cols["ts"]) == len(rows) and len(split) == 4     # two hours into each neighbour, too
     got = {(date(1970, 1, 1) + timedelta(days=dn)).isoformat(): bytes(part).decode()
            for dn, (part, _) in split.items()}
     assert got == want
-    _, threaded = history_store.split_days(spool, IST, len(rows), threads=True)
+    _, threaded = report_split.split_days(spool, IST, len(rows), threads=True)
     assert {d: (bytes(part), len(c["ts"])) for d, (part, c) in threaded.items()} == {
         d: (bytes(part), len(c["ts"])) for d, (part, c) in split.items()}
 
@@ -487,7 +489,7 @@ def _as_format_1(days: Path, day: date) -> None:
     """Turn a stored day into what the store wrote before it kept relays: raw and cell files
     without the i1..i8 columns, a manifest of format 1 over them (its CSV untouched)."""
     manifest = json.loads((days / f"{day}.json").read_text())
-    for kind, suffix in history_store.KINDS.items():
+    for kind, suffix in day_manifest.KINDS.items():
         path = days / f"{day}{suffix}"
         if kind == "csv":
             continue
@@ -499,7 +501,7 @@ def _as_format_1(days: Path, day: date) -> None:
         if kind == "raw":
             pq.write_table(table, path, compression="zstd")
         else:
-            feather.write_feather(table, path, compression=history_store.CELL_COMPRESSION[kind])
+            feather.write_feather(table, path, compression=day_codecs.CELL_COMPRESSION[kind])
         data = path.read_bytes()
         manifest["files"][kind] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
     manifest["format"] = 1
@@ -527,7 +529,7 @@ def test_an_old_format_day_gets_its_relays_from_its_stored_csv_without_a_cloud_c
     assert reports.asked == asked                           # no cloud call: rebuilt from the CSV
     assert_same_series(again["series"], first["series"])
     manifest = json.loads((days / "2025-11-02.json").read_text())
-    assert manifest["format"] == history_store.FORMAT
+    assert manifest["format"] == day_manifest.FORMAT
     assert "i1.n" in DayFiles(days).cells(date(2025, 11, 2), 600)
 
 

@@ -22,7 +22,8 @@ import schedule
 
 from devicecloud.rest import CloudError
 
-from .history_store import HistoryStore, StoreError, Yielded
+from .errors import StoreError, Yielded
+from .store import HistoryStore
 
 log = logging.getLogger(__name__)
 DAILY_AT = dtime(0, 15)      # unit-local: the cloud has had a quarter hour to file yesterday
@@ -93,21 +94,16 @@ class HistoryJobs:
         if time.monotonic() < self._backfill_at:
             return False
         bf = store.backfill
-        with store._count_lock:
-            while bf.pending and store.days.has(bf.pending[0]):
-                bf.pending.pop(0)
-            if not bf.pending:
-                return False
-            day = bf.pending[0]
+        day = bf.next(store.days.has)
+        if day is None:
+            return False
         bf.running = True
         try:
             if not self._attempt(day.isoformat(), lambda: store.fetch_day(day)):
                 return False
         finally:
             bf.running = False
-        with store._count_lock:
-            if bf.pending and bf.pending[0] == day:
-                bf.pending.pop(0)
+        bf.done(day)
         self._backfill_at = time.monotonic() + BACKFILL_PAUSE_S
         return True
 
