@@ -9,7 +9,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from flask import current_app
 
@@ -61,7 +61,7 @@ class Gateway:
     def on_frame(self, raw: dict) -> None:
         """A cloud socket frame: to every browser, and into today's history."""
         self.hub.on_frame(raw)
-        self.store.today.append(raw)
+        self.store.on_frame(raw)
 
     def bootstrap_live(self) -> None:
         """No socket frame yet: seed /api/live with the newest frame of graph/hour."""
@@ -76,9 +76,13 @@ class Gateway:
             self.hub.bootstrap(max(frames, key=frame_ts))
 
     # -- history -------------------------------------------------------------------------------
+    def today(self) -> date:
+        """The unit-local date: the store's clock, the one source of "today" (history/calendar.py)."""
+        return self.store.today_date()
+
     def history(self, start: date, end: date, buckets: int) -> Cached:
         window = Window.for_days(start, end, self.settings.tz, buckets)
-        today = datetime.now(self.settings.tz).date()
+        today = self.today()
         # A range reaching today grows every 10 s: as fresh as the day graph. Days wholly in
         # the past never change: kept a day (the cache's size bounds memory, not the TTL).
         ttl = self.settings.cache_ttl_day_s if end >= today else HISTORY_PAST_TTL_S

@@ -2,8 +2,6 @@
 /api/history/status (all need login)."""
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Blueprint, Response, jsonify
 
 from devicecloud.channels import channel_map
@@ -49,7 +47,7 @@ def graph(period: str) -> Response:
 def history() -> Response:
     gw = gateway.current()
     start, end = params.day_range("start", "end", MAX_DAYS)
-    if start > datetime.now(gw.settings.tz).date():
+    if start > gw.today():
         raise ApiError(400, "start is in the future", "start")
     buckets = params.bounded_int("buckets", gw.settings.history_buckets, 10, 5000)
     return cached_reply(gw.history(start, end, buckets))

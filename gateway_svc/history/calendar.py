@@ -15,9 +15,14 @@ EPOCH = date(1970, 1, 1)
 Clock = Callable[[], float]      # epoch seconds (time.time, or a test's hand-moved clock)
 
 
+def local_now(clock: Clock, tz: ZoneInfo) -> datetime:
+    """The unit-local date and time at the clock's now."""
+    return datetime.fromtimestamp(clock(), tz)
+
+
 def today(clock: Clock, tz: ZoneInfo) -> date:
     """The unit-local date at the clock's now."""
-    return datetime.fromtimestamp(clock(), tz).date()
+    return local_now(clock, tz).date()
 
 
 def day_number(day: date) -> int:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from datetime import datetime, time as dtime, timedelta
+from datetime import time as dtime, timedelta
 
 import schedule
 
@@ -70,7 +70,7 @@ class HistoryJobs:
     # -- the daily job -------------------------------------------------------------------------
     def daily(self) -> bool:
         """Once per unit-local day, after DAILY_AT: queue yesterday, prune. True when it acted."""
-        now = datetime.fromtimestamp(self.store.clock(), self.store.tz)
+        now = self.store.local_now()
         if now.date() == self.last_daily or now.time() < DAILY_AT:
             return False
         self.last_daily = now.date()

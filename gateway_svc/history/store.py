@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -62,6 +62,10 @@ class HistoryStore:
     def today_date(self) -> date:
         """The unit-local date now, by the store's clock: the gateway's one "today"."""
         return calendar.today(self.clock, self.tz)
+
+    def local_now(self) -> datetime:
+        """The unit-local date and time now, by the same clock."""
+        return calendar.local_now(self.clock, self.tz)
 
     def on_frame(self, frame: dict) -> None:
         """A socket frame: into today's rows."""

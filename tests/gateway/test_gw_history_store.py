@@ -556,3 +556,18 @@ def test_a_frames_file_begun_without_relays_is_rewritten_with_them(history_dir):
     rows = store.today.rows(day)
     assert rows["ts"].tolist() == [ts - 20, ts] and rows["d1"][0] == 900.0
     assert np.isnan(rows["i2"][0]) and rows["i2"][1] == 1.0
+
+
+def test_today_is_the_stores_clock_for_every_part_of_the_gateway(history_dir, cloud, auth):
+    """One "today": the route's future check, the cache's TTL and the store all read the
+    store's clock (history/calendar.py), so moving it moves all of them."""
+    Reports(cloud, month_text())
+    app = app_for(history_dir)
+    gw, client = app.extensions[EXTENSION], app.test_client()
+    gw.store.clock = Clock(datetime(2025, 11, 30, 12, 0, tzinfo=IST))
+    assert gw.today() == gw.store.today_date() == date(2025, 11, 30)
+    future = client.get("/api/history?start=2025-12-01&end=2025-12-01", headers=auth)
+    assert future.status_code == 400 and future.get_json()["field"] == "start"
+    # frames reach today's log through the store's own method
+    gw.on_frame(cloud_frame(int(gw.store.clock())))
+    assert (history_dir / "today" / "2025-11-30.frames.csv").exists()
