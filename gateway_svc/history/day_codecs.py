@@ -56,11 +56,32 @@ def arrow(t: pa.Table, compression: str) -> bytes:
 
 
 def read_rows(data: bytes) -> Columns:
-    return numpy(pq.read_table(pa.BufferReader(data)))
+    """A raw file's rows; ValueError (or an Arrow error) when it is not a table of numbers with ts."""
+    return _numeric(numpy(pq.read_table(pa.BufferReader(data))), "ts")
 
 
 def read_cells(data: bytes) -> Cells:
-    return numpy(feather.read_table(pa.BufferReader(data), use_threads=False))
+    """A cells file; ValueError (or an Arrow error) when it is not a table of numbers with t and rows."""
+    return _numeric(numpy(feather.read_table(pa.BufferReader(data), use_threads=False)), "t", "rows")
+
+
+def read_csv(data: bytes) -> bytes:
+    """A stored CSV's bytes; ValueError (or an Arrow error) unless zstd of a report with a time column."""
+    text = unzstd(data)
+    header = text[:text.find(b"\n")].decode("utf-8-sig").lower().replace('"', "").split(",")
+    if not {"ts", "date"} & {name.strip() for name in header}:
+        raise ValueError("no report header")
+    return text
+
+
+def _numeric(cols: dict[str, np.ndarray], *needed: str) -> dict[str, np.ndarray]:
+    """The columns, each 1-D numbers of one length, the needed ones present."""
+    if any(n not in cols for n in needed):
+        raise ValueError(f"no {needed} column")
+    lengths = {len(v) for v in cols.values()}
+    if len(lengths) != 1 or any(v.ndim != 1 or v.dtype.kind not in "fiu" for v in cols.values()):
+        raise ValueError("columns are not numbers of one length")
+    return cols
 
 
 def derived(cols: Columns) -> dict[str, bytes]:

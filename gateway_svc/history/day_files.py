@@ -23,9 +23,10 @@ import hashlib
 import io
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 import pyarrow as pa
@@ -35,10 +36,12 @@ from devicecloud.atomic_file import atomic_write
 from . import day_codecs as codecs
 from .errors import log
 from .manifest import FORMAT, KINDS, Manifest, hashes
-from .report_csv import Columns, ReportFormatError, read_report
+from .report_csv import Columns, read_report
 from .report_split import DayCsv
 from .rollups import Cells
+from .set_aside import set_aside
 
+T = TypeVar("T")
 M10_CACHE_DAYS = 400        # 10-minute cells kept in memory: ~66 KB a day, ~26 MB for 400
 
 
@@ -56,15 +59,25 @@ class DayFiles:
         for tmp in folder.glob(".*.tmp"):          # a crash mid-write: the half file goes
             tmp.unlink(missing_ok=True)
         for path in folder.glob("*.json"):
-            try:
-                m = Manifest.from_json(path.read_bytes())
-                if path.name != f"{m.day.isoformat()}.json":
-                    raise ValueError("misnamed")
-            except (ValueError, KeyError, TypeError, OSError):
-                log.warning("history store: unreadable manifest %s dropped", path.name)
-                path.unlink(missing_ok=True)
-                continue
-            self._index[m.day] = m
+            m = self._manifest(path)
+            if m is not None:
+                self._index[m.day] = m
+
+    @staticmethod
+    def _manifest(path: Path) -> Manifest | None:
+        """The manifest in `path`, checked whole; a malformed one is set aside (None)."""
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            set_aside(path, exc.strerror or "unreadable")
+            return None
+        try:
+            return Manifest.from_json(data, date.fromisoformat(path.name.removesuffix(".json")))
+        except ValueError as exc:
+            set_aside(path, str(exc))
+            return None
 
     def path(self, day: date, kind: str) -> Path:
         return self.folder / f"{day.isoformat()}{KINDS[kind]}"
@@ -89,34 +102,43 @@ class DayFiles:
         except OSError:
             data = None
         want = m.files[kind]
-        if data is None or len(data) != want["bytes"] or hashlib.sha256(data).hexdigest() != want["sha256"]:
-            log.warning("history store: %s of %s is missing or damaged; it will be fetched again", kind, day)
+        if data is None:
+            log.warning("history store: the %s file of %s is missing; it will be fetched again", kind, day)
             self.drop(day)
-            return None
+        elif len(data) != want["bytes"] or hashlib.sha256(data).hexdigest() != want["sha256"]:
+            self._set_aside(day, kind, "its size or hash differs from the manifest's")
+            data = None
         return data
 
-    def csv(self, day: date) -> bytes | None:
-        data = self.read(day, "csv")
+    def _set_aside(self, day: date, kind: str, why: str) -> None:
+        """A malformed file of the day goes aside, the rest of the day with it (fetched again)."""
+        set_aside(self.path(day, kind), why)
+        self.drop(day)
+
+    def _decoded(self, day: date, kind: str, decode: Callable[[bytes], T]) -> T | None:
+        """The day's file of this kind, verified and decoded; None (set aside) when malformed."""
+        data = self.read(day, kind)
         if data is None:
             return None
         try:
-            return codecs.unzstd(data)
-        except (OSError, pa.ArrowException):
-            self.drop(day)
+            return decode(data)
+        except (ValueError, OSError, pa.ArrowException) as exc:
+            self._set_aside(day, kind, f"unreadable: {type(exc).__name__}")
             return None
 
+    def csv(self, day: date) -> bytes | None:
+        return self._decoded(day, "csv", codecs.read_csv)
+
     def rows(self, day: date) -> Columns | None:
-        data = self.read(day, "raw")
-        return None if data is None else codecs.read_rows(data)
+        return self._decoded(day, "raw", codecs.read_rows)
 
     def cells(self, day: date, cell_s: int) -> Cells | None:
         kind = codecs.CELL_KIND[cell_s]
         if kind == "m10" and day in self._m10:
             return self._m10[day]
-        data = self.read(day, kind)
-        if data is None:
+        cells = self._decoded(day, kind, codecs.read_cells)
+        if cells is None:
             return None
-        cells = codecs.read_cells(data)
         if kind == "m10":
             with self._lock:
                 if len(self._m10) >= M10_CACHE_DAYS:
@@ -136,10 +158,9 @@ class DayFiles:
             if blob is None:
                 return None
             try:
-                cols = read_report(io.BytesIO(codecs.unzstd(blob)), self.tz, threads=False)
-            except (ReportFormatError, OSError, pa.ArrowException):
-                log.warning("history store: the stored CSV of %s is unreadable; it will be fetched again", day)
-                self.drop(day)
+                cols = read_report(io.BytesIO(codecs.read_csv(blob)), self.tz, threads=False)
+            except (ValueError, OSError, pa.ArrowException):     # ReportFormatError included
+                self._set_aside(day, "csv", "its report CSV is unreadable")
                 return None
             blobs = {"csv": blob, **codecs.derived(cols)}
             new = Manifest(day, m.rows, hashes(blobs), m.fetched_at)
@@ -188,17 +209,12 @@ class DayFiles:
     def load(self, days: Iterable[date]) -> None:
         """Index what another process (the background's child) stored of these days."""
         for day in days:
-            try:
-                m = Manifest.from_json((self.folder / f"{day.isoformat()}.json").read_bytes())
-            except FileNotFoundError:
-                continue
-            except (ValueError, KeyError, TypeError, OSError):
-                log.warning("history store: unreadable manifest of %s dropped", day)
-                self.drop(day)
-                continue
+            m = self._manifest(self.folder / f"{day.isoformat()}.json")
             with self._lock:
                 self._m10.pop(day, None)
-                if m.day == day:
+                if m is None:
+                    self._index.pop(day, None)
+                else:
                     self._index[day] = m
 
     def drop(self, day: date) -> None:

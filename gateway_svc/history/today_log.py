@@ -24,7 +24,9 @@ from devicecloud.frames import frame_ts, num
 
 from .errors import disk_message, log
 from .report_csv import Columns
+from .set_aside import set_aside
 
+COLUMNS = ["ts", *HISTORY_CODES]
 FSYNC_EVERY_S = 5.0         # today's frames: a power cut loses at most this much
 
 
@@ -44,29 +46,45 @@ class TodayLog:
         self._day: date | None = None
         self._synced = 0.0
         self._lock = threading.Lock()
+        self._checked: set[Path] = set()       # files this process has checked (_ready)
         # the cloud's rows of today, fetched once per process for the part the socket missed
         self.report: tuple[date, Columns] | None = None
 
     def path(self, day: date) -> Path:
         return self.folder / f"{day.isoformat()}.frames.csv"
 
+    def _ready(self, path: Path) -> None:
+        """Before this process first reads or appends to a frames file (the lock held): a
+        line a crash cut is dropped, the file is checked whole (a malformed one is set
+        aside: today's rows then come from the cloud's report), old columns rewritten."""
+        if path in self._checked:
+            return
+        self._checked.add(path)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return
+        keep = data.rfind(b"\n") + 1      # a crash may have cut the last line: drop its rest
+        try:
+            names = _read(pa.BufferReader(data[:keep])).column_names if keep else COLUMNS
+            if "ts" not in names:
+                raise ValueError("no ts column")
+        except (ValueError, pa.ArrowException) as exc:      # ArrowInvalid is a ValueError too
+            set_aside(path, str(exc).splitlines()[0][:120])
+            return
+        if keep != len(data):
+            with open(path, "r+b") as f:
+                f.truncate(keep)
+        if keep and names != COLUMNS:
+            _rewrite_columns(path, COLUMNS)
+
     def _open(self, day: date) -> IO[str]:
         path = self.path(day)
-        if path.exists():              # a crash may have cut the last line: drop its rest
-            data = path.read_bytes()
-            keep = data.rfind(b"\n") + 1
-            if keep != len(data):
-                with open(path, "r+b") as f:
-                    f.truncate(keep)
-        header = ",".join(["ts", *HISTORY_CODES])
+        self._ready(path)
         new = not path.exists() or path.stat().st_size == 0
-        if not new:
-            with open(path, encoding="utf-8", newline="") as old:
-                if old.readline().rstrip("\r\n") != header:
-                    _rewrite_columns(path, ["ts", *HISTORY_CODES])
         f = open(path, "a", encoding="utf-8")
         if new:
-            f.write(header + "\n")
+            f.write(",".join(COLUMNS) + "\n")
         return f
 
     def append(self, frame: dict) -> None:
@@ -105,12 +123,9 @@ class TodayLog:
         """The socket's rows of `day` (the cloud's too when fetched), sorted, one per second."""
         path = self.path(day)
         parts: list[Columns] = []
-        with self._lock:
-            if self._file is not None:
-                self._file.flush()
+        self._flushed(path)
         if path.exists() and path.stat().st_size:
-            table = pcsv.read_csv(path, convert_options=pcsv.ConvertOptions(
-                column_types={c: pa.float64() for c in ["ts", *HISTORY_CODES]}))
+            table = _read(path)
             parts.append({c: table.column(c).to_numpy(zero_copy_only=False) for c in table.column_names})
         if self.report is not None and self.report[0] == day:
             parts.append(self.report[1])
@@ -136,15 +151,20 @@ class TodayLog:
 
     def rows_socket_ts(self, day: date) -> np.ndarray:
         path = self.path(day)
-        with self._lock:
-            if self._file is not None:
-                self._file.flush()
+        self._flushed(path)
         if not path.exists() or not path.stat().st_size:
             return np.empty(0)
         table = pcsv.read_csv(path, convert_options=pcsv.ConvertOptions(
             include_columns=["ts"], column_types={"ts": pa.float64()}))
         ts = table.column("ts").to_numpy(zero_copy_only=False)
         return ts[np.isfinite(ts)]
+
+    def _flushed(self, path: Path) -> None:
+        """The file as appended so far, checked once."""
+        with self._lock:
+            self._ready(path)
+            if self._file is not None:
+                self._file.flush()
 
     def prune(self, before: date) -> None:
         """Frames files of days before `before` go (those days come from the cloud's report)."""
@@ -161,6 +181,11 @@ class TodayLog:
             if self._file is not None:
                 self._file.close()
                 self._file = None
+
+
+def _read(source: Path | pa.BufferReader) -> pa.Table:
+    return pcsv.read_csv(source, convert_options=pcsv.ConvertOptions(
+        column_types={c: pa.float64() for c in COLUMNS}))
 
 
 def _rewrite_columns(path: Path, names: list[str]) -> None:
