@@ -82,6 +82,8 @@ class Settings(BaseSettings):
     history_dir: Path = Path("data/history")
     history_keep_days: int = Field(400, ge=2, le=3660)      # days kept; older ones are deleted
     history_backfill_days: int = Field(31, ge=0, le=366)    # fetched in the background on first start
+    # a forked child storing a day is killed after this long (the day is retried later)
+    history_child_timeout_s: float = Field(120.0, gt=0, le=3600)
 
     # automation_svc
     state_file: Path = Path("data/automation_state.json")

@@ -60,7 +60,8 @@ def create_app(settings: Settings | None = None, *, client: CloudClient | None =
                  history_cache=CloudCache(HISTORY_CACHE_SIZE, timer=timer),
                  hub=LiveHub(aliaser, settings.frame_stale_s))
     gw.store = HistoryStore(settings.history_dir, settings.tz, gw.upstream,
-                            keep_days=settings.history_keep_days, gap_s=settings.frame_stale_s)
+                            keep_days=settings.history_keep_days, gap_s=settings.frame_stale_s,
+                            child_timeout_s=settings.history_child_timeout_s)
     app.extensions[EXTENSION] = gw
 
     @app.errorhandler(CloudError)

@@ -6,6 +6,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from datetime import date
 from pathlib import Path
 from typing import IO, TypeVar
@@ -39,13 +40,14 @@ Split = dict[int, tuple[DayCsv, Columns]]
 
 class Fetcher:
     def __init__(self, spool: Path, tz: ZoneInfo, upstream, days: DayFiles, priority: FetchPriority,
-                 today: Callable[[], date]) -> None:
+                 today: Callable[[], date], child_timeout_s: float) -> None:
         self.spool = spool
         self.tz = tz
         self.upstream = upstream
         self.days = days
         self.priority = priority
         self.today = today
+        self.child_timeout_s = child_timeout_s     # a child still running then is killed
         self.write_error: str | None = None
         self._lane = CpuLane(1, nice=BACKGROUND_NICE)
         spool.mkdir(parents=True, exist_ok=True)
@@ -95,10 +97,11 @@ class Fetcher:
 
     def in_background(self, fn: Callable[..., T], *args: object) -> T:
         """fn in a forked child, from the background lane (see BACKGROUND_NICE). What the
-        child changes in memory stays there: it hands back its result (or exception)."""
+        child changes in memory stays there: it hands back its result (or exception). A
+        child past child_timeout_s is killed, so a hung parse never stalls the background."""
         try:
-            return self._lane.run(run_forked, fn, *args)
-        except ChildDied as exc:            # e.g. killed out of memory: retried later
+            return self._lane.run(partial(run_forked, timeout=self.child_timeout_s), fn, *args)
+        except ChildDied as exc:            # killed out of memory, or at its deadline: retried later
             raise StoreError(str(exc)) from None
 
     def split_and_store(self, path: Path, count: int | None, days: list[date]) -> None:
@@ -155,12 +158,14 @@ class Fetcher:
         finally:
             path.unlink(missing_ok=True)
 
-    def ingest(self, item: Download) -> None:
-        """Store a browser-fetched download (the spool file goes after)."""
+    def ingest(self, item: Download) -> bool:
+        """Store a browser-fetched download (the spool file goes after); False if it was not."""
         try:
             self.split_and_store(item.path, item.count, item.days)
+            return True
         except (ReportFormatError, StoreError) as exc:
             log.warning("history store: a fetched report was not stored: %s", exc)
+            return False
         finally:
             item.path.unlink(missing_ok=True)
 

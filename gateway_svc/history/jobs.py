@@ -8,14 +8,17 @@
 3. the backfill: on start, the last XO2_HISTORY_BACKFILL_DAYS days the store lacks, newest
    first, one day (one report call) at a time. It never competes with a browser: it waits
    while a browser's fetch is queued or running, and gives up a download mid-way (Yielded)
-   when one arrives, trying the day again afterwards. Each day's parse and store run on the
-   store's niced background thread, and the next day waits BACKFILL_PAUSE_S.
+   when one arrives, trying the day again afterwards. Each day's parse and store run in a
+   forked child (killed past XO2_HISTORY_CHILD_TIMEOUT_S) from the store's niced background
+   thread, and the next day waits BACKFILL_PAUSE_S. A day that failed backs off (queues.py)
+   while the days after it go on.
 """
 from __future__ import annotations
 
 import logging
 import threading
 import time
+from collections.abc import Callable
 from datetime import time as dtime, timedelta
 
 import schedule
@@ -94,12 +97,13 @@ class HistoryJobs:
         if time.monotonic() < self._backfill_at:
             return False
         bf = store.backfill
-        day = bf.next(store.days.has)
+        day = bf.next(store.days.has, time.monotonic())
         if day is None:
             return False
         bf.running = True
         try:
-            if not self._attempt(day.isoformat(), lambda: store.fetch_day(day)):
+            if not self._attempt(day.isoformat(), lambda: store.fetch_day(day),
+                                 lambda: bf.failed(day, time.monotonic())):
                 return False
         finally:
             bf.running = False
@@ -107,9 +111,9 @@ class HistoryJobs:
         self._backfill_at = time.monotonic() + BACKFILL_PAUSE_S
         return True
 
-    def _attempt(self, what: str, fetch) -> bool:
+    def _attempt(self, what: str, fetch: Callable[[], None], failed: Callable[[], None] = lambda: None) -> bool:
         """Run one fetch; False when it gave way to a browser (tried again later) or failed
-        (shown as the backfill's last_error, retried after RETRY_S)."""
+        (shown as the backfill's last_error, `failed` called, nothing fetched for RETRY_S)."""
         bf = self.store.backfill
         try:
             fetch()
@@ -119,6 +123,7 @@ class HistoryJobs:
             bf.last_error = f"{what}: {exc}"
             log.warning("history store: fetching %s failed: %s", what, exc)
             self._retry_at = time.monotonic() + RETRY_S
+            failed()
             return False
         bf.last_error = None
         return True

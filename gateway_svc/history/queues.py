@@ -9,6 +9,12 @@ from datetime import date
 from pathlib import Path
 
 
+# A day that failed (cloud error, unreadable report, a child killed at its deadline) is tried
+# again after 2 min, then 4, 8... at most an hour: one bad day never holds back the others.
+DAY_BACKOFF_S = 120.0
+MAX_BACKOFF_S = 3600.0
+
+
 @dataclass(frozen=True)
 class Download:
     """A browser-fetched report in the spool, for the worker to split and store."""
@@ -48,26 +54,38 @@ class IngestQueue:
 
 
 class Backfill:
-    """What the background fetcher has left (newest first) and how it went."""
+    """What the background fetcher has left (newest first) and how it went. A day that failed
+    waits before its next try (DAY_BACKOFF_S, twice as long each time, up to MAX_BACKOFF_S) while the days
+    after it go on; times are the caller's monotonic clock."""
 
-    def __init__(self) -> None:
+    def __init__(self, first_backoff_s: float = DAY_BACKOFF_S, max_backoff_s: float = MAX_BACKOFF_S) -> None:
         self._lock = threading.Lock()
         self.pending: list[date] = []
         self.running = False
         self.last_error: str | None = None
+        self.first_backoff_s = first_backoff_s
+        self.max_backoff_s = max_backoff_s
+        self._failures: dict[date, int] = {}
+        self._not_before: dict[date, float] = {}
 
     def add(self, days: Iterable[date]) -> None:
         with self._lock:
             self.pending = sorted(set(self.pending).union(days), reverse=True)
 
-    def next(self, held: Callable[[date], bool]) -> date | None:
-        """The next day to fetch (days held meanwhile are dropped), or None."""
+    def next(self, held: Callable[[date], bool], now: float) -> date | None:
+        """The next day to fetch, not backing off (days held meanwhile are dropped), or None."""
         with self._lock:
-            while self.pending and held(self.pending[0]):
-                self.pending.pop(0)
-            return self.pending[0] if self.pending else None
+            self.pending = [d for d in self.pending if not held(d)]
+            return next((d for d in self.pending if self._not_before.get(d, now) <= now), None)
+
+    def failed(self, day: date, now: float) -> None:
+        with self._lock:
+            n = self._failures[day] = self._failures.get(day, 0) + 1
+            self._not_before[day] = now + min(self.first_backoff_s * 2 ** (n - 1), self.max_backoff_s)
 
     def done(self, day: date) -> None:
         with self._lock:
             if day in self.pending:
                 self.pending.remove(day)
+            self._failures.pop(day, None)
+            self._not_before.pop(day, None)

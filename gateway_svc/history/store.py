@@ -35,7 +35,10 @@ from .window import Window
 # one missing more answers at once with what is stored and leaves the rest to the background
 # (a year on a plant's 1 MB/s link would otherwise keep the page waiting ~20 minutes).
 SYNC_MAX_DAYS = 31
-INGEST_WAIT_S = 60.0        # a view waits this long for the worker to store days it fetched
+# A view waits this long for the worker to store days a view just fetched (a month: ~2-3 s);
+# then it answers without them (days_pending: the page asks again), never waiting for a child
+# that hangs until its deadline (XO2_HISTORY_CHILD_TIMEOUT_S).
+INGEST_WAIT_S = 5.0
 
 
 class HistoryStore:
@@ -43,7 +46,7 @@ class HistoryStore:
     call per run of missing days), a browser's fetch always before the background's."""
 
     def __init__(self, root: Path, tz: ZoneInfo, upstream, *, keep_days: int, gap_s: float,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time, child_timeout_s: float = 120.0) -> None:
         self.root = Path(root)
         self.tz = tz
         self.keep_days = keep_days
@@ -51,7 +54,8 @@ class HistoryStore:
         self.days = DayFiles(self.root / "days", tz)
         self.today = TodayLog(self.root / "today", tz, gap_s)
         self.priority = FetchPriority()
-        self.fetcher = Fetcher(self.root / "spool", tz, upstream, self.days, self.priority, self.today_date)
+        self.fetcher = Fetcher(self.root / "spool", tz, upstream, self.days, self.priority, self.today_date,
+                               child_timeout_s)
         self.backfill = Backfill()
         self.ingest = IngestQueue()
         self.background = False       # a worker ingests browsers' downloads (else inline)
@@ -101,9 +105,11 @@ class HistoryStore:
         if item is None:
             return False
         try:
-            self.fetcher.ingest(item)
+            stored = self.fetcher.ingest(item)
         finally:
             self.ingest.done(item)
+        if not stored:                 # e.g. its child hung: the backfill retries the days
+            self.enqueue(item.days)
         return True
 
     # -- reading -----------------------------------------------------------------------------
@@ -111,18 +117,20 @@ class HistoryStore:
         """The window's buckets: stored days from disk, missing ones from the cloud (a run
         of missing days is one report call), today from the socket (+ one report fetch)."""
         last_past = min(window.end, self.today_date() - timedelta(days=1))
-        # days a worker is storing right now: wait for them (not counted as a view, which
-        # would hold the worker back)
-        self.ingest.wait_stored(day_range(window.start, last_past) if window.start <= last_past else [],
-                                INGEST_WAIT_S)
+        # days a worker is storing right now: wait a little for them (not counted as a view,
+        # which would hold the worker back); those it is still storing then come later
+        storing = self.ingest.wait_stored(
+            day_range(window.start, last_past) if window.start <= last_past else [], INGEST_WAIT_S)
         with self.priority.view():
-            return self._history(window)
+            return self._history(window, storing)
 
-    def _history(self, window: Window) -> dict:
+    def _history(self, window: Window, storing: set[date]) -> dict:
         today = self.today_date()
         last_past = min(window.end, today - timedelta(days=1))
         past = day_range(window.start, last_past) if window.start <= last_past else []
         parts, missing = run_cpu(self._read_days, past, window.cell_s)
+        coming = [d for d in missing if d in storing]          # the worker's: not fetched twice
+        missing = [d for d in missing if d not in storing]
         queued: list[date] = []
         if len(missing) > SYNC_MAX_DAYS:           # they come in the background
             queued, missing = missing, []
@@ -137,7 +145,8 @@ class HistoryStore:
             else:
                 fetch.append(today)
         fetched = [self._fetch_for_browser(first, last, today) for first, last in runs(fetch)]
-        result = run_cpu(self._combine, window, parts, fetched, today if want_today else None, len(queued))
+        result = run_cpu(self._combine, window, parts, fetched, today if want_today else None,
+                         len(queued) + len(coming))
         return {**result, "today_pending": today_pending}
 
     def _read_days(self, days: list[date], cell_s: int | None) -> tuple[list, list[date]]:

@@ -3,11 +3,12 @@ memory never reaches the gateway worker; results and exceptions come back."""
 from __future__ import annotations
 
 import os
+import signal
 
 import numpy as np
 import pytest
 
-from gateway_svc.history.forked import ChildDied, run_forked
+from gateway_svc.history.forked import ChildDied, ChildTimedOut, run_forked
 from gateway_svc.history import ReportFormatError
 
 HELD: list[bytes] = []
@@ -36,3 +37,15 @@ def test_an_exception_in_the_child_is_raised_in_the_parent():
 def test_a_child_that_dies_without_a_result_is_a_clear_error():
     with pytest.raises(ChildDied, match="ended without a result"):
         run_forked(os._exit, 3)
+
+
+def stop_myself() -> None:
+    os.kill(os.getpid(), signal.SIGSTOP)         # as a child stopped from outside: never ends
+
+
+def test_a_child_past_its_deadline_is_killed_and_a_clear_error():
+    with pytest.raises(ChildTimedOut, match="longer than 0.5 s") as err:
+        run_forked(stop_myself, timeout=0.5)
+    with pytest.raises(ProcessLookupError):      # killed and reaped: no stopped child left behind
+        os.kill(err.value.pid, 0)
+    assert isinstance(err.value, ChildDied)      # callers that retry a died child retry this too
