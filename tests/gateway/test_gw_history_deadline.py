@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pytest
