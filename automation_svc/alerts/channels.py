@@ -40,7 +40,8 @@ class Channel(Protocol):
     def missing(self) -> str:
         """What to set when not configured."""
 
-    def send(self, msg: Message) -> None: ...
+    def send(self, msg: Message, deadline_s: float | None = None) -> None:
+        """Deliver within min(deadline_s, XO2_NOTIFY_TIMEOUT_S) as a whole, or raise DeliveryError."""
 
 
 Source = Literal["env", "console"]
@@ -93,6 +94,7 @@ class EmailChannel:
         self.user = settings.smtp_user
         self._password = settings.smtp_password.get_secret_value() if settings.smtp_password else ""
         self.to = [a.strip() for a in (settings.alert_email_to or "").split(",") if a.strip()]
+        self.from_setting = settings.smtp_from
         self.sender = settings.smtp_from or (self.user if self.user and "@" in self.user else
                                             f"xtrao2-console@{self.host or 'localhost'}")
         self.timeout = settings.notify_timeout_s      # the whole delivery, and each read
@@ -102,6 +104,10 @@ class EmailChannel:
     @property
     def configured(self) -> bool:
         return bool(self.host and self.to)
+
+    @property
+    def password_set(self) -> bool:
+        return bool(self._password)
 
     def missing(self) -> str:
         return ("email is not configured: set it up on the Alerts page (or set XO2_SMTP_HOST and "
@@ -191,6 +197,10 @@ class WebhookChannel:
     def configured(self) -> bool:
         return bool(self.url)
 
+    @property
+    def secret_set(self) -> bool:
+        return bool(self._secret)
+
     def missing(self) -> str:
         return "the webhook is not configured: set it up on the Alerts page (or set XO2_ALERT_WEBHOOK_URL)"
 
@@ -240,6 +250,10 @@ class TelegramChannel:
     @property
     def configured(self) -> bool:
         return bool(self._token and self.chat_id)
+
+    @property
+    def token_set(self) -> bool:
+        return bool(self._token)
 
     def missing(self) -> str:
         return ("Telegram is not configured: set it up on the Alerts page (or set XO2_TELEGRAM_BOT_TOKEN "
