@@ -16,7 +16,7 @@ from .url_rules import url_refusal
 MAX_RECIPIENTS = 20
 DEFAULT_TELEGRAM_API = "https://api.telegram.org"
 _HOST = re.compile(r"(?=.{1,253}$)[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?|\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:]+:[0-9A-Fa-f:.]*")
-_ADDRESS = re.compile(r"[^@\s<>,;:\"()\[\]\\]{1,64}@[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*")
+ADDRESS = re.compile(r"[^@\s<>,;:\"()\[\]\\]{1,64}@[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*")
 _CHAT = re.compile(r"-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{4,31}")
 _TOKEN = re.compile(r"\d{1,20}:[A-Za-z0-9_-]{10,100}")
 
@@ -101,7 +101,7 @@ def parse_email(body: Any, old: EmailFields | None) -> tuple[EmailFields, str]:
         raise FieldError("security", "Security must be starttls, ssl or none")
     user = _text(body, "user", "The user name")
     sender = _text(body, "from", "The sender address")
-    if sender is not None and not _ADDRESS.fullmatch(sender):
+    if sender is not None and not ADDRESS.fullmatch(sender):
         raise FieldError("from", "The sender address must be one email address such as alerts@example.com")
     to = body.get("to")
     if not isinstance(to, list) or not to:
@@ -110,7 +110,7 @@ def parse_email(body: Any, old: EmailFields | None) -> tuple[EmailFields, str]:
         raise FieldError("to", f"At most {MAX_RECIPIENTS} recipients")
     clean = []
     for n, addr in enumerate(to, 1):
-        if not isinstance(addr, str) or not _ADDRESS.fullmatch(addr.strip()):
+        if not isinstance(addr, str) or not ADDRESS.fullmatch(addr.strip()):
             raise FieldError("to", f"Recipient {n} is not one email address such as ops@example.com")
         clean.append(addr.strip())
     password, note = _secret(body, "password", "password", old.password if old else "")
