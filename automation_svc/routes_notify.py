@@ -12,7 +12,7 @@ from service_kit.webapp import error_response, json_body
 
 from .alerts import Conflict, DeliveryError
 from .alerts.contact_points import CHANNELS, ContactPoints, EnvChannel
-from .alerts.notify_view import notify_view, send_test
+from .alerts import notify_view
 from .models import FieldError
 from .service import AutomationService
 
@@ -44,17 +44,22 @@ def _conflict(err: Exception):
     return error_response(409, str(err))
 
 
+def _view() -> dict:
+    alerts = _service().alerts
+    return notify_view.notify_view(alerts.channels, alerts.outbox, _points())
+
+
 @bp.get("/notify")
 @jwt_required()
 def status():
-    return jsonify(notify_view(_service().alerts, _points()))
+    return jsonify(_view())
 
 
 @bp.put("/notify/<channel>")
 @jwt_required()
 def put_channel(channel: str):
     _points().put(_channel(channel), json_body())
-    return jsonify(notify_view(_service().alerts, _points())[channel])
+    return jsonify(_view()[channel])
 
 
 @bp.delete("/notify/<channel>")
@@ -71,7 +76,7 @@ def test():
     if channel not in CHANNELS:
         raise FieldError("channel", "channel: use email, webhook or telegram")
     try:
-        send_test(_service().alerts, channel)
+        _service().alerts.send_test(channel)
     except DeliveryError as exc:
         return error_response(502, f"{channel} test not delivered: {exc}")
     return jsonify(channel=channel, delivered=True)

@@ -128,10 +128,8 @@ class EmailChannel:
         em.set_content(msg.text)
         if msg.html:
             em.add_alternative(msg.html, subtype="html")
-        for a in msg.attachments:
-            maintype, _, subtype = a.mime.partition("/")
-            em.add_attachment(a.content.encode("utf-8"), maintype=maintype, subtype=subtype,
-                              filename=a.filename)
+        for a in msg.attachments:         # text attachments (the report's CSV), declared UTF-8
+            em.add_attachment(a.content, subtype=a.mime.partition("/")[2], charset="utf-8", filename=a.filename)
         return em
 
     def send(self, msg: Message, deadline_s: float | None = None) -> None:

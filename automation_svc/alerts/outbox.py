@@ -68,6 +68,15 @@ class ChannelLog(BaseModel):
     last_ok_at: float | None = None
     last_error: str | None = None
     last_error_at: float | None = None
+    failing_since: float | None = None                  # first failure since the last success
+
+    def note(self, now: float, error: str | None) -> None:
+        """One delivery's outcome."""
+        if error is None:
+            self.last_ok_at, self.last_error, self.failing_since = now, None, None
+        else:
+            self.last_error, self.last_error_at = error, now
+            self.failing_since = self.failing_since or now
 
 
 class OutboxState(BaseModel):
@@ -230,12 +239,11 @@ class Outbox:
                     if item in self.state.items:
                         self.state.items.remove(item)
                     ch.sent.append(now)
-                    ch.last_ok_at, ch.last_error = now, None
                 else:
                     item.attempts += 1
                     item.last_error = error
                     item.next_at = now + min(RETRY_FIRST_S * 2 ** (item.attempts - 1), RETRY_MAX_S)
-                    ch.last_error, ch.last_error_at = error, now
+                ch.note(now, error)
             if error:
                 log.warning("%s notification not delivered (attempt %d, retrying): %s",
                             channel, item.attempts, error)
@@ -259,11 +267,7 @@ class Outbox:
         finally:
             now = self.clock.wall()
             with self._lock:
-                ch = self.state.channels[channel]
-                if error is None:
-                    ch.last_ok_at, ch.last_error = now, None
-                else:
-                    ch.last_error, ch.last_error_at = error, now
+                self.state.channels[channel].note(now, error)
             self.save()
 
     # -- workers -------------------------------------------------------------------------------

@@ -79,7 +79,7 @@ def test_sent_once_on_its_day_across_restarts(console, clock, smtp, gateway, set
     assert filename == "Plant-A-2026-11.csv"
     assert rows[0][0] == "Time (IST)" and "Inlet CO₂ (ppm)" in rows[0] and len(rows) == 1 + 30 * 24
     token = gateway.calls[0].request.headers["Authorization"].removeprefix("Bearer ")
-    assert jwt.decode(token, settings.jwt_key, algorithms=["HS256"])["sub"] == "automation"
+    assert jwt.decode(token, c.service.settings.jwt_key, algorithms=["HS256"])["sub"] == "automation"
     audit = c.call("GET", "/audit?limit=20")[1]["entries"]
     assert any(e["what"] == "monthly report queued: November 2026" for e in audit)
     assert c.call("GET", "/report-schedule")[1]["last_month"] == "2026-11"
