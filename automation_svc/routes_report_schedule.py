@@ -11,7 +11,6 @@ from .alerts import DeliveryError
 from .models import FieldError
 from .report.gateway_client import GatewayError, NeedsGateway
 from .report.schedule import ReportSchedule, Unavailable
-from .service import AutomationService
 
 bp = Blueprint("report_schedule", __name__, url_prefix="/api/automation")
 # The whole of send-now (gateway up to its deadline, then the mail server) stays well inside

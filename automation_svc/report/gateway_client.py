@@ -35,7 +35,8 @@ class GatewayClient:
         self.token = token
         self.deadline_s = deadline_s
         parts = urlsplit(url or "")
-        self.where = f"the gateway {parts.hostname}:{parts.port or 80}" if url else "the gateway"
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        self.where = f"the gateway {parts.hostname}:{port}" if url else "the gateway"
 
     @property
     def available(self) -> bool:

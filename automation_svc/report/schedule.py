@@ -19,7 +19,6 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from ..alerts.channels import DeliveryError
 from ..alerts.outbox import Outbox
 from ..alerts.point_fields import ADDRESS, MAX_RECIPIENTS
 from ..clock import Clock
@@ -192,5 +191,3 @@ class ReportSchedule:
         with self._lock:
             return self.state.model_dump(mode="json")
 
-
-__all__ = ["DeliveryError", "ReportSchedule", "ScheduleState", "SLICE", "Unavailable"]
