@@ -64,12 +64,12 @@ def checked_addresses(host: str, port: int, where: str) -> list[str]:
     return addrs
 
 
-class _Pinned(http.client.HTTPSConnection):
+class _Pinned(http.client.HTTPConnection):
     """http.client to a checked address; TLS (when `tls`) verified against the host name."""
 
     def __init__(self, host: str, port: int, address: str, tls: ssl.SSLContext | None,
                  timeout: float, watchdog: Watchdog) -> None:
-        super().__init__(host, port, timeout=timeout, context=tls or ssl.create_default_context())
+        super().__init__(host, port, timeout=timeout)
         self._address, self._tls, self._watchdog = address, tls, watchdog
 
     def connect(self) -> None:

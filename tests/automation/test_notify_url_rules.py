@@ -92,3 +92,25 @@ def test_settings_errors_never_echo_the_url_or_token():
         parse_telegram({"chat_id": "1", "token": "123456:TEST-token-abcdef", "api_url": "http://0xa9fea9fe/"}, None)
     assert exc.value.field == "api_url"
     assert public_url("https://u:p@hooks.slack.com/services/T/B/C") == "https://hooks.slack.com/…"
+
+
+def test_https_is_verified_against_the_host_name(tmp_path):
+    import ssl
+
+    from .alert_servers import self_signed
+    cert, key = self_signed(tmp_path)
+    server = HttpReceiver()
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(str(cert), str(key))
+    server.server.socket = ctx.wrap_socket(server.server.socket, server_side=True)
+    server.start()
+    try:
+        url = f"https://127.0.0.1:{server.port}/hook"
+        answer = post(url, b"{}", {"Content-Type": "application/json"}, what="the webhook", deadline_s=5,
+                      read_timeout_s=5, tls=ssl.create_default_context(cafile=str(cert)))
+        assert answer.status == 200 and server.received()[0].path == "/hook"
+        with pytest.raises(PostError) as exc:
+            post(url, b"{}", {}, what="the webhook", deadline_s=5, read_timeout_s=5)
+        assert "certificate is not trusted" in str(exc.value) and "/hook" not in str(exc.value)
+    finally:
+        server.stop()
