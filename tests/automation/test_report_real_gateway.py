@@ -14,8 +14,9 @@ import responses
 
 from automation_svc.report.figures import month_figures
 from automation_svc.report.render import number, percent
-from gateway_svc import history_jobs, history_store
 from gateway_svc.app import create_app as gateway_app
+from gateway_svc.history import jobs as history_jobs
+from gateway_svc.history import priority
 
 from ..gateway.conftest import LiveServer
 from ..gateway.conftest import make_settings as gateway_settings
@@ -28,7 +29,7 @@ NOV = "start=2025-11-01&end=2025-11-30&buckets=240"
 
 @pytest.fixture(autouse=True)
 def no_quiet_wait(monkeypatch):
-    monkeypatch.setattr(history_store, "VIEW_QUIET_S", 0.0)
+    monkeypatch.setattr(priority, "VIEW_QUIET_S", 0.0)
     monkeypatch.setattr(history_jobs, "BACKFILL_PAUSE_S", 0.0)
 
 
