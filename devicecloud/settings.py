@@ -256,12 +256,20 @@ class Settings(BaseSettings):
         return DEV_JWT_SECRET
 
 
+def _secret_bearing(field: str) -> bool:
+    """A value never repeated in an error: a secret, or a URL (it may hold user:password or a
+    token in its path, as Slack's webhook URLs and Telegram's bot URLs do)."""
+    info = Settings.model_fields.get(field)
+    return (info is None or "SecretStr" in str(info.annotation) or field.endswith("_url")
+            or any(w in field for w in ("secret", "password", "token")))
+
+
 def _describe(err: ValidationError) -> str:
     lines = []
     for e in err.errors():
         name = ENV_PREFIX + "_".join(str(p) for p in e["loc"]).upper() if e["loc"] else "settings"
         msg = e["msg"].removeprefix("Value error, ")
-        if "SECRET" not in name and "PASSWORD" not in name and isinstance(e.get("input"), str):
+        if e["loc"] and not _secret_bearing(str(e["loc"][0])) and isinstance(e.get("input"), str):
             msg += f" (got {e['input']!r})"
         lines.append(f"{name}: {msg}")
     return "Invalid configuration:\n  " + "\n  ".join(lines)
