@@ -12,6 +12,7 @@ import stat
 import pytest
 
 from automation_svc.app import create_app
+from automation_svc.models import RelayUpdate
 from automation_svc.service import AutomationService
 
 from .alert_fixtures import TG_CHAT, TG_TOKEN, WEBHOOK_SECRET, deliver, smtp, telegram, webhook  # noqa: F401
@@ -191,3 +192,19 @@ def test_a_redelivery_carries_the_same_delivery_id(console, clock, make_settings
         assert flaky.received()[-1].headers["X-XO2-Delivery"] != first.headers["X-XO2-Delivery"]
     finally:
         flaky.stop()
+
+
+@pytest.mark.parametrize("bad", [None, [], {"email": {"host": None}}, {"webhook": {"url": 5}}, "garbage"])
+def test_a_malformed_contact_points_slice_costs_only_that_slice(console, settings, bad):
+    c = console()
+    c.service.engine.relays.update("i1", RelayUpdate(name="Blower"))
+    doc = json.loads(settings.state_file.read_text())
+    doc["contact_points"] = bad
+    settings.state_file.write_text(json.dumps(doc))
+    again = console()
+    status, body = again.call("GET", "/notify")
+    assert status == 200 and all(body[ch]["source"] is None for ch in body)
+    assert again.call("GET", "/relays/i1")[1]["name"] == "Blower"       # the rest of the file loaded
+    if bad is not None:
+        audit = again.call("GET", "/audit?limit=10")[1]["entries"]
+        assert any(e["what"] == "contact_points state rejected" for e in audit), audit
