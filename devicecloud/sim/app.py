@@ -43,12 +43,12 @@ def _register_faults(app: Flask, state: SimState) -> None:
     def gate() -> Response | None:
         if not request.path.startswith("/device/"):
             return None
-        state.rest_begin()
+        state.in_flight.begin()
         g.counted = True
         decision = state.rest_gate(_rest_kind())
         g.malformed = decision.malformed
         if decision.delay_s:
-            state.rest_hold(decision.delay_s)  # wakes early when the sim stops or is reset
+            state.in_flight.hold(decision.delay_s)  # wakes early when the sim stops or is reset
         if decision.fail:
             return _error("Service Unavailable", 503)
         return None
@@ -56,7 +56,7 @@ def _register_faults(app: Flask, state: SimState) -> None:
     @app.teardown_request
     def done(_exc: BaseException | None) -> None:
         if g.pop("counted", False):
-            state.rest_end()
+            state.in_flight.end()
 
     @app.after_request
     def corrupt(response: Response) -> Response:

@@ -5,9 +5,7 @@ One lock guards it all; the Flask threads, socket loops and the broadcaster shar
 from __future__ import annotations
 
 import dataclasses
-import math
 import random
-import re
 import threading
 import time
 from collections import Counter, deque
@@ -18,14 +16,14 @@ from typing import Any
 from .faults import Faults, validated
 from .generator import (DAY_S, DEFAULT_RELAYS, DISPLAY_KEYS, RELAY_KEYS, STEP_S, Frame,
                      bucket_frames, make_frame, socket_message, synthetic_frames)
+from .bodies import parse_command, parse_pins
 from .hub import Hub
+from .in_flight import InFlight
 from .reports import ReportLinks
 
 HOUR_S = 3600
 MAX_RAW_FRAMES = HOUR_S // STEP_S  # graph/hour never returns more than one frame per 10 s
 COMMAND_LOG = 50
-_OUTPUT_KEY = re.compile(r"i([1-9]|1[0-8])")
-_SENSOR_KEY = re.compile(r"d([1-9]|1[0-8]|3[89]|40)")
 
 
 @dataclass(frozen=True)
@@ -51,44 +49,6 @@ class Gate:
     malformed: bool
 
 
-def _whole(value: Any) -> int | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    return int(value) if float(value).is_integer() else None
-
-
-def parse_command(body: Any) -> dict[str, int]:
-    """The iN outputs a command body sets; ValueError says what is wrong with it."""
-    if not isinstance(body, dict):
-        raise ValueError("body must be a JSON object")
-    changes: dict[str, int] = {}
-    for key, value in body.items():
-        if not _OUTPUT_KEY.fullmatch(key):
-            continue  # imei, meter and anything unknown ride along untouched
-        number = _whole(value)
-        if key in RELAY_KEYS and number not in (0, 1):
-            raise ValueError(f"{key} must be 0 or 1")
-        if key in DISPLAY_KEYS and (number is None or not 0 <= number <= 9999):
-            raise ValueError(f"{key} must be an integer between 0 and 9999")
-        changes[key] = int(number)  # type: ignore[arg-type]
-    if not changes:
-        raise ValueError("body must set at least one output i1..i18")
-    return changes
-
-
-def parse_pins(body: Any) -> dict[str, float | None]:
-    """{channel: value or null} for SimState.pin; ValueError says what is wrong."""
-    if not isinstance(body, dict) or not body:
-        raise ValueError('body must be a JSON object of channels, e.g. {"d9": 80} (null unpins)')
-    for key, value in body.items():
-        if not _SENSOR_KEY.fullmatch(key):
-            raise ValueError(f"{key}: only d1..d18 and d38..d40 can be pinned")
-        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
-                                  or not math.isfinite(value)):
-            raise ValueError(f"{key} must be a number, or null to unpin")
-    return {k: None if v is None else float(v) for k, v in body.items()}
-
-
 class SimState:
     """Everything the simulator knows; safe to call from any thread."""
 
@@ -100,11 +60,7 @@ class SimState:
         self.command_delay = command_delay
         self.started_at = time.time()
         self.stopping = threading.Event()
-        # REST calls in flight and a generation that reset() bumps to release hung ones, so a
-        # reset leaves the sim quiet: no call hung before it lands (and is logged) after it.
-        self._rest_cond = threading.Condition()
-        self._rest_in_flight = 0
-        self._rest_release = 0
+        self.in_flight = InFlight(self.stopping)   # REST calls, released and awaited by reset()
         self.hub = Hub()
         self.reports = ReportLinks(report_ttl_s)
         self._lock = threading.Lock()
@@ -192,36 +148,10 @@ class SimState:
             self._faults = dataclasses.replace(self._faults, **checked)
             return dataclasses.replace(self._faults)
 
-    # -- REST calls in flight ----------------------------------------------------------------
-    def rest_begin(self) -> None:
-        with self._rest_cond:
-            self._rest_in_flight += 1
-
-    def rest_end(self) -> None:
-        with self._rest_cond:
-            self._rest_in_flight -= 1
-            self._rest_cond.notify_all()
-
-    def rest_hold(self, delay_s: float) -> None:
-        """A hung reply: sleep delay_s, or less when the sim stops or is reset."""
-        deadline = time.monotonic() + delay_s
-        with self._rest_cond:
-            generation = self._rest_release
-            while (self._rest_release == generation and not self.stopping.is_set()
-                   and (left := deadline - time.monotonic()) > 0):
-                self._rest_cond.wait(min(left, 0.5))
-
-    def _quiesce(self, timeout: float = 10.0) -> None:
-        """Release hung REST calls and wait until none is in flight."""
-        with self._rest_cond:
-            self._rest_release += 1
-            self._rest_cond.notify_all()
-            self._rest_cond.wait_for(lambda: self._rest_in_flight == 0, timeout)
-
     def reset(self, relays: bool = False) -> None:
         """Back to the start-up faults with zeroed counters and log, nothing pinned; optionally relays
         too. Calls that were hung finish first, so nothing from before the reset lands after it."""
-        self._quiesce()
+        self.in_flight.quiesce()
         with self._lock:
             self._faults = Faults(**self._initial_faults)
             self._rest_calls.clear()
