@@ -94,6 +94,7 @@ class AlertView(Reply):
     value: float | None
     message: str
     notified: list[Notified]
+    silenced: bool
 
 
 class AlertList(Reply):
@@ -128,6 +129,27 @@ class NotifyTest(BaseModel):
 class NotifyDelivered(Reply):
     channel: str
     delivered: Literal[True]
+
+
+class SilenceFields(BaseModel):
+    """A new silence (SPEC 13): at most 7 days ahead, a reason required, rule ids that exist."""
+    model_config = ConfigDict(extra="forbid")
+    reason: Annotated[str, Field(min_length=1, max_length=200)]
+    until: Annotated[float, Field(description="epoch seconds, within 7 days")]
+    rule_ids: Annotated[list[str], Field(description="empty: every rule")] = []
+
+
+class SilenceView(Reply):
+    id: str
+    reason: str
+    until: float
+    rule_ids: list[str]
+    created_at: float
+    created_by: str
+
+
+class SilenceList(Reply):
+    silences: list[SilenceView]
 
 
 class GatewayReport(RootModel[Annotated[LoginReport | LinkRefusedReport, Field(discriminator="what")]]):
@@ -189,3 +211,10 @@ def _routes(c: Contract, app: Flask) -> None:
     doc(app, "alerts.notify_test", ok={200: NotifyDelivered}, json=NotifyTest, errors=(400, 409, 502),
         tags=["notifications"],
         summary="Send a test notification (502 with the reason when not delivered)")
+    doc(app, "alerts.list_silences", ok={200: SilenceList}, tags=["alerts"],
+        summary="Active silences (expired ones drop out), soonest end first")
+    doc(app, "alerts.create_silence", ok={201: SilenceView}, json=SilenceFields, errors=(400,), tags=["alerts"],
+        summary="Mute notifications of all rules or chosen ones until a time (alerts still fire and are "
+                "recorded as silenced)")
+    doc(app, "alerts.end_silence", ok={204: None}, errors=(404,), tags=["alerts"],
+        summary="End a silence early")

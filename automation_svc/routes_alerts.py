@@ -96,3 +96,25 @@ def notify_test():
     except DeliveryError as exc:
         return error_response(502, f"{channel} test not delivered: {exc}")
     return jsonify(channel=channel, delivered=True)
+
+
+@bp.get("/silences")
+@jwt_required()
+def list_silences():
+    return jsonify(silences=_alerts().silences_view())
+
+
+@bp.post("/silences")
+@jwt_required()
+def create_silence():
+    return jsonify(_alerts().create_silence(json_body())), 201
+
+
+@bp.delete("/silences/<silence_id>")
+@jwt_required()
+def end_silence(silence_id: str):
+    try:
+        _alerts().end_silence(silence_id)
+    except NotFound:
+        return error_response(404, "unknown silence (it may have ended already)", "id")
+    return "", 204

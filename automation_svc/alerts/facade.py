@@ -29,7 +29,10 @@ from .evaluate import CommandResult, Evaluator
 from .messages import Composer
 from .models import AlertsState, AuditFn
 from .outbox import Item, Outbox
+from .models import NotFound
 from .rule_book import RuleBook
+from .silences import Silences
+from .silences import parse as parse_silence
 from .transitions import Effects, Ledger
 from .worker import Worker
 
@@ -47,8 +50,9 @@ class Alerts:
         self.channels = channels or build_channels(settings)
         self.outbox = Outbox(self.channels, clock, self.composer, settings.notify_max_per_hour,
                              save=self._save, state=state.outbox, on_result=self._delivered)
-        self.ledger = Ledger(list(state.alerts), state.seq, self.composer, self.outbox)
         self.book = RuleBook(state.rules, forget=self._forget)
+        self.silences = Silences(state.silences, settings.tz, self._rule_name)
+        self.ledger = Ledger(list(state.alerts), state.seq, self.composer, self.outbox, muted=self.silences.muted)
         self.evaluator = Evaluator(settings, self.book, self.ledger, dict(state.holds), clock.wall())
         self._events: deque[Latest | CommandResult] = deque(maxlen=10_000)
         self.worker = Worker(self.step)
@@ -85,7 +89,11 @@ class Alerts:
                     self.evaluator.frame(ev, fx)
                 else:
                     self.evaluator.command(ev, self.clock.wall(), fx)
-            self.evaluator.timers(self.clock.wall(), fx)
+            now = self.clock.wall()
+            self.evaluator.timers(now, fx)
+            for silence in self.silences.expire(now):
+                fx.audits.append(("system", "silence ended", self.silences.describe(silence), "expired"))
+            self.ledger.unsilenced(now, fx)
         self._apply(fx)
 
     def _apply(self, fx: Effects) -> None:
@@ -145,6 +153,38 @@ class Alerts:
             self.ledger.resolve_rule(rule_id, resolve_why, self.clock.wall(), fx)
         fx.dirty = True
 
+    # -- silences ---------------------------------------------------------------------------------
+    def _rule_name(self, rule_id: str) -> str:
+        rule = self.book.for_key(rule_id)
+        return rule.name if rule else f"rule {rule_id} (deleted)"
+
+    def silences_view(self) -> list[dict]:
+        with self._lock:
+            return self.silences.view(self.clock.wall())
+
+    def create_silence(self, body: dict, who: str = "admin") -> dict:
+        fx = Effects()
+        with self._lock:
+            now = self.clock.wall()
+            silence = parse_silence(body, now, {r.id for r in self.book.rules})
+            silence.created_by = who
+            self.silences.add(silence, now)
+            fx.audits.append((who, "silence created", self.silences.describe(silence), "saved"))
+        self._apply(fx)
+        return silence.model_dump(mode="json")
+
+    def end_silence(self, silence_id: str, who: str = "admin") -> None:
+        """End a silence early (404 when there is none by that id)."""
+        fx = Effects()
+        with self._lock:
+            silence = self.silences.end(silence_id)
+            if silence is None:
+                raise NotFound(silence_id)
+            fx.audits.append((who, "silence ended", self.silences.describe(silence), "ended early"))
+            self.ledger.unsilenced(self.clock.wall(), fx)
+        self._apply(fx)
+        self.wake.set()
+
     def notify_view(self) -> dict:
         return notify_view.notify_view(self.channels, self.outbox)
 
@@ -157,4 +197,4 @@ class Alerts:
         with self._lock:
             return {"rules": self.book.view(), **self.ledger.dump(),
                     "holds": {k: round(v, 3) for k, v in self.evaluator.holds.items()},
-                    "outbox": self.outbox.dump()}
+                    "outbox": self.outbox.dump(), "silences": self.silences.dump()}

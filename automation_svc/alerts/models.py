@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .outbox import OutboxState
 from .rules import Kind, Notify, Rule, Severity
+from .silences import Silence
 
 AlertState = Literal["firing", "acknowledged", "resolved"]
 AuditFn = Callable[[str, str, str, str], None]     # (who, what, why, result)
@@ -50,9 +51,11 @@ class Alert(BaseModel):
     notify: list[Notify] = Field(default_factory=list)
     notified: list[Notified] = Field(default_factory=list)
     last_sent_at: float | None = None   # for repeat_s
+    silenced: bool = False           # it fired during a silence: recorded, not sent
+    announced: bool = True           # its firing went out (False while a silence holds it back)
 
     def public(self) -> dict:
-        return self.model_dump(mode="json", exclude={"key", "notify", "last_sent_at"})
+        return self.model_dump(mode="json", exclude={"key", "notify", "last_sent_at", "announced"})
 
 
 class AlertsState(BaseModel):
@@ -63,3 +66,4 @@ class AlertsState(BaseModel):
     holds: dict[str, float] = Field(default_factory=dict)   # key -> wall time the condition began
     seq: int = 0
     outbox: OutboxState = Field(default_factory=OutboxState)
+    silences: list[Silence] = Field(default_factory=list)
