@@ -152,6 +152,28 @@ class SilenceList(Reply):
     silences: list[SilenceView]
 
 
+class DeadLetterView(Reply):
+    """A message set aside: it failed for a reason other than the network (issue 21)."""
+    id: int
+    channel: Literal["email", "webhook", "telegram"]
+    event: str
+    subject: str
+    alert_id: str | None
+    attempts: int
+    reason: str
+    at: float
+
+
+class DeadLetterList(Reply):
+    dead_letters: Annotated[list[DeadLetterView], Field(description="newest first, at most 100")]
+
+
+class DeadLetterQueued(Reply):
+    id: int
+    channel: str
+    queued: Literal[True]
+
+
 class GatewayReport(RootModel[Annotated[LoginReport | LinkRefusedReport, Field(discriminator="what")]]):
     """One of the gateway's fixed reports to the audit log (`what` says which)."""
 
@@ -218,3 +240,10 @@ def _routes(c: Contract, app: Flask) -> None:
                 "recorded as silenced)")
     doc(app, "alerts.end_silence", ok={204: None}, errors=(404,), tags=["alerts"],
         summary="End a silence early")
+    doc(app, "alerts.list_dead_letters", ok={200: DeadLetterList}, tags=["notifications"],
+        summary="Dead letters: messages set aside with their reason (refused by the server or the "
+                "webhook, not the network), newest first")
+    doc(app, "alerts.retry_dead_letter", ok={200: DeadLetterQueued}, errors=(404, 409), tags=["notifications"],
+        summary="Queue a dead letter again (409 when its channel is no longer set up)")
+    doc(app, "alerts.discard_dead_letter", ok={204: None}, errors=(404,), tags=["notifications"],
+        summary="Discard a dead letter")

@@ -118,3 +118,29 @@ def end_silence(silence_id: str):
     except NotFound:
         return error_response(404, "unknown silence (it may have ended already)", "id")
     return "", 204
+
+
+@bp.get("/dead-letters")
+@jwt_required()
+def list_dead_letters():
+    """Messages set aside because they failed for a reason other than the network (issue 21)."""
+    return jsonify(dead_letters=_alerts().dead_letters())
+
+
+@bp.post("/dead-letters/<letter_id>/retry")
+@jwt_required()
+def retry_dead_letter(letter_id: str):
+    try:
+        return jsonify(_alerts().retry_dead_letter(letter_id))
+    except NotFound:
+        return error_response(404, "unknown dead letter (it may have been retried or discarded)", "id")
+
+
+@bp.delete("/dead-letters/<letter_id>")
+@jwt_required()
+def discard_dead_letter(letter_id: str):
+    try:
+        _alerts().discard_dead_letter(letter_id)
+    except NotFound:
+        return error_response(404, "unknown dead letter (it may have been retried or discarded)", "id")
+    return "", 204

@@ -25,7 +25,13 @@ from .messages import Message
 
 
 class DeliveryError(Exception):
-    """Why a message did not get through, in words (safe to show, log and store)."""
+    """Why a message did not get through, in words (safe to show, log and store). `permanent`:
+    not the network but the message or what it is sent to (a refused recipient, a webhook's 4xx);
+    trying again would fail again, so the outbox sets it aside as a dead letter."""
+
+    def __init__(self, reason: str, permanent: bool = False) -> None:
+        super().__init__(reason)
+        self.permanent = permanent
 
 
 class Channel(Protocol):
@@ -117,15 +123,16 @@ class EmailChannel:
                                 "use XO2_SMTP_SECURITY=starttls or ssl, or unset XO2_SMTP_USER") from None
         except smtplib.SMTPRecipientsRefused as exc:
             raise DeliveryError(f"{where} refused the recipients {', '.join(exc.recipients)} "
-                                "(XO2_ALERT_EMAIL_TO)") from None
+                                "(XO2_ALERT_EMAIL_TO)", permanent=_refused_for_good(exc)) from None
         except smtplib.SMTPSenderRefused as exc:
             raise DeliveryError(f"{where} refused the sender address {exc.sender} (XO2_SMTP_FROM): "
-                                f"{exc.smtp_code} {_text(exc.smtp_error)}") from None
+                                f"{exc.smtp_code} {_text(exc.smtp_error)}", permanent=exc.smtp_code >= 500) from None
         except smtplib.SMTPServerDisconnected:
             raise DeliveryError(f"{where} closed the connection (with ssl on a STARTTLS port, or the "
                                 "other way round, check XO2_SMTP_SECURITY and XO2_SMTP_PORT)") from None
         except smtplib.SMTPResponseException as exc:
-            raise DeliveryError(f"{where} answered {exc.smtp_code} {_text(exc.smtp_error)}") from None
+            raise DeliveryError(f"{where} answered {exc.smtp_code} {_text(exc.smtp_error)}",
+                                permanent=exc.smtp_code >= 500) from None
         except smtplib.SMTPException as exc:
             raise DeliveryError(f"{where}: {exc}") from None
         except ssl.SSLError as exc:
@@ -135,6 +142,17 @@ class EmailChannel:
             raise DeliveryError(reason) from None
         except OSError as exc:
             raise DeliveryError(_net_reason(exc, where, self.timeout)) from None
+
+
+def _refused_for_good(exc: smtplib.SMTPRecipientsRefused) -> bool:
+    """5xx for every recipient: the server will not take them (4xx: try again later)."""
+    codes = [v[0] for v in exc.recipients.values() if isinstance(v, tuple) and v]
+    return bool(codes) and all(isinstance(c, int) and c >= 500 for c in codes)
+
+
+def _refused(status: int) -> bool:
+    """An HTTP 4xx other than 408 (timeout) and 429 (slow down): this request will not be taken."""
+    return 400 <= status < 500 and status not in (408, 429)
 
 
 def _text(raw: bytes | str) -> str:
@@ -217,7 +235,8 @@ class WebhookChannel:
             headers["X-XO2-Signature"] = self.signature(body)
         resp = _post(self.url, "the webhook", self.timeout, data=body, headers=headers)
         if not 200 <= resp.status_code < 300:
-            raise DeliveryError(f"the webhook answered HTTP {resp.status_code} {resp.reason or ''}".rstrip())
+            raise DeliveryError(f"the webhook answered HTTP {resp.status_code} {resp.reason or ''}".rstrip(),
+                                permanent=_refused(resp.status_code))
 
 
 class TelegramChannel:
@@ -254,7 +273,9 @@ class TelegramChannel:
         hint = {401: " (check XO2_TELEGRAM_BOT_TOKEN)", 404: " (check XO2_TELEGRAM_BOT_TOKEN)",
                 400: " (check XO2_TELEGRAM_CHAT_ID; the bot must be in that chat)",
                 403: " (the bot was blocked or removed from the chat)"}.get(resp.status_code, "")
-        raise DeliveryError(f"Telegram refused the message: {said}{hint}")
+        # 401/404: the token is wrong, nothing in this message: held until the token is fixed.
+        raise DeliveryError(f"Telegram refused the message: {said}{hint}",
+                            permanent=_refused(resp.status_code) and resp.status_code not in (401, 404))
 
 
 def build_channels(settings: Settings) -> dict[str, Channel]:

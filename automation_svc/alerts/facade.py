@@ -29,7 +29,7 @@ from .evaluate import CommandResult, Evaluator
 from .messages import Composer
 from .models import AlertsState, AuditFn
 from .outbox import Item, Outbox
-from .models import NotFound
+from .models import Conflict, NotFound
 from .rule_book import RuleBook
 from .silences import Silences
 from .silences import parse as parse_silence
@@ -102,11 +102,11 @@ class Alerts:
         if fx.dirty and not fx.audits:
             self._save()
 
-    def _delivered(self, item: Item, ok: bool, error: str | None) -> None:
+    def _delivered(self, item: Item, ok: bool, error: str | None, dead: bool = False) -> None:
         if item.alert_id is None:
             return
         with self._lock:
-            self.ledger.delivered(item, ok, error, self.clock.wall())
+            self.ledger.delivered(item, ok, error, self.clock.wall(), dead)
 
     # -- API -------------------------------------------------------------------------------------
     def alerts_view(self) -> dict:
@@ -184,6 +184,37 @@ class Alerts:
             self.ledger.unsilenced(self.clock.wall(), fx)
         self._apply(fx)
         self.wake.set()
+
+    # -- dead letters ----------------------------------------------------------------------------
+    def dead_letters(self) -> list[dict]:
+        return self.outbox.dead_letters()
+
+    def _dead_id(self, letter_id: str) -> int:
+        if not (letter_id.isascii() and letter_id.isdigit()):
+            raise NotFound(letter_id)
+        return int(letter_id)
+
+    def retry_dead_letter(self, letter_id: str, who: str = "admin") -> dict:
+        """Queue a dead letter again (404 unknown; 409 when its channel is no longer set up)."""
+        item_id = self._dead_id(letter_id)
+        letter = next((d for d in self.outbox.dead_letters() if d["id"] == item_id), None)
+        if letter is None:
+            raise NotFound(letter_id)
+        ch = self.channels.get(letter["channel"])
+        if ch is None or not ch.configured:
+            raise Conflict(ch.missing() if ch else "that channel no longer exists")
+        item = self.outbox.retry_dead(item_id)
+        if item is None:
+            raise NotFound(letter_id)
+        fx = Effects(audits=[(who, "dead letter retried", f"{item.channel}: {item.subject}", "queued")])
+        self._apply(fx)
+        return {"id": item.id, "channel": item.channel, "queued": True}
+
+    def discard_dead_letter(self, letter_id: str, who: str = "admin") -> None:
+        item = self.outbox.discard_dead(self._dead_id(letter_id))
+        if item is None:
+            raise NotFound(letter_id)
+        self._apply(Effects(audits=[(who, "dead letter discarded", f"{item.channel}: {item.subject}", "saved")]))
 
     def notify_view(self) -> dict:
         return notify_view.notify_view(self.channels, self.outbox)

@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .outbox import OutboxState
 from .rules import Kind, Notify, Rule, Severity
 from .silences import Silence
 
 AlertState = Literal["firing", "acknowledged", "resolved"]
+# sent: delivered; retrying: failed on the network, tried again at next_at; failed: set aside as a
+# dead letter (it cannot go as it is), or dropped with its channel.
+DeliveryState = Literal["sent", "retrying", "failed"]
 AuditFn = Callable[[str, str, str, str], None]     # (who, what, why, result)
 SLICE = "alerts"                                   # its key in the state file
 
@@ -25,11 +28,22 @@ class Conflict(Exception):
 
 
 class Notified(BaseModel):
+    """One channel's delivery of one message about the alert, as it stands."""
     model_config = ConfigDict(extra="ignore")
     channel: str
     at: float
     ok: bool
-    error: str | None = None
+    state: DeliveryState = "sent"
+    error: str | None = None             # why not, in words
+    next_at: float | None = None         # retrying: the next attempt
+
+    @model_validator(mode="before")
+    @classmethod
+    def _state_from_ok(cls, data):
+        """Notes saved before `state` existed: ok was sent, a failure was being retried."""
+        if isinstance(data, dict) and "state" not in data and "ok" in data:
+            data = {**data, "state": "sent" if data["ok"] is True else "retrying"}
+        return data
 
 
 class Alert(BaseModel):

@@ -5,6 +5,10 @@
   the state file, so a restart resumes where it stopped (delivered at least once).
 - At most `cap` messages per channel per sliding hour; what comes beyond is folded into one
   summary, sent as soon as the hour frees a slot.
+- A message that fails for a reason other than the network (the server refuses it or its
+  recipient, a webhook answers 4xx but 408/429, it cannot even be built) is set aside as a dead
+  letter with its reason (kept, bounded, in the state file), so one bad message never holds back
+  the others; the admin sees it and may retry or discard it.
 - Delivery runs on one worker per channel (greenlets under gunicorn's gevent worker), never on
   the relay CommandQueue or the engine tick, so a slow mail server delays nothing else.
 """
@@ -15,10 +19,11 @@ import threading
 from collections import Counter
 from collections.abc import Callable
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..clock import Clock
 from .channels import Channel, DeliveryError
+from .headers import one_line
 from .messages import Composer, Message
 
 log = logging.getLogger(__name__)
@@ -29,6 +34,7 @@ RETRY_MAX_S = 300.0
 MAX_QUEUED = 500            # per channel; older ones are folded into the summary beyond this
 SUMMARY_LINES = 20
 WORKER_MAX_WAIT_S = 30.0    # re-check at least this often (wall clock jumps, missed wakes)
+MAX_DEAD = 100              # dead letters kept (all channels); the oldest go beyond this
 
 
 class Item(BaseModel):
@@ -45,6 +51,13 @@ class Item(BaseModel):
     attempts: int = 0
     last_error: str | None = None
 
+    @field_validator("subject")
+    @classmethod
+    def _one_line(cls, v: str) -> str:
+        """It becomes a mail header: one line, whatever a rule name held (also for items queued
+        by an older version)."""
+        return one_line(v)
+
     def message(self) -> Message:
         return Message(self.event, self.subject, self.text, self.alert)
 
@@ -60,14 +73,29 @@ class ChannelLog(BaseModel):
     last_error_at: float | None = None
 
 
+class DeadLetter(BaseModel):
+    """A message set aside: it failed for a reason trying again would not change."""
+    model_config = ConfigDict(extra="ignore")
+    item: Item
+    reason: str
+    at: float
+
+    def public(self) -> dict:
+        i = self.item
+        return {"id": i.id, "channel": i.channel, "event": i.event, "subject": i.subject,
+                "alert_id": i.alert_id, "attempts": i.attempts, "reason": self.reason, "at": self.at}
+
+
 class OutboxState(BaseModel):
     model_config = ConfigDict(extra="ignore")
     seq: int = 0
     items: list[Item] = Field(default_factory=list)
     channels: dict[str, ChannelLog] = Field(default_factory=dict)
+    dead: list[DeadLetter] = Field(default_factory=list)        # oldest first
 
 
-Result = Callable[[Item, bool, str | None], None]   # (item, delivered, error) after each attempt
+# (item, delivered, error, dead letter) after each attempt
+Result = Callable[[Item, bool, str | None, bool], None]
 
 
 class Outbox:
@@ -183,14 +211,16 @@ class Outbox:
                 if changed:
                     self.save()
                 return next_at
-            error = None
+            error, dead = None, False
             try:
                 channel_obj.send(item.message())
             except DeliveryError as exc:
-                error = str(exc)
+                error, dead = str(exc), exc.permanent
             except Exception as exc:     # a bug in a channel must not kill the worker or lose the item
-                # The type only: the message of a library error may hold a URL with a token in it.
-                error = f"unexpected error ({type(exc).__name__})"
+                # Set aside, not retried: the same message would fail the same way and hold back
+                # the queue. The words go through scrub(): a library error may hold a URL with a token.
+                error = f"it could not be sent ({type(exc).__name__}: {self.composer.scrub(str(exc))[:200]})"
+                dead = True
                 log.error("%s delivery failed: %s", channel, error)
             now = self.clock.wall()
             with self._lock:
@@ -206,13 +236,52 @@ class Outbox:
                     item.last_error = error
                     item.next_at = now + min(RETRY_FIRST_S * 2 ** (item.attempts - 1), RETRY_MAX_S)
                     ch.last_error, ch.last_error_at = error, now
+                    if dead:
+                        self._bury(item, error, now)
             if error:
-                log.warning("%s notification not delivered (attempt %d, retrying): %s",
-                            channel, item.attempts, error)
-            self.on_result(item, error is None, error)
+                log.warning("%s notification not delivered (attempt %d, %s): %s",
+                            channel, item.attempts, "set aside as a dead letter" if dead else "retrying", error)
+            self.on_result(item, error is None, error, dead)
             self.save()
-            if error:
+            if error and not dead:
                 return item.next_at
+
+    def _bury(self, item: Item, reason: str, now: float) -> None:
+        """Move a message from the queue to the dead letters (lock held)."""
+        if item in self.state.items:
+            self.state.items.remove(item)
+        self.state.dead.append(DeadLetter(item=item, reason=reason, at=round(now, 3)))
+        if len(self.state.dead) > MAX_DEAD:
+            log.warning("dropping %d old dead letter(s)", len(self.state.dead) - MAX_DEAD)
+            del self.state.dead[:-MAX_DEAD]
+
+    # -- dead letters (the caller saves) ----------------------------------------------------------
+    def dead_letters(self) -> list[dict]:
+        """Newest first."""
+        with self._lock:
+            return [d.public() for d in reversed(self.state.dead)]
+
+    def _take_dead(self, item_id: int) -> DeadLetter | None:
+        dead = next((d for d in self.state.dead if d.item.id == item_id), None)
+        if dead is not None:
+            self.state.dead.remove(dead)
+        return dead
+
+    def retry_dead(self, item_id: int) -> Item | None:
+        """Queue a dead letter again (at the end of its channel's queue); None if there is none."""
+        with self._lock:
+            dead = self._take_dead(item_id)
+            if dead is None:
+                return None
+            item = dead.item.model_copy(update={"next_at": self.clock.wall(), "attempts": 0, "last_error": None})
+            self.state.items.append(item)
+        self._wake[item.channel].set()
+        return item
+
+    def discard_dead(self, item_id: int) -> Item | None:
+        with self._lock:
+            dead = self._take_dead(item_id)
+            return dead.item if dead else None
 
     def send_now(self, channel: str, msg: Message) -> None:
         """Deliver one message right away, outside the queue and the cap (the test button).

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from devicecloud.channels import BY_CODE, RELAY_IDS
 
 from ..models import FieldError
+from .headers import has_control
 
 Kind = Literal["threshold", "offline", "relay_failed", "impact"]
 Op = Literal["above", "below"]
@@ -141,6 +142,9 @@ def _merge(base: dict, body: dict) -> Rule:
         if key in changes and changes[key] is None:
             raise FieldError(key, f"{key}: must not be null")
     name = (changes.pop("name") or "").strip() if "name" in changes else base.get("name", "")
+    if "name" in fields.model_fields_set and has_control(name):
+        # It reaches an email's Subject: one line only (issue 21).
+        raise FieldError("name", "name: may not hold line breaks or control characters")
     try:
         rule = Rule.model_validate({**base, **changes, "name": name or "-"})
     except ValidationError as err:       # cannot happen after RuleFields; say so clearly if it does

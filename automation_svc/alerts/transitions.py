@@ -108,17 +108,21 @@ class Ledger:
             drop = {id(a) for a in resolved[:len(resolved) - RECENT_MAX]}
             self.alerts = [a for a in self.alerts if id(a) not in drop]
 
-    def delivered(self, item: Item, ok: bool, error: str | None, now: float) -> None:
-        """Outbox result: noted on the alert (consecutive identical failures are noted once)."""
+    def delivered(self, item: Item, ok: bool, error: str | None, now: float, dead: bool = False) -> None:
+        """Outbox result, noted on the alert: sent, retrying (a network failure; consecutive
+        identical ones are noted once, with the latest time) or failed (a dead letter)."""
         alert = next((a for a in reversed(self.alerts) if a.id == item.alert_id), None)
         if alert is None:
             return
         at = round(now, 3)
+        state = "sent" if ok else "failed" if dead else "retrying"
+        next_at = round(item.next_at, 3) if state == "retrying" else None
         last = next((n for n in reversed(alert.notified) if n.channel == item.channel), None)
-        if not ok and last is not None and not last.ok and last.error == error:
-            last.at = at
+        if state == "retrying" and last is not None and last.state == "retrying" and last.error == error:
+            last.at, last.next_at = at, next_at
         else:
-            alert.notified.append(Notified(channel=item.channel, at=at, ok=ok, error=error))
+            alert.notified.append(Notified(channel=item.channel, at=at, ok=ok, state=state, error=error,
+                                           next_at=next_at))
             del alert.notified[:-NOTIFIED_MAX]
 
     def view(self) -> dict:
