@@ -50,7 +50,7 @@ class Alerts:
         self.channels = channels or build_channels(settings)
         self.outbox = Outbox(self.channels, clock, self.composer, settings.notify_max_per_hour,
                              save=self._save, state=state.outbox, on_result=self._delivered)
-        self.book = RuleBook(state.rules, forget=self._forget)
+        self.book = RuleBook(state.rules, forget=self._forget, offered=state.defaults_offered)
         self.silences = Silences(state.silences, settings.tz, self._rule_name)
         self.ledger = Ledger(list(state.alerts), state.seq, self.composer, self.outbox, muted=self.silences.muted)
         self.evaluator = Evaluator(settings, self.book, self.ledger, dict(state.holds), clock.wall())
@@ -226,6 +226,6 @@ class Alerts:
     # -- state file ------------------------------------------------------------------------------
     def dump(self) -> dict:
         with self._lock:
-            return {"rules": self.book.view(), **self.ledger.dump(),
+            return {"rules": self.book.view(), "defaults_offered": list(self.book.offered), **self.ledger.dump(),
                     "holds": {k: round(v, 3) for k, v in self.evaluator.holds.items()},
                     "outbox": self.outbox.dump(), "silences": self.silences.dump()}

@@ -76,6 +76,7 @@ class AlertsState(BaseModel):
     """The `alerts` slice of the automation state file."""
     model_config = ConfigDict(extra="ignore")
     rules: list[Rule] | None = None           # None = never set: the default rules
+    defaults_offered: list[str] | None = None  # default rule ids ever given (None: the first two)
     alerts: list[Alert] = Field(default_factory=list)
     holds: dict[str, float] = Field(default_factory=dict)   # key -> wall time the condition began
     seq: int = 0
