@@ -16,6 +16,7 @@ from .models import (GATEWAY_REPORTS, CommandRequest, DisplayUpdate, FieldError,
                      parse)
 from .relays import Conflict, UnknownRelay
 from .service import AutomationService
+from .store import NotSaved
 
 bp = Blueprint("automation", __name__, url_prefix="/api/automation")
 
@@ -114,7 +115,13 @@ def gateway_report():
         raise FieldError("what", "what: must be one of " + ", ".join(GATEWAY_REPORTS))
     report = parse(model, body)
     if isinstance(report, LoginReport):
-        _engine().record("admin", "login", f"from {report.client} (web)", report.result)
+        entry = ("admin", "login", f"from {report.client} (web)", report.result)
     else:
-        _engine().record("system", "report link", f"from the cloud: {report.reason}", "refused")
+        entry = ("system", "report link", f"from the cloud: {report.reason}", "refused")
+    _engine().commit([entry])         # 507/503 when it did not reach the disk
     return "", 204
+
+
+@bp.errorhandler(NotSaved)
+def _not_saved(err: NotSaved):
+    return error_response(507 if err.full else 503, err.sentence())

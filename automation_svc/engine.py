@@ -28,7 +28,7 @@ from .latest import Latest
 from .models import DisplayConfig, RelayRecord, StateFile, Who, default_relays
 from .part import Sender, Wiring
 from .relays import RelayController
-from .store import StateStore
+from .store import NotSaved, StateStore
 
 RULE_PERIOD_S = 1.0           # how often rules are re-evaluated without a new frame
 
@@ -59,11 +59,12 @@ class Engine:
             records.update(loaded.relays)
             display_cfg = loaded.display
             self.audit = AuditLog(settings.audit_max, loaded.audit, loaded.audit_seq)
-        wiring = Wiring(clock, self.queue, self.audit, self.cloud, save=self.persist, wake=self.wake.set)
+        wiring = Wiring(clock, self.queue, self.audit, self.cloud, save=self.persist, wake=self.wake.set,
+                        commit=self.commit)
         self.relays = RelayController(settings, wiring, sender, records)
         self.display = DisplayPusher(settings, wiring, display_sender or sender, display_cfg)
         self.alerts = alerts.Alerts(settings, clock, audit=self.record, save=self.persist,
-                                    state=loaded.alerts if loaded is not None else None)
+                                    state=loaded.alerts if loaded is not None else None, commit=self.commit)
         self.relays.listeners.append(self.alerts.on_command_finished)
         if store.load_error:
             # The bad file is already kept aside (or saving is disabled), so this save is safe.
@@ -84,8 +85,19 @@ class Engine:
         return doc
 
     def persist(self) -> None:
-        """Save the state file now (each part calls this after a change)."""
+        """Save the state file now (each part calls this after a change). A failed save (a full
+        disk) is retried on the next tick."""
         self.store.save(self._snapshot)
+
+    def commit(self, audits: list[tuple[Who, str, str, str]] = ()) -> None:
+        """Save an API change with its audit entries; raises store.NotSaved (the entries taken
+        back) when it did not reach the disk, so the caller undoes the change and answers 507."""
+        ids = [self.audit.add(self.clock.wall(), *entry) for entry in audits]
+        try:
+            self.store.commit(self._snapshot)
+        except NotSaved:
+            self.audit.discard(ids)
+            raise
 
     # -- feeding the parts ---------------------------------------------------------------------
     def on_frame(self, frame: dict) -> None:
@@ -103,6 +115,8 @@ class Engine:
     def tick(self) -> float:
         """Time out and re-send commands, apply sensor/time rules, push the display when due.
         Returns the monotonic time the next tick is wanted."""
+        if self.store.unsaved:
+            self.persist()                   # space may have come back
         latest = self.latest
         self.relays.tick(latest)
         display_at = self.display.tick(latest)

@@ -12,6 +12,7 @@ from service_kit.webapp import error_response, json_body
 from .alerts import Alerts, Conflict, DeliveryError, NotFound
 from .alerts.rules import IMPACT_CODES, NOTIFY_CHANNELS, THRESHOLD_CODES
 from .models import FieldError
+from .store import NotSaved
 
 bp = Blueprint("alerts", __name__, url_prefix="/api/automation")
 
@@ -28,6 +29,12 @@ def _bad_field(err: FieldError):
 @bp.errorhandler(Conflict)
 def _conflict(err: Conflict):
     return error_response(409, str(err))
+
+
+@bp.errorhandler(NotSaved)
+def _not_saved(err: NotSaved):
+    # Not on disk, so not done: 507 when the disk is full (issue 21), nothing changed.
+    return error_response(507 if err.full else 503, err.sentence())
 
 
 @bp.get("/alerts")

@@ -118,6 +118,7 @@ class Outbox:
             log.warning("dropping %d queued notification(s) for unconfigured channels", len(stale))
             self.state.items = [i for i in self.state.items if self._configured(i.channel)]
         self.attempts: Counter[tuple[str, str]] = Counter()   # (channel, ok|error), for metrics
+        self._held_from: int | None = None     # an API change in progress: deliver nothing new
         self._wake = {name: threading.Event() for name in channels}
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -172,6 +173,8 @@ class Outbox:
         now = self.clock.wall()
         changed = False
         with self._lock:
+            if self._held_from is not None:
+                return None, None, False          # release() wakes every channel
             ch = self.state.channels[channel]
             kept = [t for t in ch.sent if now - t < HOUR_S]
             changed |= len(kept) != len(ch.sent)
@@ -255,6 +258,29 @@ class Outbox:
             log.warning("dropping %d old dead letter(s)", len(self.state.dead) - MAX_DEAD)
             del self.state.dead[:-MAX_DEAD]
 
+    # -- an API change: held, then released or undone ---------------------------------------------
+    def hold(self) -> tuple[int, list[DeadLetter]]:
+        """Deliver nothing new until release(): what an API change queues goes out only once the
+        change is saved. Returns the mark undo() goes back to."""
+        with self._lock:
+            self._held_from = self.state.seq
+            return self.state.seq, list(self.state.dead)
+
+    def undo(self, mark: tuple[int, list[DeadLetter]]) -> None:
+        """Take back what was queued since hold(), and the dead letters as they were (keeping any
+        a delivery in flight set aside meanwhile)."""
+        seq, dead = mark
+        with self._lock:
+            self.state.items = [i for i in self.state.items if i.id <= seq]
+            later = [d for d in self.state.dead if not any(d is b for b in dead)]
+            self.state.dead = dead + later
+
+    def release(self) -> None:
+        with self._lock:
+            self._held_from = None
+        for ev in self._wake.values():
+            ev.set()
+
     # -- dead letters (the caller saves) ----------------------------------------------------------
     def dead_letters(self) -> list[dict]:
         """Newest first."""
@@ -273,7 +299,9 @@ class Outbox:
             dead = self._take_dead(item_id)
             if dead is None:
                 return None
-            item = dead.item.model_copy(update={"next_at": self.clock.wall(), "attempts": 0, "last_error": None})
+            self.state.seq += 1                # a new queue entry (and held like one by hold())
+            item = dead.item.model_copy(update={"id": self.state.seq, "next_at": self.clock.wall(),
+                                                "attempts": 0, "last_error": None})
             self.state.items.append(item)
         self._wake[item.channel].set()
         return item
