@@ -108,6 +108,8 @@ class StateStore:
             return self._reject(f"invalid: {_described(exc.errors()[0], 'document')}")
         except ValueError as exc:        # not JSON / not UTF-8
             return self._reject(f"is not valid JSON ({exc})")
+        except RecursionError:           # `[[[[...` nested past what the parser (or a model) follows
+            return self._reject("is nested too deeply to be a state file")
 
     def _validate(self, doc: dict, validate: Callable[[dict], T], separable: Collection[str]) -> T:
         try:
@@ -126,7 +128,7 @@ class StateStore:
         try:
             atomic_write(aside, json.dumps(raw, ensure_ascii=False).encode())
             kept = f"kept as {aside.name}"
-        except (OSError, TypeError, ValueError) as err:
+        except (OSError, TypeError, ValueError, RecursionError) as err:
             kept = f"could not keep a copy ({getattr(err, 'strerror', None) or err})"
         self.slice_errors[name] = f"{name} state invalid ({_described(first, name, skip=1)}); {kept}"
         log.error("%s", self.slice_errors[name])
@@ -167,7 +169,7 @@ class StateStore:
                 doc = {"version": CURRENT_VERSION, **snapshot(), "saved_at": self.wall()}
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 atomic_write(self.path, json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode())
-            except (OSError, TypeError, ValueError) as exc:
+            except (OSError, TypeError, ValueError, RecursionError) as exc:
                 error = f"save failed: {getattr(exc, 'strerror', None) or exc}"
                 if error != self.save_error:      # once per problem, not on every retry
                     log.error("state file %s", error)

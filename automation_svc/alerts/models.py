@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .outbox import OutboxState
-from .rules import Kind, Notify, Rule, Severity
+from .rules import Kind, Notify, Rule, Severity, check
 from .silences import Silence
 
 AlertState = Literal["firing", "acknowledged", "resolved"]
@@ -82,3 +82,10 @@ class AlertsState(BaseModel):
     seq: int = 0
     outbox: OutboxState = Field(default_factory=OutboxState)
     silences: list[Silence] = Field(default_factory=list)
+
+    @field_validator("rules")
+    @classmethod
+    def _rules_make_sense(cls, rules: list[Rule] | None) -> list[Rule] | None:
+        """A stored rule passes the same checks as one sent to the API (a threshold with no value
+        would fail every step); FieldError is a ValueError, so the slice is set aside."""
+        return None if rules is None else [check(r) for r in rules]

@@ -37,6 +37,19 @@ WORKER_MAX_WAIT_S = 30.0    # re-check at least this often (wall clock jumps, mi
 MAX_DEAD = 100              # dead letters kept (all channels); the oldest go beyond this
 
 
+MAX_DEPTH = 32           # an alert as the service writes it is 3 levels deep
+
+
+def _depth(node: object, level: int = 0) -> int:
+    if level > MAX_DEPTH:                # stop early: no recursion past the limit
+        return level
+    if isinstance(node, dict):
+        node = list(node.values())
+    if isinstance(node, list):
+        return max((_depth(n, level + 1) for n in node), default=level + 1)
+    return level
+
+
 class Item(BaseModel):
     model_config = ConfigDict(extra="ignore")
     id: int
@@ -57,6 +70,14 @@ class Item(BaseModel):
         """It becomes a mail header: one line, whatever a rule name held (also for items queued
         by an older version)."""
         return one_line(v)
+
+    @field_validator("alert")
+    @classmethod
+    def _shallow(cls, v: dict | None) -> dict | None:
+        """Free-form, but what loads must save again: json.dumps gives up far above this."""
+        if v is not None and _depth(v) > MAX_DEPTH:
+            raise ValueError(f"alert is nested deeper than {MAX_DEPTH} levels")
+        return v
 
     def message(self) -> Message:
         return Message(self.event, self.subject, self.text, self.alert)
