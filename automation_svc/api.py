@@ -114,7 +114,9 @@ def gateway_report():
         raise FieldError("what", "what: must be one of " + ", ".join(GATEWAY_REPORTS))
     report = parse(model, body)
     if isinstance(report, LoginReport):
-        _engine().record("admin", "login", f"from {report.client} (web)", report.result)
+        entry = ("admin", "login", f"from {report.client} (web)", report.result)
     else:
-        _engine().record("system", "report link", f"from the cloud: {report.reason}", "refused")
+        entry = ("system", "report link", f"from the cloud: {report.reason}", "refused")
+    _engine().commit([entry])         # 507/503 when it did not reach the disk
     return "", 204
+

@@ -9,10 +9,11 @@ from flask_jwt_extended import create_access_token
 from devicecloud.settings import Settings, load_settings
 from service_kit.auth import add_login, scope_service_tokens
 from service_kit.metrics import exposition
-from service_kit.webapp import create_base_app
+from service_kit.webapp import create_base_app, error_response
 
 from . import api, contract, metrics, routes_alerts, routes_notify, routes_report_schedule
 from .service import AutomationService
+from .store import NotSaved
 
 LOGIN_PREFIX = "/api/automation/auth"      # for running alone; nginx does not expose it
 
@@ -33,6 +34,8 @@ def create_app(settings: Settings | None = None, *, service: AutomationService |
     app.register_blueprint(routes_alerts.bp)
     app.register_blueprint(routes_notify.bp)
     app.register_blueprint(routes_report_schedule.bp)
+    # Any write route: not on disk, so not done (issue 21): 507 when the disk is full, else 503.
+    app.register_error_handler(NotSaved, lambda err: error_response(507 if err.full else 503, err.sentence()))
     # The monthly report asks the gateway for the month as a logged-in client would, with a
     # short-lived token of its own (the gateway does the same towards automation's audit route).
     service.engine.reports.report.gateway.token = lambda: _gateway_token(app)

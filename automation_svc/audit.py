@@ -36,6 +36,19 @@ class AuditLog:
                     e.latency_s = None if latency_s is None else round(latency_s, 3)
                     return
 
+    def discard(self, entry_ids: list[int]) -> None:
+        """Take back entries of a change that was undone (it did not reach the disk)."""
+        drop = set(entry_ids)
+        with self._lock:
+            kept = [e for e in self._entries if e.id not in drop]
+            self._entries.clear()
+            self._entries.extend(kept)
+
+    def entry(self, entry_id: int | None) -> AuditEntry | None:
+        """A copy of one entry, if still in the tail."""
+        with self._lock:
+            return next((e.model_copy() for e in reversed(self._entries) if e.id == entry_id), None)
+
     def newest(self, limit: int) -> list[dict]:
         with self._lock:
             out = []

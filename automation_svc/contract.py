@@ -96,6 +96,7 @@ class AlertView(Reply):
     value: float | None
     message: str
     notified: list[Notified]
+    silenced: bool
 
 
 class AlertList(Reply):
@@ -118,6 +119,49 @@ class NotifyTest(BaseModel):
 class NotifyDelivered(Reply):
     channel: str
     delivered: Literal[True]
+
+
+class SilenceFields(BaseModel):
+    """A new silence (SPEC 13): at most 7 days ahead, a reason required, rule ids that exist."""
+    model_config = ConfigDict(extra="forbid")
+    reason: Annotated[str, Field(min_length=1, max_length=200)]
+    until: Annotated[float, Field(description="epoch seconds, within 7 days")]
+    rule_ids: Annotated[list[str], Field(description="empty: every rule")] = []
+
+
+class SilenceView(Reply):
+    id: str
+    reason: str
+    until: float
+    rule_ids: list[str]
+    created_at: float
+    created_by: str
+
+
+class SilenceList(Reply):
+    silences: list[SilenceView]
+
+
+class DeadLetterView(Reply):
+    """A message set aside: it failed for a reason other than the network (issue 21)."""
+    id: int
+    channel: Literal["email", "webhook", "telegram"]
+    event: str
+    subject: str
+    alert_id: str | None
+    attempts: int
+    reason: str
+    at: float
+
+
+class DeadLetterList(Reply):
+    dead_letters: Annotated[list[DeadLetterView], Field(description="newest first, at most 100")]
+
+
+class DeadLetterQueued(Reply):
+    id: int
+    channel: str
+    queued: Literal[True]
 
 
 class GatewayReport(RootModel[Annotated[LoginReport | LinkRefusedReport, Field(discriminator="what")]]):
@@ -193,3 +237,17 @@ def _routes(c: Contract, app: Flask) -> None:
     doc(app, "report_schedule.send_now", ok={200: ReportSent}, json=ReportSend, errors=(400, 409, 502),
         tags=["report"],
         summary="Email one month's report now (409 without a gateway or email; 502 with the reason)")
+    doc(app, "alerts.list_silences", ok={200: SilenceList}, tags=["alerts"],
+        summary="Active silences (expired ones drop out), soonest end first")
+    doc(app, "alerts.create_silence", ok={201: SilenceView}, json=SilenceFields, errors=(400,), tags=["alerts"],
+        summary="Mute notifications of all rules or chosen ones until a time (alerts still fire and are "
+                "recorded as silenced)")
+    doc(app, "alerts.end_silence", ok={204: None}, errors=(404,), tags=["alerts"],
+        summary="End a silence early")
+    doc(app, "alerts.list_dead_letters", ok={200: DeadLetterList}, tags=["notifications"],
+        summary="Dead letters: messages set aside with their reason (refused by the server or the "
+                "webhook, not the network), newest first")
+    doc(app, "alerts.retry_dead_letter", ok={200: DeadLetterQueued}, errors=(404, 409), tags=["notifications"],
+        summary="Queue a dead letter again (409 when its channel is no longer set up)")
+    doc(app, "alerts.discard_dead_letter", ok={204: None}, errors=(404,), tags=["notifications"],
+        summary="Discard a dead letter")

@@ -4,6 +4,7 @@ file (the admin's choices) and the push schedule; the coordinator calls tick() a
 """
 from __future__ import annotations
 
+import copy
 import logging
 from datetime import datetime
 
@@ -14,6 +15,7 @@ from .display import AuditNote, Deadline, DisplayStatus, Reading, Skip, reading_
 from .latest import Latest
 from .models import DisplayConfig, DisplayUpdate, Who
 from .part import Part, Sender, Wiring
+from .store import NotSaved
 
 log = logging.getLogger(__name__)
 
@@ -111,16 +113,23 @@ class DisplayPusher(Part):
             changes = {k: v for k, v in body.model_dump(exclude_unset=True).items()
                        if getattr(self.config, k) != v}
             if changes:
+                before = (self.config, copy.deepcopy(self.schedule), copy.deepcopy(self.last))
                 self.config = self.config.model_copy(update=changes)
                 if "enabled" in changes or "interval_s" in changes:
                     self.schedule.restart(self.clock.mono(), self.interval_s)
                 if not self.config.enabled:
                     self.last.skipped("paused")
                 what = "display: " + ", ".join(f"{k}={v}" for k, v in changes.items())
-                self.audit.add(self.clock.wall(), who, what, "settings change", "saved")
+                audit_id = self.audit.add(self.clock.wall(), who, what, "settings change", "saved")
             view = self.view()
         if changes:
-            self._changed()
+            try:
+                self._changed()
+            except NotSaved:             # not on disk: as if it never came (issue 21)
+                with self.lock:
+                    self.config, self.schedule, self.last = before
+                    self.audit.discard([audit_id])
+                raise
         return view
 
     def status(self) -> dict:

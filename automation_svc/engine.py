@@ -32,7 +32,7 @@ from .relays import RelayController
 from .report.gateway_client import GatewayClient
 from .report.monthly import MonthlyReport
 from .report.schedule import SLICE as SCHEDULE, ReportSchedule, ScheduleState
-from .store import StateStore
+from .store import NotSaved, StateStore
 
 RULE_PERIOD_S = 1.0           # how often rules are re-evaluated without a new frame
 
@@ -65,22 +65,23 @@ class Engine:
             records.update(loaded.relays)
             display_cfg = loaded.display
             self.audit = AuditLog(settings.audit_max, loaded.audit, loaded.audit_seq)
-        wiring = Wiring(clock, self.queue, self.audit, self.cloud, save=self.persist, wake=self.wake.set)
+        wiring = Wiring(clock, self.queue, self.audit, self.cloud, save=self.persist, wake=self.wake.set,
+                        commit=self.commit)
         self.relays = RelayController(settings, wiring, sender, records)
         self.display = DisplayPusher(settings, wiring, display_sender or sender, display_cfg)
         # Contact points build the channel objects the alerts' outbox reads (and rebuild them live).
         self.contact_points = ContactPoints(settings, loaded.contact_points if loaded else None,
-                                            audit=self.record, save=self.persist)
+                                            commit=self.commit)
         self.alerts = alerts.Alerts(settings, clock, audit=self.record, save=self.persist,
                                     state=loaded.alerts if loaded is not None else None,
-                                    channels=self.contact_points.channels)
+                                    channels=self.contact_points.channels, commit=self.commit)
         self.contact_points.on_change = self.alerts.outbox.reconfigured
         self.relays.listeners.append(self.alerts.on_command_finished)
         report = MonthlyReport(settings, GatewayClient(settings.gateway_url, None),
                                relay_names=lambda: {r["id"]: r["name"] for r in self.relays.views()},
                                standard=lambda: self.display.view()["standard"])
         self.reports = ReportSchedule(report, self.alerts.outbox, clock, loaded.report_schedule if loaded else None,
-                                      audit=self.record, save=self.persist,
+                                      audit=self.record, save=self.persist, commit=self.commit,
                                       email_to=lambda: list(getattr(self.contact_points.channels["email"], "to", [])))
         if store.load_error:
             # The bad file is already kept aside (or saving is disabled), so this save is safe.
@@ -107,8 +108,19 @@ class Engine:
         return doc
 
     def persist(self) -> None:
-        """Save the state file now (each part calls this after a change)."""
+        """Save the state file now (each part calls this after a change). A failed save (a full
+        disk) is retried on the next tick."""
         self.store.save(self._snapshot)
+
+    def commit(self, audits: list[tuple[Who, str, str, str]] = ()) -> None:
+        """Save an API change with its audit entries; raises store.NotSaved (the entries taken
+        back) when it did not reach the disk, so the caller undoes the change and answers 507."""
+        ids = [self.audit.add(self.clock.wall(), *entry) for entry in audits]
+        try:
+            self.store.commit(self._snapshot)
+        except NotSaved:
+            self.audit.discard(ids)
+            raise
 
     # -- feeding the parts ---------------------------------------------------------------------
     def on_frame(self, frame: dict) -> None:
@@ -126,6 +138,8 @@ class Engine:
     def tick(self) -> float:
         """Time out and re-send commands, apply sensor/time rules, push the display when due.
         Returns the monotonic time the next tick is wanted."""
+        if self.store.unsaved:
+            self.persist()                   # space may have come back
         latest = self.latest
         self.relays.tick(latest)
         display_at = self.display.tick(latest)

@@ -24,6 +24,7 @@ class Wiring:
     cloud: CloudCalls               # how the latest cloud call went, for /health
     save: Callable[[], None]        # save the state file (with the part's lock released)
     wake: Callable[[], None]        # ask the coordinator for a tick now
+    commit: Callable[[], None]      # save for an API change; raises store.NotSaved (-> undo it)
 
 
 class Part:
@@ -35,10 +36,11 @@ class Part:
         self.clock, self.queue = wiring.clock, wiring.queue
         self.audit, self.cloud = wiring.audit, wiring.cloud
         self.send = send
-        self._save, self._wake = wiring.save, wiring.wake
+        self._save, self._wake, self._commit = wiring.save, wiring.wake, wiring.commit
         self.lock = threading.RLock()
 
     def _changed(self) -> None:
-        """After a change from the API: save it and let the coordinator act on it now."""
-        self._save()
+        """After a change from the API: save it (raises NotSaved when it did not reach the disk;
+        the caller undoes the change) and let the coordinator act on it now."""
+        self._commit()
         self._wake()

@@ -20,6 +20,7 @@ from .latest import Latest
 from .models import Command, CommandRequest, RelayRecord, RelayUpdate, Who, check_mode_rule
 from .part import Part, Sender, Wiring
 from .rules import sensor_wanted, time_wanted
+from .store import NotSaved
 
 log = logging.getLogger(__name__)
 SEND_RETRY_MAX_S = 30.0       # cap on the re-send backoff of a command whose POST failed
@@ -79,13 +80,18 @@ class RelayController(Part):
             self._save()
 
     # -- commands ------------------------------------------------------------------------------
-    def _new_command(self, rid: str, desired: int, who: Who, why: str, priority: int) -> Command:
+    def _new_command(self, rid: str, desired: int, who: Who, why: str, priority: int | None) -> Command:
+        """A new pending command, dispatched at `priority` (None: not yet; the caller dispatches
+        it once it is saved, and nothing re-sends it before: next_send_at stays None)."""
         now = self.clock.wall()
         rec = self.records[rid]
         cmd = Command(relay=rid, desired=desired, who=who, why=why, since=now, next_send_at=now)
         cmd.audit_id = self.audit.add(now, who, f"{rid} ({rec.name}) -> {_on_off(desired)}", why, "pending")
         rec.command = cmd
-        self._dispatch(cmd, priority)
+        if priority is None:
+            cmd.next_send_at = None
+        else:
+            self._dispatch(cmd, priority)
         return cmd
 
     def _dispatch(self, cmd: Command, priority: int) -> None:
@@ -172,9 +178,21 @@ class RelayController(Part):
                 raise Conflict(f"{rid} is in {rec.mode} mode; switch it to manual first")
             if rec.command and rec.command.state == "pending":
                 raise Conflict(f"{rid} already has a pending command; wait for it to be confirmed or fail")
-            self._new_command(rid, body.state, who, "manual switch", commands.MANUAL)
+            previous = rec.command
+            cmd = self._new_command(rid, body.state, who, "manual switch", None)
             view = self._view(rid)
-        self._save()
+        # Sent only once saved: a command the disk did not take is undone, never sent (issue 21).
+        try:
+            self._commit()
+        except NotSaved:
+            with self.lock:
+                if rec.command is cmd:
+                    rec.command = previous
+                self.audit.discard([cmd.audit_id])
+            raise
+        with self.lock:
+            if rec.command is cmd and cmd.state == "pending" and self._in_flight.get(rid) is not cmd:
+                self._dispatch(cmd, commands.MANUAL)
         return view
 
     # -- the periodic step ---------------------------------------------------------------------
@@ -274,6 +292,7 @@ class RelayController(Part):
             new_mode = changes.get("mode", rec.mode)
             check_mode_rule(new_mode, changes.get("sensor", rec.sensor), changes.get("time", rec.time))
             if changes:
+                undo = self._undo_for(rec)
                 if "mode" in changes:
                     self._cancel_rule_command(rec, f"cancelled: switched to {new_mode}")
                 for k, v in changes.items():
@@ -281,11 +300,39 @@ class RelayController(Part):
                 rec.failures, rec.retry_at = 0, None    # a new rule starts without backoff
                 what = f"{rid}: " + "; ".join(
                     f"{k}={v.model_dump() if hasattr(v, 'model_dump') else v}" for k, v in changes.items())
-                self.audit.add(self.clock.wall(), who, what, "rule change", "saved")
+                audit_id = self.audit.add(self.clock.wall(), who, what, "rule change", "saved")
             view = self._view(rid)
         if changes:
-            self._changed()
+            try:
+                self._changed()
+            except NotSaved:
+                with self.lock:
+                    undo()
+                    self.audit.discard([audit_id])
+                raise
         return view
+
+    def _undo_for(self, rec: RelayRecord) -> Callable[[], None]:
+        """What puts `rec` back as it is now (lock held when called): its fields, and its command
+        in place (the same object: the queue may hold it) with its audit entry's result."""
+        fields = {k: getattr(rec, k) for k in type(rec).model_fields if k != "command"}
+        cmd = rec.command
+        cmd_fields = cmd.model_dump() if cmd else None
+        entry = self.audit.entry(cmd.audit_id) if cmd else None
+        finished = self.finished.copy()
+
+        def undo() -> None:
+            for k, v in fields.items():
+                setattr(rec, k, v)
+            rec.command = cmd
+            if cmd is not None:
+                for k, v in cmd_fields.items():
+                    setattr(cmd, k, v)
+                if entry is not None:
+                    self.audit.update(entry.id, entry.result, entry.latency_s)
+            self.finished.clear()
+            self.finished.update(finished)
+        return undo
 
     def pending(self) -> int:
         with self.lock:

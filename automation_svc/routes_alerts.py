@@ -31,6 +31,7 @@ def _conflict(err: Conflict):
     return error_response(409, str(err))
 
 
+
 @bp.get("/alerts")
 @jwt_required()
 def list_alerts():
@@ -77,4 +78,52 @@ def delete_rule(rule_id: str):
         _alerts().delete_rule(rule_id)
     except NotFound:
         return error_response(404, "unknown alert rule", "id")
+    return "", 204
+
+
+@bp.get("/silences")
+@jwt_required()
+def list_silences():
+    return jsonify(silences=_alerts().silences_view())
+
+
+@bp.post("/silences")
+@jwt_required()
+def create_silence():
+    return jsonify(_alerts().create_silence(json_body())), 201
+
+
+@bp.delete("/silences/<silence_id>")
+@jwt_required()
+def end_silence(silence_id: str):
+    try:
+        _alerts().end_silence(silence_id)
+    except NotFound:
+        return error_response(404, "unknown silence (it may have ended already)", "id")
+    return "", 204
+
+
+@bp.get("/dead-letters")
+@jwt_required()
+def list_dead_letters():
+    """Messages set aside because they failed for a reason other than the network (issue 21)."""
+    return jsonify(dead_letters=_alerts().dead_letters())
+
+
+@bp.post("/dead-letters/<letter_id>/retry")
+@jwt_required()
+def retry_dead_letter(letter_id: str):
+    try:
+        return jsonify(_alerts().retry_dead_letter(letter_id))
+    except NotFound:
+        return error_response(404, "unknown dead letter (it may have been retried or discarded)", "id")
+
+
+@bp.delete("/dead-letters/<letter_id>")
+@jwt_required()
+def discard_dead_letter(letter_id: str):
+    try:
+        _alerts().discard_dead_letter(letter_id)
+    except NotFound:
+        return error_response(404, "unknown dead letter (it may have been retried or discarded)", "id")
     return "", 204

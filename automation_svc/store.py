@@ -9,9 +9,13 @@
   are all inside such slices, each bad slice alone is copied aside (`<name>.<slice>-corrupt-<UTC
   time>`) and dropped, so damage there costs only that part (`slice_errors` says what happened).
 - Versions: {"version": N, ...}; MIGRATIONS[n] turns a version-n document into version n+1.
+- A save that fails (a full disk) is reported (`save_error`, /health) and `unsaved` stays set
+  until a later save succeeds (the engine retries on its tick); an API change asks commit(),
+  which raises NotSaved so the route answers 507/503 and the change is undone, never a 2xx.
 """
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -36,6 +40,20 @@ MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
 
 class StateFileError(Exception):
     pass
+
+
+class NotSaved(Exception):
+    """A change that did not reach the disk (the route answers 507 when the disk is full, else 503)."""
+
+    def __init__(self, reason: str, full: bool) -> None:
+        super().__init__(reason)
+        self.full = full
+
+    def sentence(self) -> str:
+        if self.full:
+            return ("The change was not saved: the disk is full, so nothing was changed. "
+                    "Free some space on the console's disk and try again.")
+        return f"The change was not saved ({self}), so nothing was changed. Try again later."
 
 
 def migrate(doc: Any, current: int | None = None) -> dict:
@@ -68,6 +86,8 @@ class StateStore:
         self.kept_aside: str | None = None
         self.slice_errors: dict[str, str] = {}   # slice -> why it was set aside (the rest loaded)
         self.save_error: str | None = None
+        self.save_errno: int | None = None
+        self.unsaved = False                     # the latest save failed: the state is ahead of the file
         self.last_saved_at: float | None = None
 
     # -- load ----------------------------------------------------------------------------------
@@ -89,6 +109,8 @@ class StateStore:
             return self._reject(f"invalid: {_described(exc.errors()[0], 'document')}")
         except ValueError as exc:        # not JSON / not UTF-8
             return self._reject(f"is not valid JSON ({exc})")
+        except RecursionError:           # `[[[[...` nested past what the parser (or a model) follows
+            return self._reject("is nested too deeply to be a state file")
 
     def _validate(self, doc: dict, validate: Callable[[dict], T], separable: Collection[str]) -> T:
         try:
@@ -107,7 +129,7 @@ class StateStore:
         try:
             atomic_write(aside, json.dumps(raw, ensure_ascii=False).encode(), mode=FILE_MODE)
             kept = f"kept as {aside.name}"
-        except (OSError, TypeError, ValueError) as err:
+        except (OSError, TypeError, ValueError, RecursionError) as err:
             kept = f"could not keep a copy ({getattr(err, 'strerror', None) or err})"
         self.slice_errors[name] = f"{name} state invalid ({_described(first, name, skip=1)}); {kept}"
         log.error("%s", self.slice_errors[name])
@@ -149,13 +171,26 @@ class StateStore:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 atomic_write(self.path, json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode(),
                              mode=FILE_MODE)
-            except (OSError, TypeError, ValueError) as exc:
-                self.save_error = f"save failed: {getattr(exc, 'strerror', None) or exc}"
-                log.error("state file %s", self.save_error)
+            except (OSError, TypeError, ValueError, RecursionError) as exc:
+                error = f"save failed: {getattr(exc, 'strerror', None) or exc}"
+                if error != self.save_error:      # once per problem, not on every retry
+                    log.error("state file %s", error)
+                self.save_error, self.save_errno = error, getattr(exc, "errno", None)
+                self.unsaved = True
                 return False
-            self.save_error = None
+            if self.unsaved:
+                log.info("state file saved again")
+            self.save_error, self.save_errno, self.unsaved = None, None, False
             self.last_saved_at = doc["saved_at"]
             return True
+
+    def commit(self, snapshot: Callable[[], dict]) -> None:
+        """save() for a change someone waits on: raises NotSaved when it did not reach the disk."""
+        if not self.save(snapshot):
+            if not self.writable:
+                raise NotSaved(self.load_error or "saving is disabled", full=False)
+            raise NotSaved(self.save_error or "save failed",
+                           full=self.save_errno in (errno.ENOSPC, errno.EDQUOT))
 
     # -- health --------------------------------------------------------------------------------
     def status(self) -> dict:

@@ -25,7 +25,13 @@ from .messages import Message
 
 
 class DeliveryError(Exception):
-    """Why a message did not get through, in words (safe to show, log and store)."""
+    """Why a message did not get through, in words (safe to show, log and store). `permanent`:
+    not the network but the message or what it is sent to (a refused recipient, a webhook's 4xx);
+    trying again would fail again, so the outbox sets it aside as a dead letter."""
+
+    def __init__(self, reason: str, permanent: bool = False) -> None:
+        super().__init__(reason)
+        self.permanent = permanent
 
 
 class Channel(Protocol):
@@ -84,6 +90,12 @@ class _SMTP(smtplib.SMTP):
 class EmailChannel:
     name = "email"
 
+    @property
+    def context(self) -> ssl.SSLContext:
+        if self._context is None:
+            self._context = ssl.create_default_context()
+        return self._context
+
     def __init__(self, settings: Settings, ssl_context: ssl.SSLContext | None = None,
                  source: Source = "env") -> None:
         self.source = source
@@ -99,7 +111,8 @@ class EmailChannel:
                                             f"xtrao2-console@{self.host or 'localhost'}")
         self.timeout = settings.notify_timeout_s      # the whole delivery, and each read
         # Tests pass a context that trusts their own certificate; production verifies normally.
-        self.context = ssl_context or ssl.create_default_context()
+        # Made on first use: loading the CA store takes ~20 ms, and channels are rebuilt per change.
+        self._context = ssl_context
 
     @property
     def configured(self) -> bool:
@@ -155,12 +168,13 @@ class EmailChannel:
                                 f"use starttls or ssl ({n['security']}), or leave {n['user']} empty") from None
         except smtplib.SMTPRecipientsRefused as exc:
             raise DeliveryError(f"{where} refused the recipients {', '.join(exc.recipients)} "
-                                f"({n['to']})") from None
+                                f"({n['to']})", permanent=_refused_for_good(exc)) from None
         except smtplib.SMTPSenderRefused as exc:
             raise DeliveryError(f"{where} refused the sender address {exc.sender} ({n['from']}): "
-                                f"{exc.smtp_code} {_text(exc.smtp_error)}") from None
+                                f"{exc.smtp_code} {_text(exc.smtp_error)}", permanent=exc.smtp_code >= 500) from None
         except smtplib.SMTPResponseException as exc:
-            raise DeliveryError(f"{where} answered {exc.smtp_code} {_text(exc.smtp_error)}") from None
+            raise DeliveryError(f"{where} answered {exc.smtp_code} {_text(exc.smtp_error)}",
+                                permanent=exc.smtp_code >= 500) from None
         except OSError as exc:       # SMTPServerDisconnected and the other SMTPExceptions included
             if watchdog.fired:
                 raise DeliveryError(watchdog.reason()) from None
@@ -173,6 +187,17 @@ class EmailChannel:
             if isinstance(exc, ssl.SSLError) and not isinstance(exc, ssl.SSLCertVerificationError):
                 reason += f"; check {n['security']}: port 465 is usually ssl, 587 starttls"
             raise DeliveryError(reason) from None
+
+
+def _refused_for_good(exc: smtplib.SMTPRecipientsRefused) -> bool:
+    """5xx for every recipient: the server will not take them (4xx: try again later)."""
+    codes = [v[0] for v in exc.recipients.values() if isinstance(v, tuple) and v]
+    return bool(codes) and all(isinstance(c, int) and c >= 500 for c in codes)
+
+
+def _refused(status: int) -> bool:
+    """An HTTP 4xx other than 408 (timeout) and 429 (slow down): this request will not be taken."""
+    return 400 <= status < 500 and status not in (408, 429)
 
 
 def _text(raw: bytes | str) -> str:
@@ -231,7 +256,8 @@ class WebhookChannel:
         except PostError as exc:
             raise DeliveryError(str(exc)) from None
         if not 200 <= resp.status < 300:
-            raise DeliveryError(f"the webhook answered HTTP {resp.status} {resp.reason}".rstrip())
+            raise DeliveryError(f"the webhook answered HTTP {resp.status} {resp.reason}".rstrip(),
+                                permanent=_refused(resp.status))
 
 
 class TelegramChannel:
@@ -282,7 +308,9 @@ class TelegramChannel:
         hint = {401: f" (check {n['token']})", 404: f" (check {n['token']})",
                 400: f" (check {n['chat_id']}; the bot must be in that chat)",
                 403: " (the bot was blocked or removed from the chat)"}.get(resp.status, "")
-        raise DeliveryError(f"Telegram refused the message: {said}{hint}")
+        # 401/404: the token is wrong, nothing in this message: held until the token is fixed.
+        raise DeliveryError(f"Telegram refused the message: {said}{hint}",
+                            permanent=_refused(resp.status) and resp.status not in (401, 404))
 
 
 def build_channels(settings: Settings) -> dict[str, Channel]:

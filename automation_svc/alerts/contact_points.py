@@ -24,7 +24,6 @@ from .point_fields import (EmailFields, TelegramFields, WebhookFields, parse_ema
 SLICE = "contact_points"
 CHANNELS = ("email", "webhook", "telegram")
 Source = Literal["env", "console"]
-AuditFn = Callable[[str, str, str, str], None]     # (who, what, why, result)
 
 
 class EnvChannel(Exception):
@@ -62,11 +61,10 @@ _BUILD = {"email": lambda s, src: EmailChannel(s, source=src),
 
 
 class ContactPoints:
-    def __init__(self, settings: Settings, state: ContactPointsState | None, *, audit: AuditFn,
-                 save: Callable[[], None]) -> None:
+    def __init__(self, settings: Settings, state: ContactPointsState | None, *,
+                 commit: Callable[[list[tuple[str, str, str, str]]], None]) -> None:
         self.settings = settings
-        self._audit = audit
-        self._save = save
+        self._commit = commit     # saves with audit entries; raises NotSaved (then nothing changed)
         self._lock = threading.RLock()
         self.state = state or ContactPointsState()
         env = {name: _BUILD[name](settings, "env") for name in CHANNELS}
@@ -110,24 +108,35 @@ class ContactPoints:
             old = getattr(self.state, name)
             fields, note = {"email": parse_email, "webhook": parse_webhook,
                             "telegram": parse_telegram}[name](body, old)
-            setattr(self.state, name, fields)
-            self.channels[name] = self._build(name)
-            what = _describe(name, fields)
+            self._apply(name, fields, old,
+                        (who, f"contact point saved: {name}", f"{_describe(name, fields)}; {note}", "saved"))
         self.on_change(name)
-        self._audit(who, f"contact point saved: {name}", f"{what}; {note}", "saved")
 
     def delete(self, name: str, who: str = "admin") -> bool:
         """Forget the console's settings of a channel; False when there were none."""
         if name in self.from_env:
             raise EnvChannel(f"{name} is set by the environment of the service and cannot be removed here")
         with self._lock:
-            if getattr(self.state, name) is None:
+            old = getattr(self.state, name)
+            if old is None:
                 return False
-            setattr(self.state, name, None)
-            self.channels[name] = self._build(name)
+            self._apply(name, None, old, (who, f"contact point removed: {name}", "set up in the console before",
+                                          "removed"))
         self.on_change(name)
-        self._audit(who, f"contact point removed: {name}", "set up in the console before", "removed")
         return True
+
+    def _apply(self, name: str, fields: BaseModel | None, old: BaseModel | None,
+               audit: tuple[str, str, str, str]) -> None:
+        """Set a channel's settings and save them; put back as they were when the save did not
+        reach the disk (issue 21: never answered 2xx)."""
+        setattr(self.state, name, fields)
+        self.channels[name] = self._build(name)
+        try:
+            self._commit([audit])
+        except Exception:
+            setattr(self.state, name, old)
+            self.channels[name] = self._build(name)
+            raise
 
     def dump(self) -> dict:
         with self._lock:

@@ -5,6 +5,10 @@
   the state file, so a restart resumes where it stopped (delivered at least once).
 - At most `cap` messages per channel per sliding hour; what comes beyond is folded into one
   summary, sent as soon as the hour frees a slot.
+- A message that fails for a reason other than the network (the server refuses it or its
+  recipient, a webhook answers 4xx but 408/429, it cannot even be built) is set aside as a dead
+  letter with its reason (kept, bounded, in the state file), so one bad message never holds back
+  the others; the admin sees it and may retry or discard it.
 - Delivery runs on one worker per channel (greenlets under gunicorn's gevent worker), never on
   the relay CommandQueue or the engine tick, so a slow mail server delays nothing else.
 """
@@ -17,11 +21,11 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from ..clock import Clock
 from .channels import Channel, DeliveryError
-from .messages import UNFOLDED, Attachment, Composer, Message
+from .messages import UNFOLDED, Composer, Message
+from .outbox_dead import DeadLetters
+from .outbox_state import ChannelLog, DeadLetter, Item, OutboxState
 
 log = logging.getLogger(__name__)
 
@@ -33,63 +37,11 @@ SUMMARY_LINES = 20
 WORKER_MAX_WAIT_S = 30.0    # re-check at least this often (wall clock jumps, missed wakes)
 
 
-class Item(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    id: int
-    channel: str
-    event: str
-    subject: str
-    text: str
-    alert: dict | None = None
-    alert_id: str | None = None
-    created_at: float
-    next_at: float
-    attempts: int = 0
-    last_error: str | None = None
-    # Sent as X-XO2-Delivery: the same on every attempt and after a restart (it is saved).
-    delivery_id: str = Field(default_factory=lambda: uuid.uuid4().hex)
-    html: str | None = None
-    attachments: list[dict] = Field(default_factory=list)     # Attachment fields
-    to: list[str] = Field(default_factory=list)
-    tag: str | None = None          # what queued it, e.g. "report:2026-11" (report_schedule)
-
-    def message(self) -> Message:
-        return Message(self.event, self.subject, self.text, self.alert, delivery_id=self.delivery_id,
-                       html=self.html, attachments=tuple(Attachment(**a) for a in self.attachments),
-                       to=tuple(self.to))
+# (item, delivered, error, dead letter) after each attempt
+Result = Callable[[Item, bool, str | None, bool], None]
 
 
-class ChannelLog(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    sent: list[float] = Field(default_factory=list)     # delivery times within the last hour
-    held: int = 0                                       # waiting to go out as one summary
-    held_subjects: list[str] = Field(default_factory=list)
-    held_since: float | None = None
-    last_ok_at: float | None = None
-    last_error: str | None = None
-    last_error_at: float | None = None
-    failing_since: float | None = None                  # first failure since the last success
-
-    def note(self, now: float, error: str | None) -> None:
-        """One delivery's outcome."""
-        if error is None:
-            self.last_ok_at, self.last_error, self.failing_since = now, None, None
-        else:
-            self.last_error, self.last_error_at = error, now
-            self.failing_since = self.failing_since or now
-
-
-class OutboxState(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    seq: int = 0
-    items: list[Item] = Field(default_factory=list)
-    channels: dict[str, ChannelLog] = Field(default_factory=dict)
-
-
-Result = Callable[[Item, bool, str | None], None]   # (item, delivered, error) after each attempt
-
-
-class Outbox:
+class Outbox(DeadLetters):
     def __init__(self, channels: dict[str, Channel], clock: Clock, composer: Composer, cap: int,
                  save: Callable[[], None], state: OutboxState | None = None,
                  on_result: Result | None = None) -> None:
@@ -109,6 +61,7 @@ class Outbox:
             log.warning("dropping %d queued notification(s) for unconfigured channels", len(stale))
             self.state.items = [i for i in self.state.items if self._configured(i.channel)]
         self.attempts: Counter[tuple[str, str]] = Counter()   # (channel, ok|error), for metrics
+        self._held_from: int | None = None     # an API change in progress: deliver nothing new
         self._wake = {name: threading.Event() for name in channels}
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -181,6 +134,8 @@ class Outbox:
         now = self.clock.wall()
         changed = False
         with self._lock:
+            if self._held_from is not None:
+                return None, None, False          # release() wakes every channel
             ch = self.state.channels[channel]
             kept = [t for t in ch.sent if now - t < HOUR_S]
             changed |= len(kept) != len(ch.sent)
@@ -222,14 +177,16 @@ class Outbox:
                 if changed:
                     self.save()
                 return next_at
-            error = None
+            error, dead = None, False
             try:
                 channel_obj.send(item.message())
             except DeliveryError as exc:
-                error = str(exc)
+                error, dead = str(exc), exc.permanent
             except Exception as exc:     # a bug in a channel must not kill the worker or lose the item
-                # The type only: the message of a library error may hold a URL with a token in it.
-                error = f"unexpected error ({type(exc).__name__})"
+                # Set aside, not retried: the same message would fail the same way and hold back
+                # the queue. The words go through scrub(): a library error may hold a URL with a token.
+                error = f"it could not be sent ({type(exc).__name__}: {self.composer.scrub(str(exc))[:200]})"
+                dead = True
                 log.error("%s delivery failed: %s", channel, error)
             now = self.clock.wall()
             with self._lock:
@@ -243,14 +200,39 @@ class Outbox:
                     item.attempts += 1
                     item.last_error = error
                     item.next_at = now + min(RETRY_FIRST_S * 2 ** (item.attempts - 1), RETRY_MAX_S)
+                    if dead:
+                        self._bury(item, error, now)
                 ch.note(now, error)
             if error:
-                log.warning("%s notification not delivered (attempt %d, retrying): %s",
-                            channel, item.attempts, error)
-            self.on_result(item, error is None, error)
+                log.warning("%s notification not delivered (attempt %d, %s): %s",
+                            channel, item.attempts, "set aside as a dead letter" if dead else "retrying", error)
+            self.on_result(item, error is None, error, dead)
             self.save()
-            if error:
+            if error and not dead:
                 return item.next_at
+
+    # -- an API change: held, then released or undone ---------------------------------------------
+    def hold(self) -> tuple[int, list[DeadLetter]]:
+        """Deliver nothing new until release(): what an API change queues goes out only once the
+        change is saved. Returns the mark undo() goes back to."""
+        with self._lock:
+            self._held_from = self.state.seq
+            return self.state.seq, list(self.state.dead)
+
+    def undo(self, mark: tuple[int, list[DeadLetter]]) -> None:
+        """Take back what was queued since hold(), and the dead letters as they were (keeping any
+        a delivery in flight set aside meanwhile)."""
+        seq, dead = mark
+        with self._lock:
+            self.state.items = [i for i in self.state.items if i.id <= seq]
+            later = [d for d in self.state.dead if not any(d is b for b in dead)]
+            self.state.dead = dead + later
+
+    def release(self) -> None:
+        with self._lock:
+            self._held_from = None
+        for ev in self._wake.values():
+            ev.set()
 
     def send_now(self, channel: str, msg: Message, deadline_s: float | None = None) -> None:
         """Deliver one message right away, outside the queue and the cap (the test button, a

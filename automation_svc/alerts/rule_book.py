@@ -6,13 +6,14 @@ from collections.abc import Callable
 
 from ..models import FieldError
 from .models import NotFound
-from .rules import MAX_RULES, Rule, default_rules, new_rule, updated_rule
+from .rules import MAX_RULES, Rule, new_rule, updated_rule, with_defaults
 from .transitions import Effects
 
 
 class RuleBook:
-    def __init__(self, rules: list[Rule] | None, forget: Callable[[str, str | None, Effects], None]) -> None:
-        self.rules: list[Rule] = default_rules() if rules is None else list(rules)
+    def __init__(self, rules: list[Rule] | None, forget: Callable[[str, str | None, Effects], None],
+                 offered: list[str] | None = None) -> None:
+        self.rules, self.offered = with_defaults(rules, offered)   # offered: default ids ever given
         self._forget = forget     # (rule id, why its alerts resolve or None to keep them, effects)
 
     def enabled(self, kind: str) -> list[Rule]:

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from devicecloud.channels import BY_CODE, RELAY_IDS
 
 from ..models import FieldError
+from .headers import has_control
 
 Kind = Literal["threshold", "offline", "relay_failed", "impact"]
 Op = Literal["above", "below"]
@@ -141,6 +142,9 @@ def _merge(base: dict, body: dict) -> Rule:
         if key in changes and changes[key] is None:
             raise FieldError(key, f"{key}: must not be null")
     name = (changes.pop("name") or "").strip() if "name" in changes else base.get("name", "")
+    if "name" in fields.model_fields_set and has_control(name):
+        # It reaches an email's Subject: one line only (issue 21).
+        raise FieldError("name", "name: may not hold line breaks or control characters")
     try:
         rule = Rule.model_validate({**base, **changes, "name": name or "-"})
     except ValidationError as err:       # cannot happen after RuleFields; say so clearly if it does
@@ -164,9 +168,31 @@ def updated_rule(rule: Rule, body: dict) -> Rule:
 
 
 def default_rules() -> list[Rule]:
-    """Created on the first start (SPEC section 9)."""
+    """Created on the first start (SPEC sections 9 and 13)."""
     return [
         Rule(id="offline", name="Unit offline", kind="offline", for_s=120, severity="critical"),
         Rule(id="relay_failed", name="Relay command failed", kind="relay_failed", severity="warning"),
+        Rule(id="impact_d9", name="Outlet dust PM worse than inlet", kind="impact", channel="d9", for_s=900,
+             severity="warning"),
     ]
 
+
+# The defaults a state file was given before it recorded which it had been offered.
+FIRST_DEFAULTS = ("offline", "relay_failed")
+
+
+def with_defaults(rules: list[Rule] | None, offered: list[str] | None) -> tuple[list[Rule], list[str]]:
+    """The rules to start with and the default rule ids offered so far. A default added in a later
+    version reaches an existing install once: it is added unless offered before, so a default
+    the admin deleted stays deleted (and one they kept is not added twice)."""
+    defaults = default_rules()
+    if rules is None:
+        return defaults, [r.id for r in defaults]
+    rules, seen = list(rules), list(FIRST_DEFAULTS if offered is None else offered)
+    have = {r.id for r in rules}
+    for rule in defaults:
+        if rule.id not in seen:
+            seen.append(rule.id)
+            if rule.id not in have:
+                rules.append(rule)
+    return rules, seen

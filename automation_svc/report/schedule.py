@@ -82,7 +82,8 @@ def parse_schedule(body: Any, old: ScheduleState) -> ScheduleState:
 
 class ReportSchedule:
     def __init__(self, report: MonthlyReport, outbox: Outbox, clock: Clock, state: ScheduleState | None, *,
-                 audit: AuditFn, save: Callable[[], None], email_to: Callable[[], list[str]]) -> None:
+                 audit: AuditFn, save: Callable[[], None], email_to: Callable[[], list[str]],
+                 commit: Callable[[list[tuple[str, str, str, str]]], None] | None = None) -> None:
         self.report = report
         self.outbox = outbox
         self.clock = clock
@@ -90,6 +91,8 @@ class ReportSchedule:
         self.state = state or ScheduleState()
         self._audit = audit
         self._save = save
+        # An API change is saved with its audit entry, or raises NotSaved and is undone (issue 21).
+        self._commit = commit or (lambda audits: [audit(*a) for a in audits])
         self._email_to = email_to        # the email contact point's recipients (send-now default)
         self._lock = threading.RLock()
         self._step_lock = threading.Lock()    # one composition at a time
@@ -165,9 +168,13 @@ class ReportSchedule:
         with self._lock:
             new = parse_schedule(body, self.state)
             new.armed_at, new.retry_at, new.last_error = self.clock.wall(), None, None
-            self.state = new
+            old, self.state = self.state, new
             what = (f"day {new.day} at {new.time} to {', '.join(new.to)}" if new.enabled else "off")
-        self._audit(who, "monthly report schedule saved", what, "saved")
+            try:
+                self._commit([(who, "monthly report schedule saved", what, "saved")])
+            except Exception:
+                self.state = old
+                raise
         return self.view()
 
     def send_now(self, month_raw: Any, deadline_s: float) -> dict:

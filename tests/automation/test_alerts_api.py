@@ -29,7 +29,8 @@ def test_default_rules_and_crud(client, auth, settings, clock, sender):
     assert body["impact_channels"] == ["d8", "d9", "d10", "d11", "d12", "d14"]
     rules = body["rules"]
     assert [(r["id"], r["kind"], r["for_s"], r["severity"]) for r in rules] == [
-        ("offline", "offline", 120, "critical"), ("relay_failed", "relay_failed", 0, "warning")]
+        ("offline", "offline", 120, "critical"), ("relay_failed", "relay_failed", 0, "warning"),
+        ("impact_d9", "impact", 900, "warning")]
     r = client.post(RULES, headers=auth, json=GOOD)
     assert r.status_code == 201
     created = r.get_json()
@@ -45,7 +46,7 @@ def test_default_rules_and_crud(client, auth, settings, clock, sender):
     again = create_app(settings, service=AutomationService(settings, clock=clock, sender=sender,
                                                            with_stream=False), start=False)
     saved = again.extensions["automation"].alerts.rules_view()
-    assert [r["id"] for r in saved] == ["offline", "relay_failed", created["id"]]
+    assert [r["id"] for r in saved] == ["offline", "relay_failed", "impact_d9", created["id"]]
     assert client.delete(f"{RULES}/{created['id']}", headers=auth).status_code == 204
     assert client.delete(f"{RULES}/{created['id']}", headers=auth).status_code == 404
     assert client.put(f"{RULES}/nope", headers=auth, json={"name": "x"}).status_code == 404

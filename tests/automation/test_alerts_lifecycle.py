@@ -143,7 +143,7 @@ def test_timers_use_arrival_time_not_the_units_clock(svc, clock):
 def test_offline_default_rule(svc, clock):
     rules = svc.alerts.rules_view()
     assert [(r["kind"], r["for_s"], r["severity"]) for r in rules] == [
-        ("offline", 120, "critical"), ("relay_failed", 0, "warning")]
+        ("offline", 120, "critical"), ("relay_failed", 0, "warning"), ("impact", 900, "warning")]
     clock.advance(119)
     svc.alerts.step()
     assert active(svc) == []
@@ -284,7 +284,7 @@ def test_a_damaged_alerts_slice_is_kept_aside_and_audited(make_service, notify_s
     settings.state_file.write_text(json.dumps(doc))
 
     second = make_service(settings)
-    assert [r["id"] for r in second.alerts.rules_view()] == ["offline", "relay_failed"]
+    assert [r["id"] for r in second.alerts.rules_view()] == ["offline", "relay_failed", "impact_d9"]
     assert second.engine.relays.view("i1")["name"] == "Pump"        # the engine's part is untouched
     entry = second.engine.audit.newest(1)[0]
     assert entry["what"] == "alerts state rejected" and "rules.2.kind" in entry["why"]

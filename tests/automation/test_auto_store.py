@@ -20,7 +20,7 @@ from automation_svc import store as store_mod
 from automation_svc.app import create_app
 from automation_svc.models import RelayUpdate, SensorRule, StateFile
 from automation_svc.service import AutomationService
-from automation_svc.store import StateFileError, StateStore, migrate
+from automation_svc.store import NotSaved, StateFileError, StateStore, migrate
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -78,7 +78,9 @@ def test_file_that_cannot_be_moved_aside_is_never_overwritten(make_engine, setti
     path.write_bytes(b"{broken")
     monkeypatch.setattr(StateStore, "_aside_name", lambda self, tag: path.parent / "missing-dir" / "x")
     engine = make_engine(settings)
-    engine.relays.update("i1", RelayUpdate(name="Light"))
+    with pytest.raises(NotSaved):                  # a change that cannot be saved is not made (507/503)
+        engine.relays.update("i1", RelayUpdate(name="Light"))
+    assert engine.relays.view("i1")["name"] != "Light"
     assert path.read_bytes() == b"{broken"
     status = engine.store.status()
     assert status["ok"] is False and status["writable"] is False and "saving is disabled" in status["error"]
