@@ -66,7 +66,7 @@ def test_threshold_hold_fire_repeat_ack_resolve(svc, clock, smtp, webhook, teleg
     [alert] = active(svc)
     assert alert["state"] == "firing" and alert["severity"] == "critical"
     assert alert["value"] == 13 and alert["since"] == pytest.approx(clock.wall(), abs=0.01)
-    assert "Outlet Water Level is 13 %" in alert["message"]
+    assert "Outlet Water Level is 13" in alert["message"]
     deliver(svc.alerts)
     [mail] = smtp.received()
     assert "FIRING" in mail.body and mail.to == ["ops@example.test", "duty@example.test"]
@@ -107,7 +107,7 @@ def test_threshold_hold_fire_repeat_ack_resolve(svc, clock, smtp, webhook, teleg
     assert "RESOLVED" in smtp.received()[3].body
     assert [p.json()["event"] for p in webhook.received()][-2:] == ["alert.acknowledged", "alert.resolved"]
     assert all(p.signature_ok for p in webhook.received())
-    name = "Outlet Water Level below 20 %"
+    name = "Outlet Water Level below 20"
     assert [w for w in audit_whats(svc) if w.startswith("alert ")] == [
         f"alert rule created: {name}", f"alert firing: {name}", f"alert acknowledged: {name}",
         f"alert resolved: {name}"]
