@@ -14,7 +14,7 @@ from devicecloud.channels import RELAY_IDS
 from devicecloud.frames import relay_state, value
 from devicecloud.settings import Settings
 
-from . import commands
+from . import commands, relay_words
 from .commands import confirms
 from .latest import Latest
 from .models import Command, CommandRequest, RelayRecord, RelayUpdate, Who, check_mode_rule
@@ -31,10 +31,6 @@ class Conflict(Exception):
 
 class UnknownRelay(KeyError):
     pass
-
-
-def _on_off(state: int) -> str:
-    return "ON" if state else "OFF"
 
 
 class RelayController(Part):
@@ -83,7 +79,7 @@ class RelayController(Part):
         now = self.clock.wall()
         rec = self.records[rid]
         cmd = Command(relay=rid, desired=desired, who=who, why=why, since=now, next_send_at=now)
-        cmd.audit_id = self.audit.add(now, who, f"{rid} ({rec.name}) -> {_on_off(desired)}", why, "pending")
+        cmd.audit_id = self.audit.add(now, who, relay_words.switch(rec.name, desired), why, "pending")
         rec.command = cmd
         self._dispatch(cmd, priority)
         return cmd
@@ -169,9 +165,9 @@ class RelayController(Part):
         with self.lock:
             rec = self._record(rid)
             if rec.mode != "manual":
-                raise Conflict(f"{rid} is in {rec.mode} mode; switch it to manual first")
+                raise Conflict(f"{rec.name} is in {rec.mode} mode; switch it to manual first")
             if rec.command and rec.command.state == "pending":
-                raise Conflict(f"{rid} already has a pending command; wait for it to be confirmed or fail")
+                raise Conflict(f"{rec.name} already has a pending command; wait for it to be confirmed or fail")
             self._new_command(rid, body.state, who, "manual switch", commands.MANUAL)
             view = self._view(rid)
         self._save()
@@ -276,11 +272,10 @@ class RelayController(Part):
             if changes:
                 if "mode" in changes:
                     self._cancel_rule_command(rec, f"cancelled: switched to {new_mode}")
+                what = relay_words.changes(rec.name, changes)      # by the name it had
                 for k, v in changes.items():
                     setattr(rec, k, v)
                 rec.failures, rec.retry_at = 0, None    # a new rule starts without backoff
-                what = f"{rid}: " + "; ".join(
-                    f"{k}={v.model_dump() if hasattr(v, 'model_dump') else v}" for k, v in changes.items())
                 self.audit.add(self.clock.wall(), who, what, "rule change", "saved")
             view = self._view(rid)
         if changes:

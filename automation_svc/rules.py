@@ -3,18 +3,23 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from devicecloud.channels import BY_CODE, with_unit
+
 from .models import SensorRule, TimeRule, TimeWindow
+from .relay_words import reading
 
 
 def sensor_wanted(rule: SensorRule, value: float | None, current: int | None) -> tuple[int | None, str]:
     """Hysteresis: above `high` -> rule.above, below `low` -> the opposite, in between -> hold."""
+    code = rule.channel
     if value is None:
-        return None, f"no recent {rule.channel} value"
+        return None, f"no recent {BY_CODE[code].label} value"
     if value > rule.high:
-        return rule.above, f"{rule.channel}={value:g} > high {rule.high:g}"
+        return rule.above, f"{reading(code, value)} is above {with_unit(code, rule.high)}"
     if value < rule.low:
-        return 1 - rule.above, f"{rule.channel}={value:g} < low {rule.low:g}"
-    return current, f"{rule.channel}={value:g} between {rule.low:g} and {rule.high:g}: hold"
+        return 1 - rule.above, f"{reading(code, value)} is below {with_unit(code, rule.low)}"
+    return current, (f"{reading(code, value)} is between {with_unit(code, rule.low)} and "
+                     f"{with_unit(code, rule.high)}: hold")
 
 
 def _minutes(hhmm: str) -> int:
