@@ -150,7 +150,7 @@ class RelayUpdate(_Strict):
         v = v.strip()
         if not 1 <= len(v) <= RELAY_NAME_MAX:
             raise ValueError(f"must be 1 to {RELAY_NAME_MAX} characters (this one has {len(v)})")
-        if any(ord(c) < 32 or ord(c) == 127 for c in v):
+        if any(ord(c) < 32 or ord(c) == 127 or 0xD800 <= ord(c) <= 0xDFFF for c in v):   # no lone surrogate
             raise ValueError("must be one line of text")
         return v
 

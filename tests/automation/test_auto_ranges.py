@@ -174,3 +174,8 @@ def test_a_saved_rule_from_before_the_ranges_still_loads():
     state = StateFile.model_validate({"version": 1, "relays": {"i1": {
         "name": "Fan", "mode": "sensor", "sensor": {"channel": "d15", "low": -50, "high": -10, "above": 1}}}})
     assert state.relays["i1"].sensor.low == -50
+
+
+def test_a_name_with_a_broken_character_is_refused(shared):
+    body = '{"name": "Fan \\ud800 2"}'                  # a lone surrogate: not text anyone can read
+    assert refused(shared, "put", "/relays/i3", body, "name") == "Name must be one line of text"
