@@ -51,7 +51,7 @@ class Live(Reply):
     last_frame_at: Annotated[float | None, Field(
         description="epoch s the latest frame arrived (console clock); null if none since start")]
     online: Annotated[bool, Field(description="state == live")]
-    stale: Annotated[bool, Field(description="state != live")]
+    stale: Annotated[bool, Field(description="no frame, or older than late_after_s")]
     late_after_s: float
     offline_after_s: float
     frame: dict | None

@@ -261,15 +261,18 @@ class LiveHub:
     def _live(self, latest: _Latest | None) -> dict:
         frame = latest.frame if latest else None
         state = self.state(latest)
+        age = self.frame_age_s(latest)
         return {
             "deviceId": self.aliaser.alias,
             "ts": frame_ts(frame),
-            "age_s": self.frame_age_s(latest),
+            "age_s": age,
             "state": state,
             "last_frame_at": self.last_frame_at(latest),
-            # online/stale as before, now two views of state: online = live, stale = not live
+            # As before, by state's thresholds: online = live; stale = the values are older than
+            # live (late, or offline by age). A fresh frame while the socket is down or the unit
+            # says offline is offline but not stale, as it always was.
             "online": state == "live",
-            "stale": state != "live",
+            "stale": age is None or age > self.late_after_s,
             "stale_after_s": self.late_after_s,     # so a page can tell when a shown frame ages out
             "late_after_s": self.late_after_s,
             "offline_after_s": self.offline_after_s,

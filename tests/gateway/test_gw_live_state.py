@@ -42,8 +42,11 @@ def clocks(gw) -> Clocks:
 
 def live(client, auth) -> dict:
     body = client.get("/api/live", headers=auth).get_json()
-    # online and stale are the same fact as state, for clients that predate it
-    assert body["online"] is (body["state"] == "live") and body["stale"] is (body["state"] != "live")
+    # online and stale follow state, for clients that predate it: online = live; stale = the
+    # values are older than live (so late is always stale, live never)
+    assert body["online"] is (body["state"] == "live")
+    assert body["stale"] is (body["age_s"] is None or body["age_s"] > body["late_after_s"])
+    assert body["stale"] or body["state"] != "late"
     return body
 
 
@@ -73,13 +76,15 @@ def test_offline_when_the_unit_says_so_even_with_a_fresh_frame(client, auth, gw,
     gw.hub.on_frame(frame_now(clocks, offline=1))
     body = live(client, auth)
     assert (body["state"], body["age_s"], body["last_frame_at"]) == ("offline", 0.0, WALL0)
+    assert body["online"] is False and body["stale"] is False       # current values, of a unit offline
 
 
 def test_offline_while_the_cloud_socket_is_down(client, auth, gw, clocks):
     gw.hub.on_frame(frame_now(clocks))
     clocks.advance(5)
     gw.hub.on_status(False, "socket closed")
-    assert live(client, auth)["state"] == "offline"
+    body = live(client, auth)
+    assert (body["state"], body["online"], body["stale"]) == ("offline", False, False)   # 5 s old values
     gw.hub.on_status(True, "subscribed")
     assert live(client, auth)["state"] == "live"         # the frame is 5 s old
 
