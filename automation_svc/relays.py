@@ -282,6 +282,10 @@ class RelayController(Part):
             self._changed()
         return view
 
+    def names(self) -> dict[str, str]:
+        with self.lock:
+            return {rid: rec.name for rid, rec in self.records.items()}
+
     def pending(self) -> int:
         with self.lock:
             return sum(1 for r in self.records.values() if r.command and r.command.state == "pending")

@@ -90,7 +90,7 @@ def notify_status():
 def notify_test():
     channel = json_body().get("channel")
     if channel not in NOTIFY_CHANNELS:
-        raise FieldError("channel", "channel: use email, webhook or telegram")
+        raise FieldError("channel", "Channel must be email, webhook or telegram")
     try:
         _alerts().send_test(channel)
     except DeliveryError as exc:

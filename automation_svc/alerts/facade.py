@@ -51,6 +51,9 @@ class Alerts:
         self.book = RuleBook(state.rules, forget=self._forget)
         self.evaluator = Evaluator(settings, self.book, self.ledger, dict(state.holds), clock.wall())
         self._events: deque[Latest | CommandResult] = deque(maxlen=10_000)
+        # Relay id -> its own name, for rule names and the audit (service.py wires the relays);
+        # read before taking `_lock`, so the relays' lock is never taken inside it.
+        self.relay_names: Callable[[], dict[str, str]] = dict
         self.worker = Worker(self.step)
         self.wake = self.worker.wake
 
@@ -117,25 +120,25 @@ class Alerts:
             return self.book.view()
 
     def create_rule(self, body: dict, who: str = "admin") -> dict:
-        fx = Effects()
+        fx, names = Effects(), self.relay_names()
         with self._lock:
-            rule = self.book.create(body, who, fx)
+            rule = self.book.create(body, who, fx, names)
         self._apply(fx)
         self.wake.set()
         return rule.model_dump(mode="json")
 
     def update_rule(self, rule_id: str, body: dict, who: str = "admin") -> dict:
-        fx = Effects()
+        fx, names = Effects(), self.relay_names()
         with self._lock:
-            rule, _ = self.book.update(rule_id, body, who, fx)
+            rule, _ = self.book.update(rule_id, body, who, fx, names)
         self._apply(fx)
         self.wake.set()
         return rule.model_dump(mode="json")
 
     def delete_rule(self, rule_id: str, who: str = "admin") -> None:
-        fx = Effects()
+        fx, names = Effects(), self.relay_names()
         with self._lock:
-            self.book.delete(rule_id, who, fx)
+            self.book.delete(rule_id, who, fx, names)
         self._apply(fx)
 
     def _forget(self, rule_id: str, resolve_why: str | None, fx: Effects) -> None:

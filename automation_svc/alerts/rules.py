@@ -147,7 +147,7 @@ def _fields(body: dict) -> RuleFields:
         raise from_validation(err) from None
 
 
-def _merge(base: dict, body: dict) -> Rule:
+def _merge(base: dict, body: dict, relay_names: dict[str, str] | None) -> Rule:
     fields = _fields(body)
     changes = {k: getattr(fields, k) for k in fields.model_fields_set if k != "id"}
     for key in ("kind", "for_s", "severity", "notify", "repeat_s", "enabled"):
@@ -159,21 +159,22 @@ def _merge(base: dict, body: dict) -> Rule:
     except ValidationError as err:       # cannot happen after RuleFields; say so clearly if it does
         raise FieldError(None, str(err.errors()[0]["msg"])) from None
     rule = check(rule)
-    return rule if name else rule.model_copy(update={"name": default_name(rule)})
+    return rule if name else rule.model_copy(update={"name": default_name(rule, relay_names)})
 
 
-def new_rule(body: dict) -> Rule:
-    """A rule from a POST body; kind is required, a missing or blank name is made from the rule."""
+def new_rule(body: dict, relay_names: dict[str, str] | None = None) -> Rule:
+    """A rule from a POST body; kind is required, a missing or blank name is made from the rule
+    (naming a relay by its own name: relay_names, relay id -> name)."""
     if not isinstance(body.get("kind"), str):
         raise FieldError("kind", "Kind is required: threshold, offline, relay_failed or impact")
-    return _merge({"id": "a" + secrets.token_hex(4)}, body)
+    return _merge({"id": "a" + secrets.token_hex(4)}, body, relay_names)
 
 
-def updated_rule(rule: Rule, body: dict) -> Rule:
+def updated_rule(rule: Rule, body: dict, relay_names: dict[str, str] | None = None) -> Rule:
     """The rule with a PUT body applied (any subset of fields; id cannot change)."""
     if body.get("id", rule.id) != rule.id:
         raise FieldError("id", "Id cannot be changed")
-    return _merge(rule.model_dump(), body)
+    return _merge(rule.model_dump(), body, relay_names)
 
 
 def default_rules() -> list[Rule]:
