@@ -136,7 +136,9 @@ def _never_null(schema: dict[str, Any]) -> None:
 
 class RelayUpdate(_Strict):
     model_config = ConfigDict(json_schema_extra=_never_null)
-    name: Annotated[str, Field(description=f"1-{RELAY_NAME_MAX} characters, one line")] | None = None
+    # The length is checked by _name (after stripping, in words); the schema says the same.
+    name: Annotated[str, Field(description=f"1-{RELAY_NAME_MAX} characters, one line",
+                               json_schema_extra={"minLength": 1, "maxLength": RELAY_NAME_MAX})] | None = None
     mode: Mode | None = None
     sensor: SensorRule | None = None
     time: TimeRule | None = None
