@@ -152,7 +152,7 @@ class LiveHub:
 
     def on_status(self, connected: bool, reason: str = "") -> None:
         self.connected = connected
-        self.broadcast(self.status_message())
+        self._announce()
 
     def bootstrap(self, raw: dict) -> None:
         """Seed the latest frame (e.g. from graph/hour) when no socket frame has come yet.
@@ -233,17 +233,21 @@ class LiveHub:
                 "state": self.state(latest), "last_frame_at": self.last_frame_at(latest)}
 
     def status_message(self) -> str:
+        return _dumps({"type": "status", "upstream": self.upstream_status()})
+
+    def _announce(self) -> None:
+        """A status message to every browser; what it says is then what they all know."""
         up = self.upstream_status()
         self.announced = up["state"]
-        return _dumps({"type": "status", "upstream": up})
+        self.broadcast(_dumps({"type": "status", "upstream": up}))
 
     def check_state(self) -> bool:
         """Tell every browser when the state has moved on by time alone (live -> late ->
-        offline) or back with a frame; True when a status message went out. Called every
-        STATE_CHECK_S by watch() (tests call it after moving the clock)."""
+        offline) or back with a frame; True when a status message went out. watch() calls it
+        every second; tests call it after moving the clock."""
         if self.state() == self.announced:
             return False
-        self.broadcast(self.status_message())
+        self._announce()
         return True
 
     def watch(self, stop: threading.Event, every_s: float = 1.0) -> None:

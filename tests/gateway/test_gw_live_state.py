@@ -174,3 +174,15 @@ def test_the_watcher_tells_browsers_without_being_asked(gw, clocks):
         stop.set()
         watcher.join(5)
     assert not watcher.is_alive()
+
+
+def test_a_browser_joining_does_not_keep_a_change_from_the_others(gw, clocks):
+    first = gw.hub.subscribe()
+    gw.hub.on_frame(frame_now(clocks))
+    gw.hub.check_state()
+    _statuses(first)
+    clocks.advance(30)                               # late now; the watcher has not run yet
+    second = gw.hub.subscribe()                      # primed with the current status: late
+    assert [s["state"] for s in _statuses(second)] == ["late"]
+    assert gw.hub.check_state()                      # the first browser still hears of it
+    assert [s["state"] for s in _statuses(first)] == ["late"]
