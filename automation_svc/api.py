@@ -14,7 +14,7 @@ from service_kit.webapp import error_response, json_body
 from .engine import Engine
 from .models import (GATEWAY_REPORTS, CommandRequest, DisplayUpdate, FieldError, LoginReport, RelayUpdate,
                      parse)
-from .relays import Conflict, UnknownRelay
+from .part import Conflict, UnknownRelay
 from .service import AutomationService
 
 bp = Blueprint("automation", __name__, url_prefix="/api/automation")
@@ -35,7 +35,7 @@ def _bad_field(err: FieldError):
 
 @bp.errorhandler(UnknownRelay)
 def _unknown_relay(err: UnknownRelay):
-    return error_response(404, "unknown relay; relays are i1..i8", "id")
+    return error_response(404, "Unknown relay: relays are i1 to i8", "id")
 
 
 @bp.errorhandler(Conflict)
@@ -96,7 +96,7 @@ def audit():
     raw = request.args.get("limit", "100")
     cap = engine.settings.audit_max
     if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= cap:   # "²".isdigit() is True
-        raise FieldError("limit", f"limit: must be a whole number from 1 to {cap}")
+        raise FieldError("limit", f"Limit must be a whole number from 1 to {cap}")
     return jsonify(entries=engine.audit.newest(int(raw)))
 
 
@@ -111,7 +111,7 @@ def gateway_report():
     body = json_body()
     model = GATEWAY_REPORTS.get(body["what"]) if isinstance(body.get("what"), str) else None
     if model is None:
-        raise FieldError("what", "what: must be one of " + ", ".join(GATEWAY_REPORTS))
+        raise FieldError("what", "What must be one of: " + ", ".join(GATEWAY_REPORTS))
     report = parse(model, body)
     if isinstance(report, LoginReport):
         entry = ("admin", "login", f"from {report.client} (web)", report.result)

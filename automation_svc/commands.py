@@ -135,3 +135,12 @@ def confirms(cmd: Command, frame: dict, received_at: float) -> bool:
     return (cmd.state == "pending" and cmd.sent_at is not None
             and received_at > cmd.sent_at
             and relay_state(frame, cmd.relay) == cmd.desired)
+
+
+def cancel(cmd: Command | None, reason: str, now: float) -> bool:
+    """End a rule's pending command (its rule is no longer in charge); False if there is none."""
+    if cmd is None or cmd.state != "pending" or cmd.who != "rule":
+        return False
+    cmd.state, cmd.reason = "failed", reason
+    cmd.done_at, cmd.next_send_at = now, None
+    return True

@@ -34,7 +34,7 @@ class Reading:
 def _outlet(frame: dict, code: str) -> float:
     v = value(frame, code)
     if v is None:
-        raise Skip(f"latest frame has no {BY_CODE[code].label} ({code})")
+        raise Skip(f"latest frame has no {BY_CODE[code].label} value")
     return v
 
 

@@ -2,19 +2,24 @@
 
 Request models are strict (no "1" for 1, no true for 1) and forbid unknown fields, so a typo
 is a 400 naming the field instead of being ignored. `parse()` turns pydantic's errors into a
-FieldError with a dotted field name such as "time.windows.0.start".
+FieldError with a dotted field name such as "time.windows.0.start" and a sentence in plain
+words (field_errors.py). Checks that only new input must pass (a channel's valid range, which
+channels may trigger) run at that edge only (validation context "edge"), so a state file saved
+before a check existed still loads.
 """
 from __future__ import annotations
 
 import re
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema, field_validator
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError,
+                      ValidationInfo, WithJsonSchema, field_validator)
 
-from devicecloud.channels import BY_CODE, RELAY_IDS, SENSOR_CODES
+from devicecloud.channels import BY_CODE, RELAY_IDS, SENSOR_CODES, TRIGGER_CODES, out_of_range, with_unit
 from devicecloud.links import REFUSALS
 
 from .aqi import Standard
+from .field_errors import FieldError, from_validation, label
 
 SCHEMA_VERSION = 1
 Mode = Literal["manual", "sensor", "time"]
@@ -23,37 +28,38 @@ CommandState = Literal["pending", "confirmed", "failed"]
 _HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 
 
+RELAY_NAME_MAX = 40
+
+
 def _hhmm(v: str) -> str:
     if not _HHMM.fullmatch(v):
-        raise ValueError("not a time of day as HH:MM (00:00 to 23:59)")
+        raise ValueError("must be a time of day as HH:MM (00:00 to 23:59)")
     return v
 
 
-def _weekday(v: int) -> int:
-    if not 0 <= v <= 6:
-        raise ValueError(f"{v} is not a weekday; use 0 (Monday) to 6 (Sunday)")
+def _weekday(v: Any) -> int:
+    if type(v) is not int or not 0 <= v <= 6:
+        raise ValueError("must be a weekday from 0 (Monday) to 6 (Sunday)")
     return v
 
 
-def _bit(v: int) -> int:
-    if v not in (0, 1):
-        raise ValueError(f"{v} is not a relay state; use 0 (off) or 1 (on)")
+def _bit(v: Any) -> int:
+    if type(v) is not int or v not in (0, 1):      # not True, not 1.0, not "1"
+        raise ValueError("must be 0 (off) or 1 (on)")
     return v
+
+
+def _at_edge(info: ValidationInfo) -> bool:
+    """Validating a request (parse()), not a saved state file."""
+    return bool(info.context and info.context.get("edge"))
 
 
 # The validators give the messages; WithJsonSchema says the same in the OpenAPI document.
-Bit = Annotated[int, Field(strict=True), AfterValidator(_bit), WithJsonSchema({"type": "integer", "enum": [0, 1]})]
-Weekday = Annotated[int, Field(strict=True), AfterValidator(_weekday),
+Bit = Annotated[int, BeforeValidator(_bit), WithJsonSchema({"type": "integer", "enum": [0, 1]})]
+Weekday = Annotated[int, BeforeValidator(_weekday),
                     WithJsonSchema({"type": "integer", "minimum": 0, "maximum": 6})]
 HHMM = Annotated[str, AfterValidator(_hhmm), WithJsonSchema({"type": "string", "pattern": f"^{_HHMM.pattern}$"})]
 ALL_DAYS = [0, 1, 2, 3, 4, 5, 6]
-
-
-class FieldError(ValueError):
-    def __init__(self, field: str | None, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 class _Strict(BaseModel):
@@ -69,17 +75,24 @@ class SensorRule(_Strict):
 
     @field_validator("channel")
     @classmethod
-    def _known_channel(cls, v: str) -> str:
-        if v not in SENSOR_CODES:
-            raise ValueError(f"unknown sensor channel; use one of {', '.join(SENSOR_CODES)}")
+    def _known_channel(cls, v: str, info: ValidationInfo) -> str:
+        if v not in (TRIGGER_CODES if _at_edge(info) else SENSOR_CODES):
+            raise ValueError("must be a measured channel (one marked trigger in /api/channels); "
+                             "SW/HW versions and relays cannot switch a relay")
         return v
 
-    @field_validator("high")
+    @field_validator("low", "high")
     @classmethod
-    def _above_low(cls, v: float, info) -> float:
+    def _in_range(cls, v: float, info: ValidationInfo) -> float:
+        code = info.data.get("channel")
+        if code is None or not _at_edge(info):
+            return v
+        problem = out_of_range(code, label(info.field_name), v)
+        if problem:
+            raise ValueError(problem)
         low = info.data.get("low")
-        if low is not None and not v > low:
-            raise ValueError(f"high ({v:g}) must be greater than low ({low:g})")
+        if info.field_name == "high" and low is not None and not v > low:
+            raise ValueError(f"High ({with_unit(code, v)}) must be greater than Low ({with_unit(code, low)})")
         return v
 
 
@@ -92,7 +105,7 @@ class TimeWindow(_Strict):
     @classmethod
     def _not_empty(cls, v: str, info) -> str:
         if v == info.data.get("start"):
-            raise ValueError("end must differ from start")
+            raise ValueError("must differ from the start")
         return v
 
     @field_validator("days")
@@ -123,7 +136,9 @@ def _never_null(schema: dict[str, Any]) -> None:
 
 class RelayUpdate(_Strict):
     model_config = ConfigDict(json_schema_extra=_never_null)
-    name: Annotated[str, Field(min_length=1, max_length=40)] | None = None
+    # The length is checked by _name (after stripping, in words); the schema says the same.
+    name: Annotated[str, Field(description=f"1-{RELAY_NAME_MAX} characters, one line",
+                               json_schema_extra={"minLength": 1, "maxLength": RELAY_NAME_MAX})] | None = None
     mode: Mode | None = None
     sensor: SensorRule | None = None
     time: TimeRule | None = None
@@ -131,9 +146,15 @@ class RelayUpdate(_Strict):
     @field_validator("name")
     @classmethod
     def _name(cls, v: str | None) -> str | None:
-        if v is not None and not v.strip():
-            raise ValueError("name must not be blank")
-        return v.strip() if v is not None else v
+        """Refused, never cut: a name cut short is not the name the admin chose."""
+        if v is None:
+            return v
+        v = v.strip()
+        if not 1 <= len(v) <= RELAY_NAME_MAX:
+            raise ValueError(f"must be 1 to {RELAY_NAME_MAX} characters (this one has {len(v)})")
+        if any(ord(c) < 32 or ord(c) == 127 or 0xD800 <= ord(c) <= 0xDFFF for c in v):   # no lone surrogate
+            raise ValueError("must be one line of text")
+        return v
 
 
 class CommandRequest(_Strict):
@@ -192,7 +213,7 @@ class Command(BaseModel):
 
 class RelayRecord(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    name: Annotated[str, Field(min_length=1, max_length=40)]
+    name: Annotated[str, Field(min_length=1, max_length=RELAY_NAME_MAX)]
     mode: Mode = "manual"
     sensor: SensorRule | None = None   # kept when the mode changes, so switching back restores it
     time: TimeRule | None = None
@@ -252,31 +273,22 @@ def default_relays() -> dict[str, RelayRecord]:
 def check_mode_rule(mode: str, sensor: SensorRule | None, time: TimeRule | None) -> None:
     """A relay in sensor/time mode must have that rule."""
     if mode == "sensor" and sensor is None:
-        raise FieldError("sensor", "sensor mode needs a sensor rule {channel, low, high, above}")
+        raise FieldError("sensor", "Sensor mode needs a sensor rule: a channel, low, high and what to do above")
     if mode == "time" and time is None:
-        raise FieldError("time", "time mode needs a time rule {windows, inside}")
+        raise FieldError("time", "Time mode needs a time rule: at least one time window")
 
 
 M = TypeVar("M", bound=BaseModel)
 
 
-def _field_name(loc: tuple[Any, ...]) -> str | None:
-    return ".".join(str(p) for p in loc) or None
-
-
 def parse(model: type[M], data: Any) -> M:
     """Validate request data; the first problem becomes a FieldError naming its field."""
     try:
-        obj = model.model_validate(data)
+        obj = model.model_validate(data, context={"edge": True})
     except ValidationError as err:
-        e = err.errors()[0]
-        field = _field_name(e["loc"])
-        msg = re.sub(r" or instance of \w+", "", e["msg"].removeprefix("Value error, "))
-        if e["type"] == "extra_forbidden":
-            msg = "unknown field"
-        raise FieldError(field, f"{field}: {msg}" if field else msg) from None
+        raise from_validation(err) from None
     # Explicit nulls are not a way to clear a setting; reject them with the field's name.
     for name in obj.model_fields_set:
         if getattr(obj, name) is None:
-            raise FieldError(name, f"{name}: must not be null")
+            raise FieldError(name, f"{label(name)} must not be null; leave it out to keep it as it is")
     return obj

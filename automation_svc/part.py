@@ -13,6 +13,14 @@ from .audit import AuditLog
 from .clock import Clock
 from .commands import CloudCalls, CommandQueue
 
+class Conflict(Exception):
+    """The request is valid but not now (409)."""
+
+
+class UnknownRelay(KeyError):
+    pass
+
+
 Sender = Callable[[dict[str, int]], Any]    # posts command values to the cloud (CloudClient.command)
 
 

@@ -1,41 +1,28 @@
 """The relay controller: manual commands, sensor/time rule dispatch, confirmation from frames,
-time-outs and re-sends, the relays' views and updates. Owns the `relays` slice of the state
-file; the coordinator feeds it frames (on_frame) and the clock (tick). Command listeners are
-called with its lock held: they must only queue what they hear.
+time-outs and re-sends, the relays' views and updates. Owns the `relays` slice of the state file;
+the engine feeds it frames and the clock. Listeners are called with its lock held: queue only.
 """
 from __future__ import annotations
 
 import logging
 from collections import Counter
 from collections.abc import Callable
-from datetime import datetime
 
 from devicecloud.channels import RELAY_IDS
-from devicecloud.frames import relay_state, value
+from devicecloud.frames import relay_state
 from devicecloud.settings import Settings
 
-from . import commands
+from . import commands, relay_words
 from .commands import confirms
 from .latest import Latest
 from .models import Command, CommandRequest, RelayRecord, RelayUpdate, Who, check_mode_rule
-from .part import Part, Sender, Wiring
-from .rules import sensor_wanted, time_wanted
+from .part import Conflict, Part, Sender, UnknownRelay, Wiring
+from .relay_undo import undo_for
+from .rules import wanted
 from .store import NotSaved
 
 log = logging.getLogger(__name__)
 SEND_RETRY_MAX_S = 30.0       # cap on the re-send backoff of a command whose POST failed
-
-
-class Conflict(Exception):
-    """The request is valid but not now (409)."""
-
-
-class UnknownRelay(KeyError):
-    pass
-
-
-def _on_off(state: int) -> str:
-    return "ON" if state else "OFF"
 
 
 class RelayController(Part):
@@ -86,7 +73,7 @@ class RelayController(Part):
         now = self.clock.wall()
         rec = self.records[rid]
         cmd = Command(relay=rid, desired=desired, who=who, why=why, since=now, next_send_at=now)
-        cmd.audit_id = self.audit.add(now, who, f"{rid} ({rec.name}) -> {_on_off(desired)}", why, "pending")
+        cmd.audit_id = self.audit.add(now, who, relay_words.switch(rec.name, desired), why, "pending")
         rec.command = cmd
         if priority is None:
             cmd.next_send_at = None
@@ -162,10 +149,8 @@ class RelayController(Part):
         commands). FAILED in the API (SPEC 8 has no cancelled state); the reason and the audit
         say cancelled, and it is no failure of the relay, so no backoff and no failure count."""
         cmd = rec.command
-        if cmd is None or cmd.state != "pending" or cmd.who != "rule":
+        if not commands.cancel(cmd, reason, self.clock.wall()):
             return
-        cmd.state, cmd.reason = "failed", reason
-        cmd.done_at, cmd.next_send_at = self.clock.wall(), None
         self.finished[(cmd.who, "cancelled")] += 1
         self.audit.update(cmd.audit_id, reason)
         log.info("command %s -> %s %s", cmd.relay, cmd.desired, reason)
@@ -175,9 +160,9 @@ class RelayController(Part):
         with self.lock:
             rec = self._record(rid)
             if rec.mode != "manual":
-                raise Conflict(f"{rid} is in {rec.mode} mode; switch it to manual first")
+                raise Conflict(f"{rec.name} is in {rec.mode} mode; switch it to manual first")
             if rec.command and rec.command.state == "pending":
-                raise Conflict(f"{rid} already has a pending command; wait for it to be confirmed or fail")
+                raise Conflict(f"{rec.name} already has a pending command; wait for it to be confirmed or fail")
             previous = rec.command
             cmd = self._new_command(rid, body.state, who, "manual switch", None)
             view = self._view(rid)
@@ -226,19 +211,9 @@ class RelayController(Part):
         cmd = self.records[rid].command
         return cmd.desired if cmd and cmd.state == "confirmed" else None
 
-    def _wanted(self, rid: str, now: float, latest: Latest | None) -> tuple[int | None, str]:
-        rec = self.records[rid]
-        if rec.mode == "time" and rec.time:
-            return time_wanted(rec.time, datetime.fromtimestamp(now, self.settings.tz))
-        if rec.mode == "sensor" and rec.sensor:
-            fresh = latest is not None and now - latest.received_at <= self.settings.sensor_max_age_s
-            reading = value(latest.frame, rec.sensor.channel) if fresh else None
-            return sensor_wanted(rec.sensor, reading, self._known_state(rid))
-        return None, "manual"
-
     def _automate(self, rid: str, rec: RelayRecord, now: float, latest: Latest | None) -> bool:
         """Send the rule's state when it differs from the relay's, respecting backoff and dwell."""
-        want, why = self._wanted(rid, now, latest)
+        want, why = wanted(rec, now, latest, self._known_state(rid), self.settings)
         if want is None:
             return False
         known = self._known_state(rid)
@@ -292,14 +267,13 @@ class RelayController(Part):
             new_mode = changes.get("mode", rec.mode)
             check_mode_rule(new_mode, changes.get("sensor", rec.sensor), changes.get("time", rec.time))
             if changes:
-                undo = self._undo_for(rec)
+                undo = undo_for(rec, self.audit, self.finished)
                 if "mode" in changes:
                     self._cancel_rule_command(rec, f"cancelled: switched to {new_mode}")
+                what = relay_words.changes(rec.name, changes)      # by the name it had
                 for k, v in changes.items():
                     setattr(rec, k, v)
                 rec.failures, rec.retry_at = 0, None    # a new rule starts without backoff
-                what = f"{rid}: " + "; ".join(
-                    f"{k}={v.model_dump() if hasattr(v, 'model_dump') else v}" for k, v in changes.items())
                 audit_id = self.audit.add(self.clock.wall(), who, what, "rule change", "saved")
             view = self._view(rid)
         if changes:
@@ -312,27 +286,9 @@ class RelayController(Part):
                 raise
         return view
 
-    def _undo_for(self, rec: RelayRecord) -> Callable[[], None]:
-        """What puts `rec` back as it is now (lock held when called): its fields, and its command
-        in place (the same object: the queue may hold it) with its audit entry's result."""
-        fields = {k: getattr(rec, k) for k in type(rec).model_fields if k != "command"}
-        cmd = rec.command
-        cmd_fields = cmd.model_dump() if cmd else None
-        entry = self.audit.entry(cmd.audit_id) if cmd else None
-        finished = self.finished.copy()
-
-        def undo() -> None:
-            for k, v in fields.items():
-                setattr(rec, k, v)
-            rec.command = cmd
-            if cmd is not None:
-                for k, v in cmd_fields.items():
-                    setattr(cmd, k, v)
-                if entry is not None:
-                    self.audit.update(entry.id, entry.result, entry.latency_s)
-            self.finished.clear()
-            self.finished.update(finished)
-        return undo
+    def names(self) -> dict[str, str]:
+        with self.lock:
+            return {rid: rec.name for rid, rec in self.records.items()}
 
     def pending(self) -> int:
         with self.lock:

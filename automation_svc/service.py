@@ -35,6 +35,7 @@ class AutomationService:
         self.store = StateStore(settings.state_file, wall=self.clock.wall)
         self.engine = Engine(settings, self.store, sender, self.clock, display_sender=display_sender)
         self.alerts = self.engine.alerts
+        self.alerts.relay_names = self.engine.relays.names     # alert rules name relays as people do
         self.stream = CloudStream(settings, self.engine.on_frame) if with_stream else None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None

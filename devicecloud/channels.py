@@ -27,6 +27,7 @@ class Channel:
     quantity: str | None = None  # shared name of a pair, e.g. "CO₂"
     min: float | None = None     # the physically valid range (SPEC 12); None = open
     max: float | None = None
+    trigger: bool = False        # sensor rules and alert thresholds may watch it (not versions, relays)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -39,7 +40,9 @@ _PAIRS: list[tuple[str, str, str, str, int, Better, float | None, float | None, 
     ("d3", "d10", "Temperature", "°C", 1, "lower", None, -40, 85),
     ("d4", "d11", "Humidity", "%", 0, "target", 55.0, 0, 100),
     ("d5", "d12", "Water pH", "pH", 2, "target", 7.0, 0, 14),
-    ("d6", "d13", "Water Level", "%", 0, None, None, 0, 4095),   # a tank level: no better direction
+    # A tank level: no better direction. The unit sends its level sensor's raw 12-bit reading
+    # (0..4095), not a percentage, so it has no unit.
+    ("d6", "d13", "Water Level", "", 0, None, None, 0, 4095),
     ("d7", "d14", "Water Temp", "°C", 1, "lower", None, -40, 85),
 ]
 
@@ -47,14 +50,16 @@ _PAIRS: list[tuple[str, str, str, str, int, Better, float | None, float | None, 
 def _build() -> list[Channel]:
     inlets, outlets = [], []
     for inlet, outlet, qty, unit, prec, better, target, lo, hi in _PAIRS:
-        common = dict(unit=unit, precision=prec, better=better, target=target, quantity=qty, min=lo, max=hi)
+        common = dict(unit=unit, precision=prec, better=better, target=target, quantity=qty, min=lo, max=hi,
+                      trigger=True)
         inlets.append(Channel(inlet, f"Inlet {qty}", group="inlet", pair=outlet, **common))
         outlets.append(Channel(outlet, f"Outlet {qty}", group="outlet", pair=inlet, **common))
     system = [
         Channel("d15", "SW version", "", "system", precision=0),
         Channel("d16", "HW version", "", "system", precision=0),
         # CSQ 0..31; the unit reports 99 for "unknown", which is not a signal level.
-        Channel("d38", "GSM signal strength", "CSQ", "system", precision=0, better="higher", min=0, max=31),
+        Channel("d38", "GSM signal strength", "CSQ", "system", precision=0, better="higher", min=0, max=31,
+                trigger=True),
     ]
     relays = [Channel(f"i{n}", f"Relay {n}", "", "relay", precision=0, min=0, max=1) for n in range(1, 9)]
     return inlets + outlets + system + relays
@@ -71,6 +76,36 @@ HISTORY_CODES: tuple[str, ...] = SENSOR_CODES + RELAY_IDS
 # Display values the pusher may send (SPEC section 5): i11 AQI .. i18 2-digit year.
 DISPLAY_IDS: tuple[str, ...] = tuple(f"i{n}" for n in range(11, 19))
 PAIRS: list[tuple[str, str]] = [(p[0], p[1]) for p in _PAIRS]
+# What a sensor rule or an alert threshold may watch: measured values, not versions or relays.
+TRIGGER_CODES: tuple[str, ...] = tuple(c.code for c in CHANNELS if c.trigger)
+# No sensor reads a million of anything (1,000,000 ppm CO₂ is pure CO₂): the bound of an open
+# range, so that 1e308 is refused as absurd instead of stored.
+ABSURD = 1_000_000.0
+
+
+def valid_range(code: str) -> tuple[float, float]:
+    """The channel's range with open ends closed at +-ABSURD."""
+    ch = BY_CODE[code]
+    return (-ABSURD if ch.min is None else ch.min, ABSURD if ch.max is None else ch.max)
+
+
+def number(v: float) -> str:
+    """A number as a person reads it: 4095, -40, 0.5, 1,000,000 (no 1e+06)."""
+    return f"{v:,.10g}" if abs(v) >= 10_000 else f"{v:.10g}"
+
+
+def with_unit(code: str, v: float) -> str:
+    unit = BY_CODE[code].unit
+    return f"{number(v)} {unit}" if unit else number(v)
+
+
+def out_of_range(code: str, what: str, v: float) -> str | None:
+    """None when v is valid for the channel, else the sentence saying what to enter, e.g.
+    "Low must be between 0 and 100 % for Inlet Humidity"."""
+    lo, hi = valid_range(code)
+    if lo <= v <= hi:
+        return None
+    return f"{what} must be between {number(lo)} and {with_unit(code, hi)} for {BY_CODE[code].label}"
 
 
 def channel_map() -> list[dict]:

@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     device_imei: str = "860710081332028"
     device_meter: str = "2"
     timezone: str = "Asia/Kolkata"          # the unit's local time
+    # What people call the place (header, reports, notifications); unset = the alias.
+    site_name: str | None = None
     # Hosts the cloud's report links may point at (comma-separated globs; SPEC section 11).
     report_hosts: Annotated[tuple[str, ...], NoDecode] = DEFAULT_REPORT_HOSTS
 
@@ -74,14 +76,16 @@ class Settings(BaseSettings):
     # How automation_svc reaches the gateway (the monthly report's history and CSV); unset when
     # automation runs alone, and then the report says it needs the gateway.
     gateway_url: str | None = None
-    # The site's name in the header, reports and notifications (SPEC 12); default: the alias.
-    site_name: str | None = None
 
     # gateway_svc
     cache_ttl_hour_s: float = Field(30.0, ge=0)
     cache_ttl_day_s: float = Field(300.0, ge=0)
     cache_ttl_week_s: float = Field(900.0, ge=0)
     frame_stale_s: float = Field(60.0, gt=0)
+    # The unit's state as a person reads it (SPEC 12), by the age of the latest frame's arrival:
+    # live up to late_after_s (25 s = two missed 10 s frames), offline from offline_after_s.
+    late_after_s: float = Field(25.0, gt=0, le=3600)
+    offline_after_s: float = Field(120.0, gt=0, le=86400)
     history_buckets: int = Field(500, ge=10, le=5000)
     # The history store (SPEC section 10): each past unit-local day fetched from the cloud once.
     history_dir: Path = Path("data/history")
@@ -134,19 +138,6 @@ class Settings(BaseSettings):
             raise ValueError("must be an http(s) URL, e.g. http://gateway:8001")
         return v.strip().rstrip("/") or None if v is not None else None
 
-    @field_validator("site_name")
-    @classmethod
-    def _site_name(cls, v: str | None) -> str | None:
-        v = v.strip() if v is not None else None
-        if v and (len(v) > 80 or any(ord(c) < 32 or ord(c) == 127 or c in "\u2028\u2029\x85" for c in v)):
-            raise ValueError("must be one line of at most 80 characters")
-        return v or None
-
-    @property
-    def site(self) -> str:
-        """The site's name as people read it: XO2_SITE_NAME, else the alias."""
-        return self.site_name or self.device_alias
-
     @field_validator("alert_webhook_url")
     @classmethod
     def _webhook_url(cls, v: SecretStr | None) -> SecretStr | None:
@@ -198,6 +189,24 @@ class Settings(BaseSettings):
             raise ValueError("must be 3-64 letters, digits, '_' or '-'")
         return v
 
+    @field_validator("site_name")
+    @classmethod
+    def _site_name(cls, v: str | None) -> str | None:
+        v = " ".join(v.split()) if v is not None else None     # no tabs or newlines in a header
+        if not v:
+            return None
+        if len(v) > 60 or not v.isprintable():
+            raise ValueError("must be one line of at most 60 characters, without control characters")
+        return v
+
+    @field_validator("offline_after_s")
+    @classmethod
+    def _offline_after_late(cls, v: float, info: ValidationInfo) -> float:
+        late = info.data.get("late_after_s")
+        if late is not None and not v > late:
+            raise ValueError(f"must be greater than {ENV_PREFIX}LATE_AFTER_S ({late:g} s)")
+        return v
+
     @field_validator("device_imei")
     @classmethod
     def _imei(cls, v: str) -> str:
@@ -225,7 +234,14 @@ class Settings(BaseSettings):
     def _security(self) -> "Settings":
         if self.device_id == self.device_alias:
             raise ValueError("XO2_DEVICE_ALIAS must differ from XO2_DEVICE_ID (the alias hides the real id)")
+        if self.site_name and self.device_id.lower() in self.site_name.lower():
+            raise ValueError("XO2_SITE_NAME must not contain XO2_DEVICE_ID (it is shown to people)")
         return self
+
+    @property
+    def site(self) -> str:
+        """The site's name as people read it: XO2_SITE_NAME, else the alias."""
+        return self.site_name or self.device_alias
 
     @cached_property
     def tz(self) -> ZoneInfo:

@@ -8,6 +8,7 @@ monkey-patching.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 
@@ -58,7 +59,7 @@ def create_app(settings: Settings | None = None, *, client: CloudClient | None =
                                    on_link_refused=audit.link_refused),
                  graph_cache=CloudCache(8, timer=timer),
                  history_cache=CloudCache(HISTORY_CACHE_SIZE, timer=timer),
-                 hub=LiveHub(aliaser, settings.frame_stale_s))
+                 hub=LiveHub(aliaser, settings.late_after_s, settings.offline_after_s))
     gw.store = HistoryStore(settings.history_dir, settings.tz, gw.upstream,
                             keep_days=settings.history_keep_days, gap_s=settings.frame_stale_s,
                             child_timeout_s=settings.history_child_timeout_s)
@@ -78,6 +79,9 @@ def create_app(settings: Settings | None = None, *, client: CloudClient | None =
 
     if start_stream:
         gw.stream = CloudStream(settings, gw.on_frame, gw.hub.on_status).start()
+        # Browsers hear live -> late -> offline as it happens, not only at the next frame.
+        threading.Thread(target=gw.hub.watch, args=(threading.Event(),), name="live-state",
+                         daemon=True).start()
     if start_stream if history_jobs is None else history_jobs:     # backfill + daily job
         app.extensions["xo2_history_jobs"] = HistoryJobs(gw.store, settings.history_backfill_days).start()
     log.info("gateway ready: device shown as %s, upstream socket %s",

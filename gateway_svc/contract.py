@@ -8,7 +8,7 @@ the parameter); the reply models describe what the routes send.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from flask import Flask
 from pydantic import BaseModel, Field
@@ -26,6 +26,7 @@ OPENAPI_PATH = "/api/openapi.json"
 class Config(Reply):
     deviceId: str
     timezone: str
+    siteName: Annotated[str, Field(description="XO2_SITE_NAME, else the alias: the site as people name it")]
 
 
 class Channel(Reply):
@@ -35,14 +36,24 @@ class Channel(Reply):
     group: str
     pair: str | None
     precision: int
+    min: Annotated[float | None, Field(description="lowest valid value (SPEC 12); null = open")]
+    max: Annotated[float | None, Field(description="highest valid value; null = open")]
+    trigger: Annotated[bool, Field(description="whether sensor rules and alert thresholds may watch it")]
 
 
 class Live(Reply):
     deviceId: str
     ts: int | float | None
     age_s: float | None
-    online: bool
-    stale: bool
+    state: Annotated[Literal["live", "late", "offline"], Field(
+        description="live while the latest frame arrived at most late_after_s ago; offline from "
+                    "offline_after_s, while the cloud socket is down or the unit reports offline")]
+    last_frame_at: Annotated[float | None, Field(
+        description="epoch s the latest frame arrived (console clock); null if none since start")]
+    online: Annotated[bool, Field(description="state == live")]
+    stale: Annotated[bool, Field(description="no frame, or older than late_after_s")]
+    late_after_s: float
+    offline_after_s: float
     frame: dict | None
 
 
@@ -122,7 +133,7 @@ def _routes(c: Contract, app: Flask) -> None:
         tags=["login"],
         summary="Log in with the device alias and password: a JWT")
     doc(app, "gw_data.config", ok={200: Config}, tags=["data"],
-        summary="The unit's alias and time zone")
+        summary="The unit's alias, time zone and site name")
     doc(app, "gw_data.channels", ok={200: list[Channel]}, tags=["data"],
         summary="The channel map")
     doc(app, "gw_data.live", ok={200: Live}, tags=["data"],

@@ -98,7 +98,8 @@ class Gateway:
 
     # -- health --------------------------------------------------------------------------------
     def health(self) -> dict:
-        up = self.hub.upstream_status()
+        status = self.hub.upstream_status()
+        up = {k: status[k] for k in ("socket_connected", "last_frame_age_s")}
         age = up["last_frame_age_s"]
         frame_ok = age is not None and age <= self.settings.frame_stale_s
         last_error = self.upstream.last_error

@@ -10,16 +10,18 @@ never blocks, so a slow browser only ever delays itself.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from devicecloud.alias import Aliaser
 from devicecloud.frames import frame_ts, is_offline
 
+log = logging.getLogger(__name__)
 QUEUE_SIZE = 16   # ~2.5 min of 10 s frames; a browser further behind only needs the newest
 
 
@@ -94,6 +96,9 @@ class Subscriber:
                 self._busy = False
 
 
+State = Literal["live", "late", "offline"]
+
+
 @dataclass(frozen=True)
 class _Latest:
     frame: dict          # aliased
@@ -102,32 +107,43 @@ class _Latest:
     # graph (when it reached the cloud is unknown, and the unit's `ts` is no clock to trust).
     received_at: float | None
     frame_json: str = "null"   # the frame alone, serialized once (GET /api/live)
+    arrived_wall: float | None = None   # the same moment as epoch seconds (last_frame_at)
 
 
 class LiveHub:
-    def __init__(self, aliaser: Aliaser, stale_after_s: float, *,
-                 clock: Callable[[], float] = time.monotonic, queue_size: int = QUEUE_SIZE) -> None:
+    """The latest frame and the browsers' outboxes. The unit's state as a person reads it
+    (SPEC 12) comes from the age of the latest frame's arrival: live up to `late_after_s`,
+    late, then offline from `offline_after_s`; offline too while the cloud socket is down or
+    the unit reports `offline`."""
+
+    def __init__(self, aliaser: Aliaser, late_after_s: float, offline_after_s: float, *,
+                 clock: Callable[[], float] = time.monotonic, wall: Callable[[], float] = time.time,
+                 queue_size: int = QUEUE_SIZE) -> None:
         self.aliaser = aliaser
-        self.stale_after_s = stale_after_s
-        self.clock = clock
+        self.late_after_s = late_after_s
+        self.offline_after_s = offline_after_s
+        self.clock = clock              # arrival ages (monotonic)
+        self.wall = wall                # arrival times as people read them (epoch s)
+        self.started_at = clock()       # no frame yet: late until offline_after_s after this
         self.queue_size = queue_size
         self.connected = False          # the upstream socket, as CloudStream reports it
         self.frames = 0                 # upstream frames fanned out
         self.dropped = 0                # dropped for browsers that have since left
+        self.announced: State | None = None   # the state the last status message carried
         # Replaced whole (one atomic assignment), so readers need no lock.
         self._latest: _Latest | None = None
         self._subs: set[Subscriber] = set()
         self._lock = threading.Lock()   # guards _subs and the counters; never held while calling out
 
-    def _latest_of(self, raw: dict, received_at: float | None) -> _Latest:
+    def _latest_of(self, raw: dict, received_at: float | None, arrived_wall: float | None = None) -> _Latest:
         frame = self.aliaser.to_alias(raw)
         frame_json = _dumps(frame)
         msg = f'{{"type":"deviceData","deviceId":{_dumps(self.aliaser.alias)},"data":{frame_json}}}'
-        return _Latest(frame, msg, received_at, frame_json)
+        return _Latest(frame, msg, received_at, frame_json, arrived_wall)
 
     # -- upstream side (CloudStream callbacks) -----------------------------------------------
     def on_frame(self, raw: dict) -> None:
-        latest = self._latest = self._latest_of(raw, self.clock())
+        latest = self._latest = self._latest_of(raw, self.clock(), self.wall())
         with self._lock:
             self.frames += 1
             subs = list(self._subs)
@@ -136,7 +152,7 @@ class LiveHub:
 
     def on_status(self, connected: bool, reason: str = "") -> None:
         self.connected = connected
-        self.broadcast(self.status_message())
+        self._announce()
 
     def bootstrap(self, raw: dict) -> None:
         """Seed the latest frame (e.g. from graph/hour) when no socket frame has come yet.
@@ -192,11 +208,55 @@ class LiveHub:
             return None
         return round(max(0.0, self.clock() - latest.received_at), 1)
 
+    def state(self, latest: _Latest | None = None) -> State:
+        """live / late / offline (SPEC 12), by the console's clock only."""
+        latest = latest or self._latest
+        if not self.connected or (latest is not None and is_offline(latest.frame)):
+            return "offline"
+        age = self.frame_age_s(latest)
+        if age is None:
+            # Nothing has arrived since this start (a seeded frame is not news): not live, and
+            # offline once a unit that was sending would have been judged offline.
+            age = self.clock() - self.started_at
+            return "late" if age < self.offline_after_s else "offline"
+        if age <= self.late_after_s:
+            return "live"
+        return "late" if age < self.offline_after_s else "offline"
+
+    @staticmethod
+    def last_frame_at(latest: _Latest | None) -> float | None:
+        return round(latest.arrived_wall, 3) if latest and latest.arrived_wall is not None else None
+
     def upstream_status(self) -> dict:
-        return {"socket_connected": self.connected, "last_frame_age_s": self.frame_age_s()}
+        latest = self._latest
+        return {"socket_connected": self.connected, "last_frame_age_s": self.frame_age_s(latest),
+                "state": self.state(latest), "last_frame_at": self.last_frame_at(latest)}
 
     def status_message(self) -> str:
         return _dumps({"type": "status", "upstream": self.upstream_status()})
+
+    def _announce(self) -> None:
+        """A status message to every browser; what it says is then what they all know."""
+        up = self.upstream_status()
+        self.announced = up["state"]
+        self.broadcast(_dumps({"type": "status", "upstream": up}))
+
+    def check_state(self) -> bool:
+        """Tell every browser when the state has moved on by time alone (live -> late ->
+        offline) or back with a frame; True when a status message went out. watch() calls it
+        every second; tests call it after moving the clock."""
+        if self.state() == self.announced:
+            return False
+        self._announce()
+        return True
+
+    def watch(self, stop: threading.Event, every_s: float = 1.0) -> None:
+        """check_state() until stop is set (a daemon thread, a greenlet under gevent)."""
+        while not stop.wait(every_s):
+            try:
+                self.check_state()
+            except Exception:       # never let the watcher die: the banner depends on it
+                log.exception("live state check failed")
 
     def live(self) -> dict:
         """The body of GET /api/live."""
@@ -204,15 +264,22 @@ class LiveHub:
 
     def _live(self, latest: _Latest | None) -> dict:
         frame = latest.frame if latest else None
+        state = self.state(latest)
         age = self.frame_age_s(latest)
-        stale = age is None or age > self.stale_after_s
         return {
             "deviceId": self.aliaser.alias,
             "ts": frame_ts(frame),
             "age_s": age,
-            "online": bool(self.connected and not stale and not is_offline(frame)),
-            "stale": stale,
-            "stale_after_s": self.stale_after_s,    # so a page can tell when a shown frame ages out
+            "state": state,
+            "last_frame_at": self.last_frame_at(latest),
+            # As before, by state's thresholds: online = live; stale = the values are older than
+            # live (late, or offline by age). A fresh frame while the socket is down or the unit
+            # says offline is offline but not stale, as it always was.
+            "online": state == "live",
+            "stale": age is None or age > self.late_after_s,
+            "stale_after_s": self.late_after_s,     # so a page can tell when a shown frame ages out
+            "late_after_s": self.late_after_s,
+            "offline_after_s": self.offline_after_s,
             "frame": frame,
         }
 

@@ -19,9 +19,10 @@ bp = require_login(Blueprint("gw_data", __name__, url_prefix="/api"))
 @bp.get("/config")
 def config() -> Response:
     """What a page needs to show the unit's data as the unit sees it: its local time zone
-    (for "today", date ranges and chart times), and the alias."""
+    (for "today", date ranges and chart times), the alias, and the site's name for people
+    (XO2_SITE_NAME, else the alias)."""
     gw = gateway.current()
-    return jsonify(deviceId=gw.aliaser.alias, timezone=gw.settings.timezone)
+    return jsonify(deviceId=gw.aliaser.alias, timezone=gw.settings.timezone, siteName=gw.settings.site)
 
 
 @bp.get("/channels")

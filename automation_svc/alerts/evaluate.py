@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from devicecloud.channels import BY_CODE
 from devicecloud.settings import Settings
 
+from ..field_errors import duration
 from ..latest import Latest
+from ..relay_words import on_off
 from . import conditions
 from .rule_book import RuleBook
 from .rules import Rule
@@ -83,7 +85,7 @@ class Evaluator:
 
     def _fire_condition(self, rule: Rule, frame: dict, now: float, fx: Effects) -> None:
         self.holds.pop(rule.id, None)
-        held = f" for {rule.for_s:g} s" if rule.for_s else ""
+        held = f" for {duration(rule.for_s)}" if rule.for_s else ""
         if rule.kind == "threshold":
             _, _, v = conditions.threshold(rule, frame)
             label = BY_CODE[rule.channel].label
@@ -104,11 +106,12 @@ class Evaluator:
             key = f"{rule.id}:{ev.relay}"
             alert = self.ledger.active(key)
             if ev.state == "failed" and alert is None:
-                msg = (f"{ev.relay} ({ev.name}): the command to switch {'ON' if ev.desired else 'OFF'} "
-                       f"failed: {ev.reason}")
+                # by the relay's own name: "Fan 2: the command to switch ON was not confirmed within 60 s"
+                how = f"was {ev.reason}" if ev.reason.startswith("not ") else f"failed: {ev.reason}"
+                msg = f"{ev.name}: the command to switch {on_off(ev.desired)} {how}"
                 self.ledger.fire(rule, key, ev.relay, float(ev.desired), msg, now, fx)
             elif ev.state == "confirmed" and alert is not None:
-                self.ledger.resolve(alert, f"{ev.relay} ({ev.name}): a later command was confirmed", now, fx)
+                self.ledger.resolve(alert, f"{ev.name}: a later command was confirmed", now, fx)
 
     # -- the clock -------------------------------------------------------------------------------
     def timers(self, now: float, fx: Effects) -> None:
@@ -125,7 +128,7 @@ class Evaluator:
             if silent >= rule.for_s and self.ledger.active(rule.id) is None:
                 msg = (f"no data from the unit for {silent:.0f} s" if last is not None else
                        f"no data from the unit since the console started {silent:.0f} s ago")
-                self.ledger.fire(rule, rule.id, None, round(silent, 1), msg + f" (limit {rule.for_s:g} s)",
+                self.ledger.fire(rule, rule.id, None, round(silent, 1), msg + f" (limit {duration(rule.for_s)})",
                                  now, fx)
 
     def _holds(self, now: float, fx: Effects) -> None:

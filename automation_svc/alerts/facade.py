@@ -65,6 +65,9 @@ class Alerts:
         self.ledger = Ledger(list(state.alerts), state.seq, self.composer, self.outbox, muted=self.silences.muted)
         self.evaluator = Evaluator(settings, self.book, self.ledger, dict(state.holds), clock.wall())
         self._events: deque[Latest | CommandResult] = deque(maxlen=10_000)
+        # Relay id -> its own name, for rule names and the audit (service.py wires the relays);
+        # read before taking `_lock`, so the relays' lock is never taken inside it.
+        self.relay_names: Callable[[], dict[str, str]] = dict
         self.worker = Worker(self.step)
         self.wake = self.worker.wake
 
@@ -161,13 +164,16 @@ class Alerts:
             return self.book.view()
 
     def create_rule(self, body: dict, who: str = "admin") -> dict:
-        return self._write(lambda fx: self.book.create(body, who, fx).model_dump(mode="json"))
+        names = self.relay_names()            # before the lock (see relay_names)
+        return self._write(lambda fx: self.book.create(body, who, fx, names).model_dump(mode="json"))
 
     def update_rule(self, rule_id: str, body: dict, who: str = "admin") -> dict:
-        return self._write(lambda fx: self.book.update(rule_id, body, who, fx)[0].model_dump(mode="json"))
+        names = self.relay_names()
+        return self._write(lambda fx: self.book.update(rule_id, body, who, fx, names)[0].model_dump(mode="json"))
 
     def delete_rule(self, rule_id: str, who: str = "admin") -> None:
-        self._write(lambda fx: self.book.delete(rule_id, who, fx))
+        names = self.relay_names()
+        self._write(lambda fx: self.book.delete(rule_id, who, fx, names))
 
     def _forget(self, rule_id: str, resolve_why: str | None, fx: Effects) -> None:
         """A changed rule starts its holds afresh; a disabled or deleted one resolves its alerts."""

@@ -1,6 +1,6 @@
-"""What a notification says. Every message names the unit by its alias and links the console
-(XO2_PUBLIC_URL); the real device id is replaced by the alias in anything that goes out,
-whatever a rule name or a cloud error happened to contain."""
+"""What a notification says. Every message names the site (XO2_SITE_NAME, else the alias) and
+the unit by its alias, and links the console (XO2_PUBLIC_URL); the real device id is replaced by
+the alias in anything that goes out, whatever a rule name or a cloud error happened to contain."""
 from __future__ import annotations
 
 import re
@@ -38,23 +38,30 @@ class Attachment:
 class Composer:
     def __init__(self, settings: Settings) -> None:
         self.alias = settings.device_alias
+        self.site = settings.site
         self.device_id = settings.device_id
         self.tz = settings.tz
         self.link = f"{settings.public_url}/alerts"
+
+    def _where(self) -> list[str]:
+        return [f"Site: {self.site}", f"Unit: {self.alias}"] if self.site != self.alias else [f"Unit: {self.alias}"]
+
+    def _named(self) -> str:
+        return f"{self.site} (unit {self.alias})" if self.site != self.alias else self.alias
 
     def scrub(self, text: str) -> str:
         """The alias for the real id, and no links but ours (a cloud error may carry one)."""
         return _URL.sub("(link removed)", text.replace(self.device_id, self.alias))
 
     def local(self, at: float | None) -> str:
-        return datetime.fromtimestamp(at, self.tz).strftime("%Y-%m-%d %H:%M:%S %Z") if at else "-"
+        return datetime.fromtimestamp(at, self.tz).strftime("%d %b %Y %H:%M %Z") if at else "-"
 
     def for_alert(self, event: str, alert: dict, *, repeat: bool = False) -> Message:
         state = {"alert.firing": "STILL FIRING" if repeat else "FIRING",
                  "alert.acknowledged": "ACKNOWLEDGED", "alert.resolved": "RESOLVED"}[event]
         name, severity = self.scrub(alert["name"]), alert["severity"]
-        subject = f"[{severity.upper()}] {self.alias}: {name} - {state.lower()}"
-        lines = [f"{state}: {name} ({severity})", f"Unit: {self.alias}",
+        subject = f"[{severity.upper()}] {self.site}: {name} - {state.lower()}"
+        lines = [f"{state}: {name} ({severity})", *self._where(),
                  self.scrub(alert["message"]), f"Since: {self.local(alert['since'])}"]
         if event == "alert.acknowledged":
             lines.append(f"Acknowledged by {alert.get('acked_by') or 'admin'} at {self.local(alert.get('acked_at'))}")
@@ -65,7 +72,7 @@ class Composer:
         return Message(event, subject, "\n".join(lines) + "\n", public)
 
     def summary(self, count: int, subjects: list[str], since: float | None, cap: int) -> Message:
-        subject = f"[SUMMARY] {self.alias}: {count} more notification{'s' if count != 1 else ''} (limit {cap}/hour)"
+        subject = f"[SUMMARY] {self.site}: {count} more notification{'s' if count != 1 else ''} (limit {cap}/hour)"
         lines = [f"The limit of {cap} notifications per hour on this channel was reached; "
                  f"{count} more were held back since {self.local(since)}:"]
         lines += [f"- {self.scrub(s)}" for s in subjects]
@@ -75,7 +82,7 @@ class Composer:
         return Message("alert.summary", subject, "\n".join(lines) + "\n")
 
     def test(self, channel: str) -> Message:
-        subject = f"[TEST] {self.alias}: test notification"
-        text = (f"This is a test of the {channel} channel of the XtraO2 Console for {self.alias}.\n"
+        subject = f"[TEST] {self.site}: test notification"
+        text = (f"This is a test of the {channel} channel of the XtraO2 Console for {self._named()}.\n"
                 f"If you can read it, alerts will reach you here.\nOpen the console: {self.link}\n")
         return Message("test", subject, text)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..models import FieldError
+from ..field_errors import FieldError
 from .models import NotFound
-from .rules import MAX_RULES, Rule, new_rule, updated_rule, with_defaults
+from .rules import MAX_RULES, Rule, new_rule, summary, updated_rule, with_defaults
 from .transitions import Effects
 
 
@@ -30,48 +30,34 @@ class RuleBook:
             raise NotFound(rule_id)
         return rule
 
-    def create(self, body: dict, who: str, fx: Effects) -> Rule:
-        rule = new_rule(body)
+    # `names`: relay id -> the relay's own name, for rule names and the audit's words.
+    def create(self, body: dict, who: str, fx: Effects, names: dict[str, str] | None = None) -> Rule:
+        rule = new_rule(body, names)
         if len(self.rules) >= MAX_RULES:
-            raise FieldError(None, f"at most {MAX_RULES} alert rules; delete one first")
+            raise FieldError(None, f"There may be at most {MAX_RULES} alert rules; delete one first")
         self.rules.append(rule)
-        fx.audits.append((who, f"alert rule created: {rule.name}", summary(rule), "saved"))
+        fx.audits.append((who, f"alert rule created: {rule.name}", summary(rule, names), "saved"))
         return rule
 
-    def update(self, rule_id: str, body: dict, who: str, fx: Effects) -> tuple[Rule, bool]:
+    def update(self, rule_id: str, body: dict, who: str, fx: Effects,
+               names: dict[str, str] | None = None) -> tuple[Rule, bool]:
         """The rule after the change, and whether anything changed."""
         old = self.get(rule_id)
-        rule = updated_rule(old, body)
+        rule = updated_rule(old, body, names)
         if rule == old:
             return rule, False
         self.rules[self.rules.index(old)] = rule
         self._forget(rule_id, "rule disabled" if not rule.enabled else None, fx)
-        fx.audits.append((who, f"alert rule updated: {rule.name}", summary(rule), "saved"))
+        fx.audits.append((who, f"alert rule updated: {rule.name}", summary(rule, names), "saved"))
         return rule, True
 
-    def delete(self, rule_id: str, who: str, fx: Effects) -> Rule:
+    def delete(self, rule_id: str, who: str, fx: Effects, names: dict[str, str] | None = None) -> Rule:
         rule = self.get(rule_id)
         self.rules.remove(rule)
         self._forget(rule_id, "rule deleted", fx)
-        fx.audits.append((who, f"alert rule deleted: {rule.name}", summary(rule), "saved"))
+        fx.audits.append((who, f"alert rule deleted: {rule.name}", summary(rule, names), "saved"))
         return rule
 
     def view(self) -> list[dict]:
         return [r.model_dump(mode="json") for r in self.rules]
 
-
-def summary(rule: Rule) -> str:
-    parts = [rule.kind]
-    if rule.channel:
-        parts.append(rule.channel)
-    if rule.kind == "threshold":
-        parts.append(f"{rule.op} {rule.value:g} (clear {rule.clear:g})")
-    if rule.for_s:
-        parts.append(f"for {rule.for_s:g} s")
-    parts.append(rule.severity)
-    parts.append("notify " + (", ".join(rule.notify) or "nobody"))
-    if rule.repeat_s:
-        parts.append(f"repeat every {rule.repeat_s:g} s")
-    if not rule.enabled:
-        parts.append("disabled")
-    return "; ".join(parts)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from automation_svc.app import create_app
+from automation_svc.field_errors import label
 from automation_svc.service import AutomationService
 
 from .conftest import frame
@@ -93,7 +94,7 @@ def test_bad_rule_is_a_400_naming_the_field_and_saves_nothing(client, auth, sett
     file_before = settings.state_file.read_bytes()
     r = client.post(RULES, headers=auth, json=body)
     assert r.status_code == 400, r.get_json()
-    assert r.get_json()["field"] == field and r.get_json()["error"].startswith(field)
+    assert r.get_json()["field"] == field and r.get_json()["error"].startswith(label(field))
     assert client.get(RULES, headers=auth).get_json() == before
     assert settings.state_file.read_bytes() == file_before
 
@@ -115,9 +116,9 @@ def test_bad_update_is_a_400_and_changes_nothing(client, auth, settings, body, f
 
 def test_a_blank_name_is_made_from_the_rule(client, auth):
     r = client.post(RULES, headers=auth, json={**GOOD, "name": "  "})
-    assert r.status_code == 201 and r.get_json()["name"] == "Outlet Water Level below 20 %"
+    assert r.status_code == 201 and r.get_json()["name"] == "Outlet Water Level below 20"
     r = client.put(f"{RULES}/{r.get_json()['id']}", headers=auth, json={"name": "", "channel": "d6", "value": 10})
-    assert r.get_json()["name"] == "Inlet Water Level below 10 %"
+    assert r.get_json()["name"] == "Inlet Water Level below 10"
     assert client.post(RULES, headers=auth, json={"kind": "offline", "for_s": 300}).get_json()["name"] == "Unit offline"
 
 

@@ -201,8 +201,8 @@ def test_audit_newest_first_with_who_what_why_result_latency(client, auth, servi
     command, rule, failed_login, login = entries
     assert set(command) >= {"at", "who", "what", "why", "result", "latency_s"}
     assert (command["who"], command["result"], command["latency_s"]) == ("admin", "confirmed", 4.0)
-    assert command["what"] == "i3 (Pump) -> ON" and command["why"] == "manual switch"
-    assert rule["who"] == "admin" and "name=Pump" in rule["what"] and rule["why"] == "rule change"
+    assert command["what"] == "Pump: switch ON" and command["why"] == "manual switch"
+    assert (rule["who"], rule["what"], rule["why"]) == ("admin", "Relay 3: renamed Pump", "rule change")
     assert (failed_login["what"], failed_login["result"]) == ("login", "wrong id or password")
     assert (login["what"], login["result"]) == ("login", "ok")
     assert len(client.get("/api/automation/audit?limit=1", headers=auth).get_json()["entries"]) == 1

@@ -37,7 +37,7 @@ def test_manual_command_pending_then_confirmed(engine, clock, sender):
     assert engine.relays.view("i1")["actual"] == 1
     entry = engine.audit.newest(1)[0]
     assert (entry["who"], entry["result"], entry["latency_s"]) == ("admin", "confirmed", 7.0)
-    assert entry["what"].startswith("i1") and "ON" in entry["what"]
+    assert entry["what"] == "Relay 1: switch ON"             # the relay's own name, not its code
 
 
 @pytest.mark.parametrize("skew_s", [-45.0, 45.0])

@@ -91,7 +91,7 @@ def test_missing_outlet_value_is_skipped(engine, sender, clock):
     engine.tick()
     engine.queue.drain()
     assert sender.display_calls() == []
-    assert "d11" in engine.display.view()["last"]["skipped_reason"]
+    assert engine.display.view()["last"]["skipped_reason"] == "latest frame has no Outlet Humidity value"
 
 
 def test_pause_and_resume(engine, sender, clock):

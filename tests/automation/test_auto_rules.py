@@ -91,7 +91,7 @@ def test_engine_follows_the_sensor_rule_over_scripted_frames(engine, clock, send
     assert engine.relays.views()[3]["command"]["state"] == "confirmed"
     audit = engine.audit.newest(50)
     rule_entries = [e for e in audit if e["who"] == "rule"]
-    assert len(rule_entries) == 3 and "d9=90 > high 70" in rule_entries[0]["why"]
+    assert len(rule_entries) == 3 and "Outlet Dust PM 90 µg/m³ is above 70 µg/m³" in rule_entries[0]["why"]
 
 
 def test_minimum_dwell_prevents_flapping(make_settings, make_engine, clock, sender):

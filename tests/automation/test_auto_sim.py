@@ -66,7 +66,7 @@ def test_ignored_command_fails_after_the_timeout(sim, running):
     assert done["command"]["state"] == "failed" and "1.5 s" in done["command"]["reason"]
     assert sim.state.relays["i1"] == start == done["actual"]
     entry = client.get("/api/automation/audit?limit=20", headers=auth).get_json()["entries"]
-    assert any(e["what"].startswith("i1") and e["result"].startswith("failed") for e in entry)
+    assert any(e["what"].startswith("Relay 1:") and e["result"].startswith("failed") for e in entry)
 
 
 def test_display_reaches_the_unit(sim, running):

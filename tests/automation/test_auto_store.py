@@ -34,14 +34,14 @@ def test_round_trip_keeps_rules_names_display_and_audit(make_engine, settings, c
     second = make_engine(settings)
     view = second.relays.view("i3")
     assert (view["name"], view["mode"], view["sensor"]["high"]) == ("Pump", "sensor", 80)
-    assert any("i3" in e["what"] for e in second.audit.newest(10))
+    assert any(e["what"].startswith("Relay 3: renamed Pump") for e in second.audit.newest(10))
     assert not list(settings.state_file.parent.glob(".*.tmp"))        # no temp files left
 
 
 @pytest.mark.parametrize("content, problem", [
     (b"{not json", "not valid JSON"),
     (b'{"version": 1, "relays": {"i1": {"name": "x", "mode": "turbo"}}}', "relays.i1.mode"),
-    (b'{"version": 1, "relays": {"i1": {"name": "x", "mode": "sensor"}}}', "sensor mode needs"),
+    (b'{"version": 1, "relays": {"i1": {"name": "x", "mode": "sensor"}}}', "Sensor mode needs"),
     (b'{"version": 7, "relays": {}}', "newer version"),
     (b'[1, 2]', "not a JSON object"),
     (b"\xff\xfe\x00", "not valid JSON"),

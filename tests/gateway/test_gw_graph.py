@@ -26,7 +26,8 @@ def add_graph(cloud, period="hour", status=200, frames=None, delay=0.0):
 
 def test_config_gives_the_alias_and_the_units_time_zone(client, auth):
     assert client.get("/api/config").status_code == 401
-    assert client.get("/api/config", headers=auth).get_json() == {"deviceId": ALIAS, "timezone": "Asia/Kolkata"}
+    assert client.get("/api/config", headers=auth).get_json() == {"deviceId": ALIAS, "timezone": "Asia/Kolkata",
+                                                                       "siteName": ALIAS}
 
 
 def test_channels_is_the_shared_channel_map(client, auth):

@@ -37,8 +37,9 @@ def test_live_without_any_frame_is_stale_not_an_error(client, auth, cloud):
     cloud.add(responses.GET, graph_url("hour"), status=500)
     resp = client.get("/api/live", headers=auth)
     assert resp.status_code == 200
-    assert resp.get_json() == {"deviceId": ALIAS, "ts": None, "age_s": None, "online": False,
-                               "stale": True, "stale_after_s": 60, "frame": None}
+    assert resp.get_json() == {"deviceId": ALIAS, "ts": None, "age_s": None, "state": "offline",
+                               "last_frame_at": None, "online": False, "stale": True,
+                               "stale_after_s": 25, "late_after_s": 25, "offline_after_s": 120, "frame": None}
 
 
 def test_a_frame_that_arrived_long_ago_is_stale(client, auth, gw, settings):

@@ -51,7 +51,7 @@ def test_three_browsers_get_every_aliased_frame_from_one_upstream_socket(sim, se
         for ws in browsers:
             first = recv_json(ws)
             assert first["type"] == "status" and set(first["upstream"]) == {
-                "socket_connected", "last_frame_age_s"}
+                "socket_connected", "last_frame_age_s", "state", "last_frame_at"}
         seen = []
         for ws in browsers:
             frames = []

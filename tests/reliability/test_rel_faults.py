@@ -253,7 +253,8 @@ def test_cloud_that_ignores_commands_fails_them_and_unlocks(clean_stack):
     assert command(s, rid, 1 - start).status_code == 202            # unlocked: retry
     assert finished(s, rid)["state"] == "confirmed"
     audit = s.get("/api/automation/audit?limit=50").json()["entries"]
-    results = [e["result"] for e in audit if e["what"].startswith(rid)]
+    name = s.relay(rid)["name"]                                     # the audit names relays by name
+    results = [e["result"] for e in audit if e["what"].startswith(f"{name}: ")]
     assert "confirmed" in results and any(r.startswith("failed") for r in results)
 
 

@@ -68,7 +68,7 @@ def test_restart_mid_pending_time_rule_catch_up_and_display_resume(services, sim
     assert i8["actual"] == desired == sim.state.relays["i8"]
     assert {b["i8"] for b in bodies(sim, "i8")} == {desired}   # sent again at most, never the other way
     entries = svc2.get("/api/automation/audit?limit=50").json()["entries"]
-    i8_entries = [e for e in entries if e["what"].startswith("i8")]
+    i8_entries = [e for e in entries if e["what"].startswith(f"{i8['name']}: ")]   # by its own name
     assert len(i8_entries) == 1 and i8_entries[0]["result"] == "confirmed" and i8_entries[0]["latency_s"] > 0
 
     # The time rule catches up: i2 goes back to the rule's state and is confirmed.

@@ -39,8 +39,9 @@ def body_for(k: int) -> dict:
     name = f"n{k}"
     if k % 3 == 0:
         return {"name": name, "mode": "manual"}
-    if k % 3 == 1:
-        return {"name": name, "mode": "sensor", "sensor": {"channel": "d9", "low": k, "high": k + 5, "above": 1}}
+    if k % 3 == 1:       # low within the channel's valid range (SPEC 12), still set by k
+        low = k % 100_000
+        return {"name": name, "mode": "sensor", "sensor": {"channel": "d9", "low": low, "high": low + 5, "above": 1}}
     return {"name": name, "mode": "time",
             "time": {"windows": [{"start": "00:00", "end": "23:59", "days": [k % 7]}], "inside": k % 2}}
 
@@ -53,7 +54,7 @@ def consistent(rec: dict) -> None:
     want = body_for(k)
     assert rec["mode"] == want["mode"], rec
     if want["mode"] == "sensor":
-        assert rec["sensor"]["low"] == k and rec["sensor"]["high"] == k + 5, rec
+        assert rec["sensor"] == want["sensor"], rec
     if want["mode"] == "time":
         assert rec["time"]["inside"] == k % 2 and rec["time"]["windows"][0]["days"] == [k % 7], rec
 
