@@ -8,7 +8,7 @@ the parameter); the reply models describe what the routes send.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from flask import Flask
 from pydantic import BaseModel, Field
@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from devicecloud.rest import PERIODS
 from service_kit.openapi import Contract, Health, Login, Reply, Token
 
-from .history import MAX_DAYS
+from .history import MAX_DAYS, SIZES
 from .params import MIN_DAY
 from .routes_report import MAX_REPORT_DAYS
 
@@ -62,8 +62,11 @@ class History(Reply):
     deviceId: str
     start: date
     end: date
-    bucket_s: int
-    t: list[int]
+    bucket_s: Annotated[int, Field(description="the buckets' calendar size in seconds (a day may be 23 or 25 h "
+                                               "in a zone with summer time)")]
+    t: Annotated[list[int], Field(description="each bucket's start, epoch s: where the unit-local clock shows a "
+                                              "multiple of bucket_s (a day: midnight; a week: Monday's midnight, "
+                                              "the first bucket at start)")]
     series: dict[str, Series]
     stale: bool
 
@@ -71,7 +74,11 @@ class History(Reply):
 class HistoryQuery(BaseModel):
     start: Annotated[date, Field(description=f"first unit-local day, {MIN_DAY} or later, not in the future")]
     end: Annotated[date, Field(description=f"last day (inclusive); at most {MAX_DAYS} days from start")]
-    buckets: Annotated[int, Field(ge=10, le=5000, description="points per series")] | None = None
+    buckets: Annotated[int, Field(ge=10, le=5000, description=(
+        "a hint: the finest calendar size giving at most this many points per series "
+        f"(sizes {', '.join(map(str, SIZES))} s); default XO2_HISTORY_BUCKETS"))] | None = None
+    bucket_s: Annotated[Literal[SIZES], Field(description=(  # type: ignore[valid-type]
+        "the bucket size itself, in seconds (wins over buckets); at most 5000 points"))] | None = None
 
 
 class ReportQuery(BaseModel):
