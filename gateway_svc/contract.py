@@ -18,7 +18,7 @@ from service_kit.openapi import Contract, Health, Login, Reply, Token
 
 from .history import MAX_DAYS, SIZES
 from .params import MIN_DAY
-from .routes_report import MAX_REPORT_DAYS
+from .routes_report import EVERY, MAX_REPORT_DAYS
 
 OPENAPI_PATH = "/api/openapi.json"
 
@@ -84,6 +84,10 @@ class HistoryQuery(BaseModel):
 class ReportQuery(BaseModel):
     startDate: Annotated[date, Field(description=f"first day, {MIN_DAY} or later")]
     endDate: Annotated[date, Field(description=f"last day (inclusive); at most {MAX_REPORT_DAYS} days")]
+    every: Annotated[Literal[EVERY], Field(description=(  # type: ignore[valid-type]
+        "the people's CSV (SPEC 12): one row per interval of this many seconds with data, 'Time (IST)' "
+        "then '<label> (<unit>)' per channel, interval means (relays: share ON, 0-1); without it, every "
+        "row as the cloud sent it"))] | None = None
 
 
 class Backfill(Reply):

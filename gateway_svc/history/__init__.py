@@ -7,6 +7,7 @@ One concept per module:
 - report_csv.py   the cloud's report CSV -> float64 columns (pyarrow)
 - report_split.py one downloaded report cut into unit-local days (bytes as sent + rows)
 - rollups.py      rows -> cells (count, sum, min, max per channel)
+- people_csv.py   the people's CSV (SPEC 12): interval means, labels, unit-local times
 - aggregate.py    rows and cells -> the view's buckets (numbers, or /api/history's lists)
 - memory.py       a parse's memory back to the OS (malloc_trim)
 - day_codecs.py   a day's files as bytes: zstd CSV, Parquet rows, Arrow cells
