@@ -142,14 +142,14 @@ def _routes(c: Contract, app: Flask) -> None:
         path={"period": {"type": "string", "enum": list(PERIODS)}},
         summary="The cloud's hour/day/week graph, cached (header X-Cache: hit|miss|stale)")
     doc(app, "gw_data.history", ok={200: History}, query=HistoryQuery, errors=(400, 502, 507), tags=["data"],
-        summary="Min/mean/max per bucket over whole unit-local days (history store)")
+        summary="Min/mean/max per calendar-aligned bucket over whole unit-local days (history store)")
     doc(app, "gw_data.history_status", ok={200: HistoryStatus}, tags=["data"],
         summary="The history store: days held, background fetch, bytes")
-    doc(app, "gw_report.report_csv", query=ReportQuery, errors=(400, 502), media="text/csv", tags=["report"],
-        summary="The report CSV for a range of days, aliased (attachment)")
+    doc(app, "gw_report.report_csv", query=ReportQuery, errors=(400, 502, 503, 507), media="text/csv", tags=["report"],
+        summary="The report CSV for a range of days, aliased (attachment): raw rows, or with every the people's CSV")
     doc(app, "gw_report.report_link", ok={200: ReportLink}, query=ReportQuery, errors=(400, 502), tags=["report"],
         summary="A one-time download link for the report CSV")
-    doc(app, "gw_download.download", errors=(404, 502), public=True, media="text/csv", tags=["report"],
+    doc(app, "gw_download.download", errors=(404, 502, 503, 507), public=True, media="text/csv", tags=["report"],
         summary="The report CSV behind a one-time link (the id is the secret)")
     doc(app, "gw_ws.ws_ticket", ok={200: WsTicket}, tags=["live"],
         summary="A one-time ticket for /api/ws?ticket= (valid once, 30 s)")

@@ -33,7 +33,7 @@ from service_kit.webapp import ApiError
 from . import gateway, params
 from .auth import require_login
 from .downloads import Link, Piece
-from .history import people_csv
+from .history import StoreError, people_csv
 from .history.people_csv import EVERY
 from .relay_names import RelayNames
 from .upstream import text_lines
@@ -145,6 +145,12 @@ def _link() -> Link:
     start, end = params.day_range("startDate", "endDate", MAX_REPORT_DAYS)
     every = params.every("every", EVERY)
     return Link(start, end, () if every else _pieces(start, end), every)
+
+
+@bp.errorhandler(StoreError)
+def _store_error(err: StoreError) -> tuple[Response, int]:
+    """The people's CSV could not spool a day it fetched (disk full): 507, as /api/history."""
+    return jsonify(error=str(err)), 507
 
 
 @bp.get("/report.csv")
