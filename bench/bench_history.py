@@ -12,10 +12,10 @@ simulator, not the gateway. The file is read once before timing so it is in the 
 
 Cold: the first request for the month with an empty history store and nothing cached: report
 call + 90 MB download + parse + aggregation, through nginx (the store keeps the days after
-the reply). Then --cold - 1 more requests with other bucket counts (new cache keys), served
+the reply). Then --cold - 1 more requests with other bucket sizes (new cache keys), served
 from the store (bench_history_store.py measures the store itself). Warm: --warm requests
 for the same range (served from the gateway's cache), p95 and median. Size: the JSON body
-as the gateway sends it (uncompressed) at the default 500 buckets; nginx's gzip size shown too.
+as the gateway sends it (uncompressed) at the default hint of 500 (a month: 180 4-hour buckets); nginx's gzip size shown too.
 
     .venv/bin/python bench/bench_history.py [--cold 3] [--warm 50]
 """
@@ -54,7 +54,8 @@ def main() -> int:
         identity = {"Accept-Encoding": "identity"}
         colds = []
         for k in range(args.cold):
-            url = base if k == 0 else f"{base}&buckets={(360, 168, 250, 120)[(k - 1) % 4]}"
+            # then other calendar sizes (each a new cache key): hourly, daily, 15 and 30 min
+            url = base if k == 0 else f"{base}&bucket_s={(3600, 86400, 900, 1800)[(k - 1) % 4]}"
             ms, status, _, body = timed_get(url, token, headers=identity)
             if status != 200:
                 raise RuntimeError(f"history answered {status}: {body[:300]!r}")

@@ -16,9 +16,9 @@ from pydantic import BaseModel, Field
 from devicecloud.rest import PERIODS
 from service_kit.openapi import Contract, Health, Login, Reply, Token
 
-from .history import MAX_DAYS
+from .history import MAX_DAYS, SIZES
 from .params import MIN_DAY
-from .routes_report import MAX_REPORT_DAYS
+from .routes_report import EVERY, MAX_REPORT_DAYS
 
 OPENAPI_PATH = "/api/openapi.json"
 
@@ -73,8 +73,11 @@ class History(Reply):
     deviceId: str
     start: date
     end: date
-    bucket_s: int
-    t: list[int]
+    bucket_s: Annotated[int, Field(description="the buckets' calendar size in seconds (a day may be 23 or 25 h "
+                                               "in a zone with summer time)")]
+    t: Annotated[list[int], Field(description="each bucket's start, epoch s: where the unit-local clock shows a "
+                                              "multiple of bucket_s (a day: midnight; a week: Monday's midnight, "
+                                              "the first bucket at start)")]
     series: dict[str, Series]
     stale: bool
 
@@ -82,12 +85,20 @@ class History(Reply):
 class HistoryQuery(BaseModel):
     start: Annotated[date, Field(description=f"first unit-local day, {MIN_DAY} or later, not in the future")]
     end: Annotated[date, Field(description=f"last day (inclusive); at most {MAX_DAYS} days from start")]
-    buckets: Annotated[int, Field(ge=10, le=5000, description="points per series")] | None = None
+    buckets: Annotated[int, Field(ge=10, le=5000, description=(
+        "a hint: the finest calendar size giving at most this many points per series "
+        f"(sizes {', '.join(map(str, SIZES))} s); default XO2_HISTORY_BUCKETS"))] | None = None
+    bucket_s: Annotated[Literal[SIZES], Field(description=(  # type: ignore[valid-type]
+        "the bucket size itself, in seconds (wins over buckets); at most 5000 points"))] | None = None
 
 
 class ReportQuery(BaseModel):
     startDate: Annotated[date, Field(description=f"first day, {MIN_DAY} or later")]
     endDate: Annotated[date, Field(description=f"last day (inclusive); at most {MAX_REPORT_DAYS} days")]
+    every: Annotated[Literal[EVERY], Field(description=(  # type: ignore[valid-type]
+        "the people's CSV (SPEC 12): one row per interval of this many seconds with data, 'Time (IST)' "
+        "then '<label> (<unit>)' per channel, interval means (relays: share ON, 0-1); without it, every "
+        "row as the cloud sent it"))] | None = None
 
 
 class Backfill(Reply):
@@ -142,14 +153,14 @@ def _routes(c: Contract, app: Flask) -> None:
         path={"period": {"type": "string", "enum": list(PERIODS)}},
         summary="The cloud's hour/day/week graph, cached (header X-Cache: hit|miss|stale)")
     doc(app, "gw_data.history", ok={200: History}, query=HistoryQuery, errors=(400, 502, 507), tags=["data"],
-        summary="Min/mean/max per bucket over whole unit-local days (history store)")
+        summary="Min/mean/max per calendar-aligned bucket over whole unit-local days (history store)")
     doc(app, "gw_data.history_status", ok={200: HistoryStatus}, tags=["data"],
         summary="The history store: days held, background fetch, bytes")
-    doc(app, "gw_report.report_csv", query=ReportQuery, errors=(400, 502), media="text/csv", tags=["report"],
-        summary="The report CSV for a range of days, aliased (attachment)")
+    doc(app, "gw_report.report_csv", query=ReportQuery, errors=(400, 502, 503, 507), media="text/csv", tags=["report"],
+        summary="The report CSV for a range of days, aliased (attachment): raw rows, or with every the people's CSV")
     doc(app, "gw_report.report_link", ok={200: ReportLink}, query=ReportQuery, errors=(400, 502), tags=["report"],
         summary="A one-time download link for the report CSV")
-    doc(app, "gw_download.download", errors=(404, 502), public=True, media="text/csv", tags=["report"],
+    doc(app, "gw_download.download", errors=(404, 502, 503, 507), public=True, media="text/csv", tags=["report"],
         summary="The report CSV behind a one-time link (the id is the secret)")
     doc(app, "gw_ws.ws_ticket", ok={200: WsTicket}, tags=["live"],
         summary="A one-time ticket for /api/ws?ticket= (valid once, 30 s)")

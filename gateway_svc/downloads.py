@@ -33,7 +33,8 @@ class Piece:
 class Link:
     start: date
     end: date
-    pieces: tuple[Piece, ...]
+    pieces: tuple[Piece, ...]     # the raw rows' pieces (none for the people's CSV)
+    every: int | None = None      # the people's CSV's interval (SPEC 12), or None: the raw rows
 
 
 class DownloadLinks(OneTimeIds[Link]):

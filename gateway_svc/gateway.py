@@ -80,14 +80,15 @@ class Gateway:
         """The unit-local date: the store's clock, the one source of "today" (history/calendar.py)."""
         return self.store.today_date()
 
-    def history(self, start: date, end: date, buckets: int) -> Cached:
-        window = Window.for_days(start, end, self.settings.tz, buckets)
+    def history(self, start: date, end: date, buckets: int, bucket_s: int | None = None) -> Cached:
+        """Calendar-aligned buckets: of bucket_s, or the finest size giving at most `buckets`."""
+        window = Window.for_days(start, end, self.settings.tz, buckets, bucket_s)
         today = self.today()
         # A range reaching today grows every 10 s: as fresh as the day graph. Days wholly in
         # the past never change: kept a day (the cache's size bounds memory, not the TTL).
         ttl = self.settings.cache_ttl_day_s if end >= today else HISTORY_PAST_TTL_S
         return self.history_cache.get(
-            ("history", start, end, window.buckets),
+            ("history", start, end, window.bucket_s),
             # days still being fetched in the background: look again soon
             lambda v: min(ttl, HISTORY_PENDING_TTL_S) if v.get("days_pending") or v.get("today_pending") else ttl,
             lambda: self._load_history(window))

@@ -12,6 +12,8 @@ from flask import request
 from devicecloud.dates import parse_day
 from service_kit.webapp import ApiError
 
+from .history.window import SIZES, size_name
+
 # Older dates cannot be data from the unit; year 1 would overflow the unit-local day maths.
 MIN_DAY = date(2000, 1, 1)
 _INT_RE = re.compile(r"[0-9]{1,6}")
@@ -46,4 +48,34 @@ def bounded_int(name: str, default: int, lo: int, hi: int) -> int:
         return default
     if not _INT_RE.fullmatch(raw) or not lo <= int(raw) <= hi:
         raise ApiError(400, f"{name} must be a whole number from {lo} to {hi}", name)
+    return int(raw)
+
+
+def _choices(sizes: tuple[int, ...]) -> str:
+    return ", ".join(f"{s} ({size_name(s)})" for s in sizes)
+
+
+def bucket_size(name: str, start: date, end: date, max_buckets: int) -> int | None:
+    """An optional calendar bucket size in seconds (history/window.py SIZES), at most
+    max_buckets of them over start..end."""
+    raw = request.args.get(name)
+    if raw is None:
+        return None
+    if not _INT_RE.fullmatch(raw) or int(raw) not in SIZES:
+        raise ApiError(400, f"{name} must be one of these bucket sizes in seconds: {_choices(SIZES)}", name)
+    days = (end - start).days + 1
+    if days * 86_400 / int(raw) > max_buckets:
+        raise ApiError(400, f"{name} {size_name(int(raw))} gives more than {max_buckets} points over "
+                            f"{days} days; choose a longer bucket or a shorter range", name)
+    return int(raw)
+
+
+def every(name: str, allowed: tuple[int, ...]) -> int | None:
+    """The people's CSV interval in seconds (SPEC 12), or None for the raw rows."""
+    raw = request.args.get(name)
+    if raw is None:
+        return None
+    if not _INT_RE.fullmatch(raw) or int(raw) not in allowed:
+        raise ApiError(400, f"{name} must be one of these intervals in seconds: {_choices(allowed)}; "
+                            "leave it out for every row as the unit sent it", name)
     return int(raw)

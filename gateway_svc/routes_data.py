@@ -13,6 +13,7 @@ from .auth import require_login
 from .history import MAX_DAYS, StoreError
 from .replies import cached_reply
 
+MAX_BUCKETS = 5000
 bp = require_login(Blueprint("gw_data", __name__, url_prefix="/api"))
 
 
@@ -50,8 +51,9 @@ def history() -> Response:
     start, end = params.day_range("start", "end", MAX_DAYS)
     if start > gw.today():
         raise ApiError(400, "start is in the future", "start")
-    buckets = params.bounded_int("buckets", gw.settings.history_buckets, 10, 5000)
-    return cached_reply(gw.history(start, end, buckets))
+    buckets = params.bounded_int("buckets", gw.settings.history_buckets, 10, MAX_BUCKETS)
+    bucket_s = params.bucket_size("bucket_s", start, end, MAX_BUCKETS)
+    return cached_reply(gw.history(start, end, buckets, bucket_s))
 
 
 @bp.errorhandler(StoreError)

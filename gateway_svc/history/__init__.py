@@ -3,11 +3,12 @@ and either aggregated into the min/mean/max buckets of /api/history.
 
 One concept per module:
 - calendar.py     unit-local days: the one today(), day numbers, ranges, midnights
-- window.py       a view's window: days cut into ~N buckets (MAX_DAYS)
+- window.py       a view's window: days cut into calendar-aligned buckets (SIZES, MAX_DAYS)
 - report_csv.py   the cloud's report CSV -> float64 columns (pyarrow)
 - report_split.py one downloaded report cut into unit-local days (bytes as sent + rows)
 - rollups.py      rows -> cells (count, sum, min, max per channel)
-- aggregate.py    rows and cells -> the view's buckets; history_from_csv
+- people_csv.py   the people's CSV (SPEC 12): interval means, labels, unit-local times
+- aggregate.py    rows and cells -> the view's buckets (numbers, or /api/history's lists)
 - memory.py       a parse's memory back to the OS (malloc_trim)
 - day_codecs.py   a day's files as bytes: zstd CSV, Parquet rows, Arrow cells
 - manifest.py     a stored day's manifest (sizes and hashes)
@@ -20,12 +21,13 @@ One concept per module:
 - store.py        HistoryStore: the facade the gateway uses
 - jobs.py         HistoryJobs: the background thread (ingest, daily job, backfill)
 """
-from .aggregate import aggregate, aggregate_cells, history_from_csv
+from .aggregate import aggregate, aggregate_cells, bucket_stats, history_from_csv, means, summary
 from .errors import StoreError, Yielded
 from .jobs import HistoryJobs
 from .report_csv import ReportFormatError, read_report
 from .store import HistoryStore
-from .window import MAX_DAYS, Window
+from .window import MAX_DAYS, SIZES, Window
 
-__all__ = ["MAX_DAYS", "HistoryJobs", "HistoryStore", "ReportFormatError", "StoreError", "Window",
-           "Yielded", "aggregate", "aggregate_cells", "history_from_csv", "read_report"]
+__all__ = ["MAX_DAYS", "SIZES", "HistoryJobs", "HistoryStore", "ReportFormatError", "StoreError", "Window",
+           "Yielded", "aggregate", "aggregate_cells", "bucket_stats", "history_from_csv", "means", "read_report",
+           "summary"]

@@ -15,7 +15,7 @@ from devicecloud.channels import BY_CODE, HISTORY_CODES
 
 from .memory import release_memory
 from .report_csv import Columns, read_report, readable
-from .rollups import Cells, STATS, bucketed, cell_column, row_stats
+from .rollups import Buckets, Cells, STATS, bucketed, cell_column, row_stats
 from .window import Window
 
 
@@ -26,11 +26,17 @@ def _rounded(values: np.ndarray, digits: int) -> list[float | int | None]:
     return [None if v != v else v for v in out]       # v != v is NaN
 
 
-def _summary(b: dict[str, np.ndarray], window: Window, codes: list[str]) -> dict:
+def means(b: Buckets) -> np.ndarray:
+    """buckets x channels: each bucket's mean per channel, NaN where it has no value."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(b["n"] > 0, b["sum"] / np.where(b["n"] > 0, b["n"], 1), np.nan)
+
+
+def summary(b: Buckets, window: Window, codes: Iterable[str] = HISTORY_CODES) -> dict:
     """{bucket_s, t, series:{code:{min,mean,max}}, rows}; null for buckets without data.
     min/max keep the channel's display precision, mean gets one more decimal."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        means = np.where(b["n"] > 0, b["sum"] / np.where(b["n"] > 0, b["n"], 1), np.nan)
+    codes = list(codes)
+    mean = means(b)
     series = {}
     for j, code in enumerate(codes):
         ch = BY_CODE.get(code)
@@ -38,30 +44,26 @@ def _summary(b: dict[str, np.ndarray], window: Window, codes: list[str]) -> dict
         # a relay's mean is the share of the bucket ON: hundredths (36 s of an hour)
         mean_digits = 2 if ch and ch.group == "relay" else digits + 1
         series[code] = {"min": _rounded(b["min"][:, j], digits),
-                        "mean": _rounded(means[:, j], mean_digits),
+                        "mean": _rounded(mean[:, j], mean_digits),
                         "max": _rounded(b["max"][:, j], digits)}
     return {"bucket_s": window.bucket_s, "t": window.bucket_starts(), "series": series,
             "rows": int(b["rows"].sum())}
 
 
-def _row_buckets(cols: Columns, window: Window, codes: list[str]) -> dict[str, np.ndarray]:
-    ts = cols["ts"]
-    keep = np.isfinite(ts) & (ts >= window.start_ts) & (ts < window.end_ts)
-    idx = ((ts[keep] - window.start_ts) // window.bucket_s).astype(np.intp)
+def _row_buckets(cols: Columns, window: Window, codes: list[str]) -> Buckets:
+    keep, idx = window.index(cols["ts"])
     return bucketed(idx, row_stats(cols, keep, codes), window.buckets)
 
 
-def _cell_buckets(cells: Cells, window: Window, codes: list[str]) -> dict[str, np.ndarray]:
-    t = cells["t"]
-    keep = (t >= window.start_ts) & (t < window.end_ts)
-    idx = ((t[keep] - window.start_ts) // window.bucket_s).astype(np.intp)
+def _cell_buckets(cells: Cells, window: Window, codes: list[str]) -> Buckets:
+    keep, idx = window.index(cells["t"].astype(np.float64))
     stats = {s: np.stack([cell_column(cells, f"{c}.{s}")[keep] for c in codes]) if codes else np.empty((0, 0))
              for s in STATS}
     stats["rows"] = cells["rows"][keep]
     return bucketed(idx, stats, window.buckets)
 
 
-def _merged(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+def _merged(a: Buckets, b: Buckets) -> Buckets:
     return {"n": a["n"] + b["n"], "sum": a["sum"] + b["sum"], "rows": a["rows"] + b["rows"],
             "min": np.fmin(a["min"], b["min"]), "max": np.fmax(a["max"], b["max"])}
 
@@ -69,19 +71,27 @@ def _merged(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> dict[str, np.
 def aggregate(cols: Columns, window: Window, codes: Iterable[str] = HISTORY_CODES) -> dict:
     """Rows -> the window's buckets: {bucket_s, t, series:{code:{min,mean,max}}, rows}."""
     codes = list(codes)
-    return _summary(_row_buckets(cols, window, codes), window, codes)
+    return summary(_row_buckets(cols, window, codes), window, codes)
+
+
+def bucket_stats(cells: Cells | None, window: Window, codes: Iterable[str] = HISTORY_CODES,
+                 rows: Iterable[Columns] = ()) -> Buckets:
+    """Cells (each inside one bucket: see Window.cell_s) and/or rows -> the window's buckets
+    as numbers (n, sum, min, max: buckets x channels; rows: per bucket). Rows are bucketed
+    directly: turning a fetched month into cells first would cost ~0.15 s more."""
+    codes = list(codes)
+    b = _cell_buckets(cells, window, codes) if cells is not None else None
+    for part in rows:
+        got = _row_buckets(part, window, codes)
+        b = got if b is None else _merged(b, got)
+    return b if b is not None else _row_buckets({"ts": np.empty(0)}, window, codes)
 
 
 def aggregate_cells(cells: Cells, window: Window, codes: Iterable[str] = HISTORY_CODES,
                     rows: Iterable[Columns] = ()) -> dict:
-    """Cells (each inside one bucket: see Window.cell_s), plus any rows, -> the same result
-    as aggregate() of all their rows. Rows are bucketed directly: turning a fetched month
-    into cells first would cost ~0.15 s more."""
+    """Cells, plus any rows, -> the same result as aggregate() of all their rows."""
     codes = list(codes)
-    b = _cell_buckets(cells, window, codes)
-    for part in rows:
-        b = _merged(b, _row_buckets(part, window, codes))
-    return _summary(b, window, codes)
+    return summary(bucket_stats(cells, window, codes, rows), window, codes)
 
 
 def history_from_csv(source: IO[bytes] | bytes | str | os.PathLike, window: Window, tz: ZoneInfo,

@@ -72,3 +72,37 @@ def local_to_epoch(wall: np.ndarray, tz: ZoneInfo) -> np.ndarray:
                         .utcoffset().total_seconds() for h in hours.tolist()])
     out[ok] = wall[ok] - offsets[which]
     return out
+
+
+def _offset(ts: int, tz: ZoneInfo) -> int:
+    return int(datetime.fromtimestamp(ts, timezone.utc).astimezone(tz).utcoffset().total_seconds())
+
+
+def _offset_changes(start_ts: int, end_ts: int, tz: ZoneInfo) -> list[int]:
+    """The instants in (start_ts, end_ts) where the zone's UTC offset changes (summer time).
+    The offset is compared a day apart, then bisected to the second: ~17 look-ups a change."""
+    changes = []
+    lo = start_ts
+    while lo < end_ts:
+        hi = min(lo + 86_400, end_ts)
+        if _offset(lo, tz) != _offset(hi, tz):
+            a, b = lo, hi             # offset(a) != offset(b): find the first second of b's offset
+            while b - a > 1:
+                mid = (a + b) // 2
+                a, b = (mid, b) if _offset(mid, tz) == _offset(lo, tz) else (a, mid)
+            changes.append(b)
+        lo = hi
+    return changes
+
+
+def aligned_edges(start_ts: int, end_ts: int, size: int, tz: ZoneInfo) -> np.ndarray:
+    """Every instant in [start_ts, end_ts) where the unit-local clock shows a multiple of
+    `size` seconds (size divides a day: 00:00, 04:00, 08:00 ... for 4 h), plus start_ts.
+    Across a summer-time change the bucket around it is shorter or longer (wall-clock
+    alignment is kept), and a repeated hour is its own bucket."""
+    bounds = [start_ts, *_offset_changes(start_ts, end_ts, tz), end_ts]
+    parts = [np.array([start_ts], dtype=np.int64)]
+    for a, b in zip(bounds, bounds[1:]):
+        first = a + (-(a + _offset(a, tz))) % size
+        parts.append(np.arange(first, b, size, dtype=np.int64))
+    return np.unique(np.concatenate(parts))

@@ -16,9 +16,11 @@ from .report_csv import Columns
 # "t" (cell start, epoch s), "rows", and per channel "<code>.n|.sum|.min|.max" (NaN min/max when n=0)
 Cells = dict[str, np.ndarray]
 STATS = ("n", "sum", "min", "max")
+# A window's buckets as numbers: "n", "sum", "min", "max" (buckets x channels), "rows" (per bucket)
+Buckets = dict[str, np.ndarray]
 
 
-def bucketed(idx: np.ndarray, stats: dict[str, np.ndarray], n: int) -> dict[str, np.ndarray]:
+def bucketed(idx: np.ndarray, stats: dict[str, np.ndarray], n: int) -> Buckets:
     """Reduce per-row (or per-cell) stats into n buckets by bucket index idx.
 
     stats holds channels x rows arrays: "n" counts, "sum", "min", "max" (NaN = nothing) and

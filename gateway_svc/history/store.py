@@ -17,7 +17,7 @@ from devicecloud.channels import HISTORY_CODES
 from service_kit.coop import run_cpu
 
 from . import calendar
-from .aggregate import aggregate, aggregate_cells
+from .aggregate import bucket_stats, summary
 from .calendar import day_range, runs
 from .cloud_fetch import Fetcher, Split
 from .day_files import DayFiles
@@ -27,7 +27,7 @@ from .priority import FetchPriority
 from .queues import Backfill, Download, IngestQueue
 from .report_csv import Columns
 from .report_split import within
-from .rollups import Cells, concat_cells
+from .rollups import Buckets, Cells, concat_cells
 from .today_log import TodayLog
 from .window import Window
 
@@ -114,21 +114,30 @@ class HistoryStore:
 
     # -- reading -----------------------------------------------------------------------------
     def history(self, window: Window) -> dict:
-        """The window's buckets: stored days from disk, missing ones from the cloud (a run
-        of missing days is one report call), today from the socket (+ one report fetch)."""
+        """The window's buckets as /api/history serves them: {bucket_s, t, series, rows,
+        days_pending, today_pending}."""
+        b, pending = self.bucket_stats(window)
+        return {**run_cpu(summary, b, window), **pending}
+
+    def bucket_stats(self, window: Window) -> tuple[Buckets, dict]:
+        """The window's buckets as numbers, and {days_pending, today_pending}: stored days
+        from disk, missing ones from the cloud (a run of missing days is one report call),
+        today from the socket (+ one report fetch). /api/history and the people's CSV both
+        come from here."""
         last_past = min(window.end, self.today_date() - timedelta(days=1))
         # days a worker is storing right now: wait a little for them (not counted as a view,
         # which would hold the worker back); those it is still storing then come later
         storing = self.ingest.wait_stored(
             day_range(window.start, last_past) if window.start <= last_past else [], INGEST_WAIT_S)
         with self.priority.view():
-            return self._history(window, storing)
+            return self._bucket_stats(window, storing)
 
-    def _history(self, window: Window, storing: set[date]) -> dict:
+    def _bucket_stats(self, window: Window, storing: set[date]) -> tuple[Buckets, dict]:
         today = self.today_date()
         last_past = min(window.end, today - timedelta(days=1))
         past = day_range(window.start, last_past) if window.start <= last_past else []
-        parts, missing = run_cpu(self._read_days, past, window.cell_s)
+        cell_s = window.cell_s
+        parts, missing = run_cpu(self._read_days, past, cell_s)
         coming = [d for d in missing if d in storing]          # the worker's: not fetched twice
         missing = [d for d in missing if d not in storing]
         queued: list[date] = []
@@ -145,9 +154,8 @@ class HistoryStore:
             else:
                 fetch.append(today)
         fetched = [self._fetch_for_browser(first, last, today) for first, last in runs(fetch)]
-        result = run_cpu(self._combine, window, parts, fetched, today if want_today else None,
-                         len(queued) + len(coming))
-        return {**result, "today_pending": today_pending}
+        b = run_cpu(self._combine, window, cell_s, parts, fetched, today if want_today else None)
+        return b, {"days_pending": len(queued) + len(coming), "today_pending": today_pending}
 
     def _read_days(self, days: list[date], cell_s: int | None) -> tuple[list, list[date]]:
         parts, missing = [], []
@@ -188,23 +196,21 @@ class HistoryStore:
             if not keep_spool:
                 path.unlink(missing_ok=True)
 
-    def _combine(self, window: Window, parts: list, fetched: list[Columns], today: date | None,
-                 queued: int) -> dict:
+    def _combine(self, window: Window, cell_s: int | None, parts: list, fetched: list[Columns],
+                 today: date | None) -> Buckets:
         try:
             rows = list(fetched)
             if today is not None:
                 rows.append(self.today.rows(today))
-            if window.cell_s:
-                agg = aggregate_cells(concat_cells(parts), window, rows=rows)
-            else:
-                codes = list(HISTORY_CODES)
-                every = [*parts, *rows]
-                cols = {k: np.concatenate([p.get(k, np.full(len(p["ts"]), np.nan)) for p in every])
-                        if every else np.empty(0) for k in ["ts", *codes]}
-                agg = aggregate(cols, window)
+            if cell_s:
+                return bucket_stats(concat_cells(parts), window, rows=rows)
+            codes = list(HISTORY_CODES)
+            every = [*parts, *rows]
+            cols = {k: np.concatenate([p.get(k, np.full(len(p["ts"]), np.nan)) for p in every])
+                    if every else np.empty(0) for k in ["ts", *codes]}
+            return bucket_stats(None, window, rows=[cols])
         finally:
             release_memory()
-        return {**agg, "days_pending": queued}
 
     # -- the CSV, the queue, housekeeping ------------------------------------------------------------
     def csv_plan(self, start: date, end: date) -> list[tuple[str, date, date]]:

@@ -1,6 +1,7 @@
 """GET /api/history: the report CSV aggregated into min/mean/max buckets (issue item 6)."""
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 import json
@@ -32,7 +33,7 @@ def reference(csv_text: str, window: Window) -> dict[str, dict[str, list]]:
             continue
         if not window.start_ts <= ts < window.end_ts:
             continue
-        b = int((ts - window.start_ts) // window.bucket_s)
+        b = bisect.bisect_right(window.edges, ts) - 1     # the bucket starting last at or before ts
         for code in HISTORY_CODES:
             try:
                 buckets[code][b].append(float(row.get(code) or "x"))
@@ -60,16 +61,19 @@ def assert_matches_reference(got: dict, ref: dict) -> None:
                         assert isinstance(h, int)
 
 
-def test_window_cuts_unit_local_days_into_buckets():
+def test_window_cuts_unit_local_days_into_calendar_buckets():
     w = Window.for_days(date(2025, 12, 1), date(2025, 12, 30), IST, 500)
     assert w.start_ts == int(datetime(2025, 12, 1, tzinfo=IST).timestamp()) == 1764527400
     assert w.end_ts - w.start_ts == 30 * DAY
-    # 5184 s rounded up to whole minutes (the store's 1-minute cells tile each bucket)
-    assert w.bucket_s == 5220 and w.buckets == 497 and len(w.bucket_starts()) == 497
-    assert w.cell_s == 60
-    assert Window.for_days(date(2025, 12, 1), date(2025, 12, 30), IST, 360).cell_s == 600
-    assert Window.for_days(date(2025, 12, 1), date(2025, 12, 1), IST, 5000).cell_s is None
-    assert Window.for_days(date(2025, 12, 1), date(2025, 12, 1), IST, 7).buckets == 7
+    # the finest calendar size giving at most 500 points: 4 h (1 h would be 720)
+    assert w.bucket_s == 4 * 3600 and w.buckets == 180 and len(w.bucket_starts()) == 180
+    assert w.cell_s == 600
+    assert Window.for_days(date(2025, 12, 1), date(2025, 12, 30), IST, 720).bucket_s == 3600
+    assert Window.for_days(date(2025, 12, 1), date(2025, 12, 1), IST, 5000).cell_s == 60      # 1 min
+    assert Window.for_days(date(2025, 12, 1), date(2025, 12, 1), IST, 300).bucket_s == 300    # 288
+    assert Window.for_days(date(2025, 12, 1), date(2025, 12, 1), IST, 7).bucket_s == 4 * 3600  # 6 of them
+    assert Window.for_days(date(2025, 12, 1), date(2025, 12, 1), IST, 5).buckets == 1        # a day
+    assert Window.for_days(date(2025, 12, 1), date(2025, 12, 7), IST, 168).bucket_s == 3600   # a week
 
 
 def _quoted(rows: list[list[str]]) -> str:
@@ -156,7 +160,7 @@ def test_empty_and_header_only_reports_give_null_buckets():
     w = Window.for_days(date(2025, 12, 1), date(2025, 12, 2), IST, 10)
     for text in ["", '"d","deviceId","ts","d1"\n']:
         got = history_from_csv(text.encode(), w, IST)
-        assert got["rows"] == 0 and got["series"]["d1"]["max"] == [None] * 10
+        assert got["rows"] == 0 and got["series"]["d1"]["max"] == [None] * w.buckets == [None] * 2
 
 
 # -- the month: 259,200 rows --------------------------------------------------------------------
@@ -188,10 +192,10 @@ def test_a_month_of_ten_second_rows_aggregates_in_about_a_second(month_file):
     size_mb = month_file.stat().st_size / 1e6
     print(f"\nhistory: {got['rows']} rows, {size_mb:.1f} MB CSV -> {len(got['t'])} buckets "
           f"in {took:.2f} s")
-    assert got["rows"] == 259_200 and len(got["t"]) == 497 and got["bucket_s"] == 5220
+    assert got["rows"] == 259_200 and len(got["t"]) == 180 and got["bucket_s"] == 14_400
     for code in SENSOR_CODES:
         s = got["series"][code]
-        assert len(s["min"]) == len(s["mean"]) == len(s["max"]) == 497
+        assert len(s["min"]) == len(s["mean"]) == len(s["max"]) == 180
         assert all(lo <= mean + 0.05 and mean <= hi + 0.05
                    for lo, mean, hi in zip(s["min"], s["mean"], s["max"]))
     assert got["series"]["d1"]["mean"].count(None) == 0
@@ -226,9 +230,9 @@ def test_history_route_aggregates_and_caches_past_ranges_long(client, auth, clou
     again = client.get(url, headers=auth)
     assert again.headers["X-Cache"] == "miss" and link.call_count == 1     # from the store
     assert_matches_reference(again.get_json(), reference(text, w))
-    # default bucket count from settings
+    # default hint from settings (500): 2 days as 10-minute buckets (5 min would be 576)
     body = client.get("/api/history?start=2025-12-01&end=2025-12-02", headers=auth).get_json()
-    assert len(body["t"]) == settings.history_buckets
+    assert settings.history_buckets == 500 and body["bucket_s"] == 600 and len(body["t"]) == 288
 
 
 def test_range_reaching_today_is_cached_briefly(client, auth, cloud, clock, settings):
@@ -255,6 +259,9 @@ def test_range_reaching_today_is_cached_briefly(client, auth, cloud, clock, sett
     ("start=2025-12-01&end=2025-12-02&buckets=abc", "buckets"),
     ("start=2025-12-01&end=2025-12-02&buckets=-5", "buckets"),
     ("start=2999-01-01&end=2999-01-02", "start"),
+    ("start=2025-12-01&end=2025-12-02&bucket_s=7200", "bucket_s"),      # not a calendar size
+    ("start=2025-12-01&end=2025-12-02&bucket_s=day", "bucket_s"),
+    ("start=2025-01-01&end=2025-12-31&bucket_s=300", "bucket_s"),       # 105,120 points
 ])
 def test_bad_history_input_is_400(client, auth, cloud, query, field):
     resp = client.get(f"/api/history?{query}", headers=auth)

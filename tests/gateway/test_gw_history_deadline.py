@@ -140,5 +140,5 @@ def test_a_view_of_a_day_being_stored_by_a_hung_child_answers_without_waiting_fo
     assert gw.store.status()["backfill"]["pending"] == 3                      # given back to the backfill
     hang.on = False
     # the worker gave up on them: the next view fetches them itself, whole
-    again = client.get(url.format(24), headers=auth).get_json()
+    again = client.get(url.format(10), headers=auth).get_json()      # daily: not the cached 4 h
     assert (again["rows"], again["days_pending"], len(reports.asked)) == (3 * 288, 0, 2)

@@ -269,7 +269,7 @@ def test_today_comes_from_the_socket_with_one_fetch_for_what_it_missed(history_d
     body = client2.get(url, headers=auth).get_json()
     assert reports.asked == [(today.isoformat(), today.isoformat())]
     assert body["rows"] == len(range(midnight, now + 1, 10))            # no second counted twice
-    client2.get(url.replace("buckets=24", "buckets=25"), headers=auth)    # not from the cache
+    client2.get(url.replace("buckets=24", "buckets=100"), headers=auth)   # 15 min: not from the cache
     assert len(reports.asked) == 1                                    # once per process
 
 
@@ -375,7 +375,7 @@ def test_with_the_worker_running_a_view_does_not_wait_for_todays_report(history_
     first = client.get(url, headers=auth).get_json()
     assert reports.asked == [] and first["today_pending"] is True and first["rows"] == len(seen)
     assert jobs.step() and reports.asked == [(today.isoformat(), today.isoformat())]
-    again = client.get(url.replace("=24", "=25"), headers=auth).get_json()
+    again = client.get(url.replace("=24", "=100"), headers=auth).get_json()
     assert again["today_pending"] is False and again["rows"] == len(range(midnight, now + 1, 10))
     assert jobs.step() is False and len(reports.asked) == 1       # once per process
 
