@@ -43,7 +43,7 @@ def test_report_from_the_real_gateway(tmp_path, make_settings, clock, sender, sm
         token = browser.post("/api/auth/login", json={"deviceId": "IOCL_XTRA_O2_ADMIN",
                                                       "password": "correct-horse-9"}).get_json()["access_token"]
         history = browser.get(f"/api/history?{NOV}", headers={"Authorization": f"Bearer {token}"}).get_json()
-        assert history["days_pending"] == 0 and history["bucket_s"] == 10800     # the month is stored
+        assert history["days_pending"] == 0 and history["bucket_s"] == 14400     # the month is stored (4 h calendar buckets)
         server = LiveServer(gateway)
         try:
             c = Console(make_settings(gateway_url=server.http, jwt_secret=gw_settings.jwt_key, site_name="Plant A",

@@ -22,7 +22,8 @@ from .test_gw_history_store import (IST, NOV, Reports, app_for, history_dir, mon
 
 MONTH = "startDate=2025-11-01&endDate=2025-11-30"
 HEADERS = (["Time (IST)"]
-           + [f"{BY_CODE[c].label} ({BY_CODE[c].unit})" for pair in PAIRS for c in pair]
+           + [f"{BY_CODE[c].label} ({BY_CODE[c].unit})" if BY_CODE[c].unit else BY_CODE[c].label
+              for pair in PAIRS for c in pair]
            + ["GSM signal strength (CSQ)"] + [f"Relay {n} (share ON)" for n in range(1, 9)])
 
 
