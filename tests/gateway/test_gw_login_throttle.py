@@ -1,5 +1,7 @@
-"""The login's global failure cap (SPEC 11): many failures from many clients slow every
-attempt, never lock out the right password; password checks run off the gevent hub."""
+"""The login's gate and global failure cap (SPEC 11, issue 21): an attempt is counted before its
+check, one per client is in flight, a bounded queue answers 429 beyond it; many failures from
+many clients slow every attempt, never lock out the right password; password checks run off
+the gevent hub."""
 from __future__ import annotations
 
 import subprocess
@@ -8,8 +10,8 @@ import textwrap
 import time
 from pathlib import Path
 
-from service_kit.auth import THROTTLE
-from service_kit.login_throttle import LoginThrottle
+from service_kit.auth import GATE, THROTTLE
+from service_kit.login_throttle import BUSY, IN_FLIGHT, TOO_MANY, LoginGate, LoginThrottle, Refused
 
 from .conftest import ALIAS, PASSWORD, FakeClock
 
@@ -28,6 +30,70 @@ def test_the_delay_grows_with_recent_failures_and_is_capped():
     assert throttle.delay_s() == 2
     clock.advance(2)                              # the window has moved past every failure
     assert throttle.delay_s() == 0 and throttle.recent_failures() == 0
+
+
+def refusal(fn, *args) -> tuple[str, int]:
+    try:
+        fn(*args)
+    except Refused as r:
+        return str(r), r.retry_after_s
+    raise AssertionError("not refused")
+
+
+def test_an_attempt_is_counted_before_its_check_and_one_per_client_is_in_flight():
+    clock = FakeClock()
+    gate = LoginGate(3, 60, clock=clock)
+    gate.admit("10.0.0.1")
+    # While its first attempt is being checked, the same client is refused at once, uncounted.
+    assert refusal(gate.admit, "10.0.0.1") == (IN_FLIGHT, 1)
+    gate.admit("10.0.0.2")                                    # another client is not
+    gate.done("10.0.0.1", queued=False, refund=False)         # a failure: it stays counted
+    gate.done("10.0.0.2", queued=False, refund=True)          # a right password: given back
+    for _ in range(2):
+        gate.admit("10.0.0.1")
+        gate.done("10.0.0.1", queued=False, refund=False)
+    clock.advance(15)
+    assert refusal(gate.admit, "10.0.0.1") == (TOO_MANY, 45)  # 3 counted: until the window ends
+    for _ in range(5):                                       # successes never use up the limit
+        gate.admit("10.0.0.2")
+        gate.done("10.0.0.2", queued=False, refund=True)
+    clock.advance(45)
+    gate.admit("10.0.0.1")                                    # a new window
+
+
+def test_the_check_queue_is_bounded_and_a_refusal_gives_the_place_back():
+    gate = LoginGate(5, 60, queue_max=2, clock=FakeClock())
+    for ip in ("10.0.0.1", "10.0.0.2", "10.0.0.3"):
+        gate.admit(ip)
+    gate.queue()
+    gate.queue()
+    assert refusal(gate.queue) == (BUSY, 1)
+    gate.done("10.0.0.3", queued=False, refund=True)          # refused: no check, not counted
+    gate.done("10.0.0.1", queued=True, refund=False)
+    assert gate.queued() == 1
+    gate.admit("10.0.0.3")
+    gate.queue()
+    assert gate.queued() == 2
+
+
+def test_the_gate_remembers_only_clients_with_failures_counted():
+    gate = LoginGate(5, 60, clock=FakeClock())
+    for i in range(10_000):
+        gate.admit(f"10.{i // 65536}.{i // 256 % 256}.{i % 256}")
+        gate.done(f"10.{i // 65536}.{i // 256 % 256}.{i % 256}", queued=False, refund=True)
+    assert gate._windows == {}
+
+
+def test_a_refused_login_is_a_json_429_with_retry_after(app, client):
+    app.extensions[GATE] = gate = LoginGate(5, 60, queue_max=0)
+    status, _ = attempt(client, "wrong-password", "10.0.3.1")
+    resp = client.post("/api/auth/login", json={"deviceId": ALIAS, "password": PASSWORD},
+                       headers={"X-Forwarded-For": "10.0.3.1"})
+    assert status == resp.status_code == 429 and int(resp.headers["Retry-After"]) == 1
+    assert resp.get_json() == {"error": BUSY}
+    assert gate._windows == {} and gate.queued() == 0         # no check ran: nothing counted
+    gate.queue_max = 1
+    assert attempt(client, PASSWORD, "10.0.3.1")[0] == 200
 
 
 def attempt(client, password: str, ip: str):
