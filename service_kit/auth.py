@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hmac
 import logging
-import time
 from collections.abc import Callable
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
@@ -84,9 +83,7 @@ def add_login(app: Flask, settings: Settings, url_prefix: str,
         gate.admit(client)
         queued = ok = checked = False
         try:
-            delay = throttle.delay_s()
-            if delay:
-                time.sleep(delay)       # gevent's sleep in the worker: holds no queue place
+            throttle.wait()             # holds no queue place
             gate.queue()
             queued = True
             # Check both so timing does not tell which one was wrong.

@@ -37,9 +37,11 @@ CLIENTS_MAX = 4096        # per-client windows kept before the expired ones are 
 class LoginThrottle:
     def __init__(self, *, free: int = FREE_FAILURES, window_s: float = WINDOW_S,
                  step_s: float = STEP_S, max_delay_s: float = MAX_DELAY_S,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] | None = None) -> None:
         self.free, self.window_s, self.step_s, self.max_delay_s = free, window_s, step_s, max_delay_s
         self.clock = clock
+        self.sleep = sleep            # None: time.sleep as it is at call time (gevent's, patched)
         # Bounded: past this many, the delay is at its cap anyway.
         self._failures: deque[float] = deque(maxlen=free + int(max_delay_s / step_s) + 1)
         self._lock = threading.Lock()
@@ -55,6 +57,13 @@ class LoginThrottle:
         """How long the next attempt waits before its password is checked."""
         over = self.recent_failures() - self.free
         return 0.0 if over <= 0 else min(self.max_delay_s, over * self.step_s)
+
+    def wait(self) -> float:
+        """Wait out the delay before a check; in the gevent worker other greenlets run meanwhile."""
+        delay = self.delay_s()
+        if delay:
+            (self.sleep or time.sleep)(delay)
+        return delay
 
     def failed(self) -> None:
         with self._lock:
