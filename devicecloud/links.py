@@ -18,12 +18,11 @@ Reasons never quote the link: it carries the real device id and AWS credentials.
 """
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Iterable
 from urllib.parse import SplitResult, urlsplit
 
-from .hosts import canonical_address, is_address
+from .hosts import address_of, canonical_address, is_address
 
 DEFAULT_REPORT_HOSTS = ("*.s3.amazonaws.com", "*.s3.*.amazonaws.com")
 # Reasons a link is refused: fixed texts, safe for the browser and the audit log.
@@ -45,10 +44,8 @@ def is_loopback(host: str) -> bool:
     host = host.strip("[]").rstrip(".").lower()
     if host == "localhost":
         return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    addr = address_of(host)
+    return addr is not None and str(addr) == host and addr.is_loopback    # written canonically
 
 
 def parse_patterns(value: str | Iterable[str]) -> tuple[str, ...]:
