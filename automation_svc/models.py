@@ -241,6 +241,7 @@ class AuditEntry(BaseModel):
     why: str = ""
     result: str = ""
     latency_s: float | None = None
+    count: Annotated[int, Field(ge=1)] = 1   # like events it stands for (failed logins: one per client a minute)
 
 
 class StateFile(BaseModel):

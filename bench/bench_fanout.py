@@ -19,8 +19,10 @@ Each socket opens as a browser's does: a one-time ticket (POST /api/ws-ticket), 
 /api/ws?ticket=.
 
 A second window (--login-frames) measures the same delay while the admin login is hammered at
---login-rate logins a second (right password: each is a real ~100 ms scrypt check). A check
-run on the gevent hub stalled every socket for as long; run off it, fan-out does not notice.
+--login-rate logins a second (right password: each is a real ~100 ms scrypt check), and the
+logins' own latency (p50/p99; each from its own loopback address, as the console checks one
+login per address at a time). A check run on the gevent hub stalled every socket for as long;
+run off it, fan-out does not notice.
 
     .venv/bin/python bench/bench_fanout.py [--sockets 1000] [--frames 30] [--period 1]
                                            [--login-frames 15] [--login-rate 10]
@@ -39,11 +41,19 @@ import sys
 import threading
 import time
 from collections import defaultdict
+from http.client import HTTPConnection
+from urllib.parse import urlsplit
 
 from common import (ALIAS, PASSWORD, BenchStack, Report, children, http, log, login, median,
                     percentile, proc_status_kb, raise_nofile)
 
 TS_RE = re.compile(rb'"ts":(\d+)')
+# A right password at 10 logins/s, each from its own address, with the fan-out going on. One
+# check is ~80 ms of scrypt (p50 82 ms, max 157 ms on a quiet box, RESULTS.md 2026-11-29); the
+# console queues at most QUEUE_MAX = 8 checks (service_kit/login_throttle.py), so a login waits
+# at most ~8 checks: p99 < 1 s is the design's own bound, and every one of them must get in.
+LOGIN_P50_MS = 200
+LOGIN_P99_MS = 1000
 
 
 def cpu_s(pid: int) -> float:
@@ -172,19 +182,33 @@ def client_proc(idx: int, count: int, host: str, port: int, token: str, window, 
     result_q.put((idx, ids, records, cpu))
 
 
+def login_from(url: str, source: str) -> int:
+    """One right-password login through nginx from the loopback address `source`: the console
+    lets one login per address be checked at a time, so ten people logging in come from ten."""
+    parts = urlsplit(url)
+    conn = HTTPConnection(parts.hostname, parts.port, timeout=30, source_address=(source, 0))
+    try:
+        conn.request("POST", "/api/auth/login", json.dumps({"deviceId": ALIAS, "password": PASSWORD}),
+                     {"Content-Type": "application/json"})
+        resp = conn.getresponse()
+        resp.read()
+        return resp.status
+    finally:
+        conn.close()
+
+
 def login_burst(url: str, rate: float, t0: float, t1: float, out: list[tuple[int, float]]) -> None:
-    """Logins at `rate` a second from t0 to t1 (wall clock), each on its own thread so a slow
-    one does not hold back the next; appends (status, seconds) for each."""
-    def one() -> None:
+    """Logins at `rate` a second from t0 to t1 (wall clock), each on its own thread (and from its
+    own loopback address) so a slow one does not hold back the next; appends (status, seconds)."""
+    def one(k: int) -> None:
         began = time.perf_counter()
-        status = http(url + "/api/auth/login", method="POST",
-                      body={"deviceId": ALIAS, "password": PASSWORD})[0]
+        status = login_from(url, f"127.0.{100 + k // 250}.{1 + k % 250}")
         out.append((status, time.perf_counter() - began))
 
     threads, k = [], 0
     while (at := t0 + k / rate) < t1:
         time.sleep(max(0.0, at - time.time()))
-        threads.append(threading.Thread(target=one, daemon=True))
+        threads.append(threading.Thread(target=one, args=(k,), daemon=True))
         threads[-1].start()
         k += 1
     for t in threads:
@@ -308,16 +332,22 @@ def main() -> int:
                   and len(frames) >= args.frames - 1)
     if args.login_frames:
         frames, delays, per_frame_max, missing = deliveries(end, login_end)
-        ok_logins = [took for status, took in logins if status == 200]
+        ok_logins = [took * 1000 for status, took in logins if status == 200]
         log(f"with logins: per-frame time to reach all sockets (ms): "
             + " ".join(f"{m:.0f}" for m in per_frame_max))
         report.info("logins during the second window", f"{len(ok_logins)} ok of {len(logins)}",
-                    f"({args.login_rate:g}/s asked; p50 {percentile(ok_logins, 50) * 1000:.0f} ms, "
-                    f"max {max(ok_logins, default=float('nan')) * 1000:.0f} ms each)")
+                    f"({args.login_rate:g}/s asked, each from its own address; "
+                    f"statuses {sorted({status for status, _ in logins})})")
         p99 = percentile(delays, 99)
         report.figure(f"delay p99 during {args.login_rate:g} logins/s", round(p99, 1), "ms", "< 100 ms",
-                      p99 < 100 and missing == 0 and len(frames) >= args.login_frames - 1
-                      and len(ok_logins) >= 0.9 * args.login_rate * args.login_frames * args.period)
+                      p99 < 100 and missing == 0 and len(frames) >= args.login_frames - 1)
+        # Every login is a right password and must get in: a refused one counts as a miss.
+        all_in = len(ok_logins) == len(logins) >= 0.9 * args.login_rate * args.login_frames * args.period
+        p50, p99 = percentile(ok_logins, 50), percentile(ok_logins, 99)
+        report.figure(f"login latency p50 at {args.login_rate:g}/s (with the fan-out going on)", round(p50),
+                      "ms", f"< {LOGIN_P50_MS} ms", p50 < LOGIN_P50_MS and all_in)
+        report.figure(f"login latency p99 at {args.login_rate:g}/s", round(p99), "ms",
+                      f"< {LOGIN_P99_MS} ms", p99 < LOGIN_P99_MS and all_in)
     peak_mb = max(max(rss), hwm) / 1024
     report.info("gateway worker RSS before / during (max)", f"{rss_before / 1024:.0f} / {max(rss) / 1024:.0f}", "MB")
     if args.login_frames:

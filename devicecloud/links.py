@@ -9,17 +9,20 @@ it back as "CSV". A link is followed only when
 - its host matches an XO2_REPORT_HOSTS pattern, or it has the very origin of XO2_CLOUD_REST_URL
   (the simulator serves its reports itself; the console talks to that origin anyway).
 Redirects are never followed (rest.py). No DNS is consulted: a name is judged by the
-allow-list; an IP address only matches a pattern that is that exact address (globs never match
-addresses, so `*` cannot let 169.254.169.254 through).
+allow-list. A pattern matches host names only, never an address in any spelling (hosts.py knows
+them all: `*` let 2852039166, 127.1 and 0x7f.1 through before issue 21); an address is allowed
+only written canonically and listed exactly (127.0.0.1 for the simulator), and a pattern that is
+an address written another way is refused at start.
 
 Reasons never quote the link: it carries the real device id and AWS credentials.
 """
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Iterable
 from urllib.parse import SplitResult, urlsplit
+
+from .hosts import address_of, canonical_address, is_address
 
 DEFAULT_REPORT_HOSTS = ("*.s3.amazonaws.com", "*.s3.*.amazonaws.com")
 # Reasons a link is refused: fixed texts, safe for the browser and the audit log.
@@ -41,18 +44,8 @@ def is_loopback(host: str) -> bool:
     host = host.strip("[]").rstrip(".").lower()
     if host == "localhost":
         return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
+    addr = address_of(host)
+    return addr is not None and str(addr) == host and addr.is_loopback    # written canonically
 
 
 def parse_patterns(value: str | Iterable[str]) -> tuple[str, ...]:
@@ -60,10 +53,19 @@ def parse_patterns(value: str | Iterable[str]) -> tuple[str, ...]:
     ValueError names a pattern that is not a host name, an address or a glob of them."""
     items = value.split(",") if isinstance(value, str) else list(value)
     patterns = tuple(p.strip().lower().rstrip(".") for p in items if p.strip())
+    out = []
     for p in patterns:
         if not _PATTERN.match(p):
             raise ValueError(f"{p!r} is not a host name pattern such as *.s3.amazonaws.com")
-    return patterns
+        if is_address(p):
+            canonical = canonical_address(p)
+            if "*" in p or canonical is None:
+                raise ValueError(f"{p!r}: a pattern matches host names only; list an address exactly")
+            if canonical != p.strip("[]"):
+                raise ValueError(f"{p!r} is the address {canonical} written another way: list it as {canonical}")
+            p = canonical
+        out.append(p)
+    return tuple(out)
 
 
 def _glob(pattern: str) -> re.Pattern[str]:
@@ -72,10 +74,13 @@ def _glob(pattern: str) -> re.Pattern[str]:
 
 
 def host_allowed(host: str, patterns: Iterable[str]) -> bool:
-    host = host.strip("[]").rstrip(".").lower()
-    if _is_ip(host):
-        return any(p.strip("[]") == host for p in patterns)
-    return any(_glob(p).match(host) for p in patterns)
+    """A name matches a pattern; an address (in any spelling) only itself, written canonically
+    (no trailing dot, no zone, no other form) and listed exactly."""
+    host = host.strip("[]").lower()
+    if is_address(host):
+        return host == canonical_address(host) and any(p.strip("[]") == host for p in patterns)
+    host = host.rstrip(".")
+    return any(_glob(p).match(host) for p in patterns if not is_address(p))
 
 
 def _origin(parts: SplitResult) -> tuple[str, str, int | None]:
@@ -99,8 +104,10 @@ def link_refusal(url: str, patterns: Iterable[str], cloud_url: str | None = None
         return NOT_A_LINK
     if scheme == "http" and not (is_loopback(host) or host in set(plain_http_hosts)):
         return NOT_HTTPS
-    if host_allowed(host, patterns):
+    if host_allowed(parts.hostname or "", patterns):
         return None
+    if is_address(host) and host != parts.hostname:
+        return HOST_NOT_ALLOWED          # 127.0.0.1. is no spelling of the cloud's origin either
     if cloud_url is not None and origin == _origin(urlsplit(cloud_url)):
         return None
     return HOST_NOT_ALLOWED

@@ -118,10 +118,5 @@ class CloudCache:
                 self._flights.pop(key, None)
             flight.done.set()
 
-    def peek(self, key: Hashable) -> Any | None:
-        """The last good value for key without loading anything (None if never loaded)."""
-        with self._lock:
-            return self._last_good.get(key)
-
 
 _MISSING = object()

@@ -1,7 +1,8 @@
 """Admin login shared by both services: the alias + password give a JWT.
 
-The password is kept only as a hash; failed attempts are rate-limited per client, and slowed
-for everyone when many fail (login_throttle.py). Checking a password costs ~100 ms of CPU
+The password is kept only as a hash; who may have a password checked, and when, is decided
+before any check (login_throttle.py: counted per client, one in flight per client, slowed for
+everyone when many fail, a bounded queue). Checking a password costs ~100 ms of CPU
 (scrypt), so it runs off the gevent hub, one at a time: done on the hub, every browser socket
 and request of the worker stood still for it (bench_fanout: p99 with 10 logins/s).
 """
@@ -9,21 +10,17 @@ from __future__ import annotations
 
 import hmac
 import logging
-import math
-import time
 from collections.abc import Callable
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from flask_jwt_extended import create_access_token
 from limits import parse
-from limits.storage import MemoryStorage
-from limits.strategies import FixedWindowRateLimiter
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from devicecloud.settings import Settings
 
 from .coop import CpuLane
-from .login_throttle import LoginThrottle
+from .login_throttle import LoginGate, LoginThrottle, Refused
 from .webapp import ApiError, error_response, json_body
 
 log = logging.getLogger(__name__)
@@ -34,6 +31,7 @@ LOGIN_RESULTS = {200: "ok", 401: "wrong id or password"}
 LoginHook = Callable[[str, str], None]      # (result, client address)
 LOGIN_AUDIT_CLAIM = "login_audit"           # marks the gateway's token for automation's audit route
 THROTTLE = "xo2_login_throttle"             # app.extensions key of the app's LoginThrottle
+GATE = "xo2_login_gate"                     # ... and of its LoginGate
 SCRYPT = "scrypt:16384:8:2"                 # werkzeug's method string: scrypt:N:r:p
 
 
@@ -45,10 +43,11 @@ def add_login(app: Flask, settings: Settings, url_prefix: str,
     # scrypt N=2^14, r=8, p=2: the same work (N*r*p) as werkzeug's default N=2^15, p=1, in
     # 16 MiB per check instead of 32 (bench_fanout: the gateway's peak RSS during 10 logins/s).
     pw_hash = generate_password_hash(settings.admin_password.get_secret_value(), method=SCRYPT)
-    # Failed logins per client (XO2_LOGIN_LIMIT), counted by the `limits` library in the
-    # login view itself: no request hooks, so no other route pays for them.
+    # Failed logins per client (XO2_LOGIN_LIMIT, e.g. "5 per minute"), counted before each
+    # check by the gate (login_throttle.py) with the global cap; no request hooks, so no other
+    # route pays for them.
     limit = parse(settings.login_limit)
-    failures = FixedWindowRateLimiter(MemoryStorage())
+    app.extensions[GATE] = LoginGate(limit.amount, float(limit.get_expiry()))
     app.extensions[THROTTLE] = LoginThrottle()
     # One check at a time (each is ~70-100 ms and 16 MiB of scrypt), at a lower CPU priority than
     # the hub: a login may wait a little, the browser sockets should not.
@@ -58,32 +57,44 @@ def add_login(app: Flask, settings: Settings, url_prefix: str,
     @bp.post("/login")
     def login():
         client = request.remote_addr or "?"     # one hop of X-Forwarded-For: see webapp.py
-        if not failures.test(limit, app.name, client):
-            reset = failures.get_window_stats(limit, app.name, client).reset_time
-            resp, status = error_response(429, "too many attempts; wait a minute and try again")
-            resp.headers["Retry-After"] = str(max(1, math.ceil(reset - time.time())))
-            return resp, status
         body = json_body()
         device_id, password = body.get("deviceId"), body.get("password")
         if not isinstance(device_id, str) or not device_id:
             raise ApiError(400, "deviceId is required", "deviceId")
         if not isinstance(password, str) or not password:
             raise ApiError(400, "password is required", "password")
-        throttle: LoginThrottle = current_app.extensions[THROTTLE]
-        delay = throttle.delay_s()
-        if delay:
-            time.sleep(delay)           # gevent's sleep in the worker: other greenlets run
-        # Check both so timing does not tell which one was wrong.
-        id_ok = hmac.compare_digest(device_id.encode(), settings.device_alias.encode())
-        pw_ok = checks.run(check_password_hash, pw_hash, password)
-        if not (id_ok and pw_ok):
-            failures.hit(limit, app.name, client)
-            throttle.failed()
+        try:
+            ok = _checked(client, device_id, password)
+        except Refused as refused:
+            resp, status = error_response(429, str(refused))
+            resp.headers["Retry-After"] = str(refused.retry_after_s)
+            return resp, status
+        if not ok:
             log.warning("failed login")
             raise ApiError(401, "wrong device id or password")
         token = create_access_token(identity="admin", additional_claims={"device": settings.device_alias})
         return jsonify(access_token=token, token_type="Bearer",
                        expires_in=settings.jwt_expires_s, deviceId=settings.device_alias)
+
+    def _checked(client: str, device_id: str, password: str) -> bool:
+        """Admit, wait out the global cap, queue, check. Raises Refused (429) before any check."""
+        gate: LoginGate = current_app.extensions[GATE]
+        throttle: LoginThrottle = current_app.extensions[THROTTLE]
+        gate.admit(client)
+        queued = ok = checked = False
+        try:
+            throttle.wait()             # holds no queue place
+            gate.queue()
+            queued = True
+            # Check both so timing does not tell which one was wrong.
+            id_ok = hmac.compare_digest(device_id.encode(), settings.device_alias.encode())
+            ok = checks.run(check_password_hash, pw_hash, password) and id_ok
+            checked = True
+        finally:
+            gate.done(client, queued=queued, refund=ok or not checked)
+        if not ok:
+            throttle.failed()
+        return ok
 
     if on_result is not None:
         @bp.after_request

@@ -5,13 +5,13 @@ import subprocess
 import sys
 import textwrap
 import threading
-import time
 from pathlib import Path
 
 import pytest
 
 from devicecloud.rest import CloudError
 from gateway_svc.cache import CloudCache
+from tests.eventually import eventually
 
 from .conftest import FakeClock
 
@@ -20,16 +20,19 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_followers_share_the_leaders_error_when_nothing_is_cached():
     cache = CloudCache(timer=FakeClock())
-    calls = []
+    calls, entered = [], []
 
     def load():
         calls.append(1)
-        time.sleep(0.2)
+        # Fail only once every caller has come in: the late ones wait on this very load (or,
+        # arriving after it, get its held error: either way it is not loaded again).
+        eventually(lambda: len(entered) == 10, 5, 0.01, "every caller in")
         raise CloudError("device cloud timed out (graph/hour)")
 
     errors = []
 
     def worker():
+        entered.append(1)
         try:
             cache.get("k", 30, load)
         except CloudError as exc:

@@ -16,6 +16,7 @@ import requests
 import websocket
 
 from devicecloud.sim import SimServer
+from tests.eventually import eventually
 
 from .conftest import ALIAS, PASSWORD, REAL
 
@@ -42,17 +43,8 @@ def test_gevent_worker_serves_api_and_fans_out(tmp_path):
                                 stderr=subprocess.STDOUT, text=True)
         socks: list[websocket.WebSocket] = []
         try:
-            deadline = time.monotonic() + 20
-            health = None
-            while time.monotonic() < deadline:
-                try:
-                    health = requests.get(f"{base}/api/health", timeout=1).json()
-                    if health["status"] == "ok":
-                        break
-                except requests.RequestException:
-                    pass
-                time.sleep(0.2)
-            assert health and health["status"] == "ok", health
+            eventually(lambda: requests.get(f"{base}/api/health", timeout=1).json()["status"] == "ok", 20, 0.2,
+                       "the gateway healthy under gunicorn")
             token = requests.post(f"{base}/api/auth/login", timeout=5,
                                   json={"deviceId": ALIAS, "password": PASSWORD}).json()["access_token"]
             live = requests.get(f"{base}/api/live", headers={"Authorization": f"Bearer {token}"},
@@ -93,9 +85,7 @@ def test_wsgi_module_exposes_an_app_built_from_the_environment(sim, monkeypatch,
     import gateway_svc.wsgi as wsgi
     gw = wsgi.app.extensions["xo2_gateway"]
     try:
-        deadline = time.monotonic() + 10
-        while not gw.hub.has_frame and time.monotonic() < deadline:
-            time.sleep(0.05)
+        eventually(lambda: gw.hub.has_frame, 10, what="a first frame")
         assert wsgi.app.test_client().get("/api/health").get_json()["status"] == "ok"
     finally:
         gw.stream.stop()

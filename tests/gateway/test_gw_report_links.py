@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -17,6 +16,7 @@ from flask_jwt_extended import create_access_token
 from automation_svc.app import create_app as create_automation
 from automation_svc.service import AutomationService
 from gateway_svc.app import create_app
+from tests.eventually import eventually
 from tests.gateway.conftest import (ALIAS, CLOUD, PASSWORD, REAL, REPORT_URL, S3_LINK, make_settings,
                                     report_body)
 
@@ -93,13 +93,13 @@ def audit_entries(automation, what: str, count: int = 1, timeout: float = 5) -> 
     app, _ = automation
     with app.app_context():
         auth = {"Authorization": "Bearer " + create_access_token(identity="admin")}
-    deadline = time.monotonic() + timeout
-    while True:
+
+    def found() -> list[dict]:
         entries = app.test_client().get("/api/automation/audit?limit=50", headers=auth).get_json()["entries"]
-        found = [e for e in entries if e["what"] == what]
-        if len(found) >= count or time.monotonic() > deadline:
-            return found
-        time.sleep(0.05)
+        got = [e for e in entries if e["what"] == what]
+        assert len(got) >= count, got
+        return got
+    return eventually(found, timeout, what=f"{count} {what!r} audit entries")
 
 
 def assert_refused(resp, reason: str) -> None:
@@ -147,6 +147,18 @@ def test_a_metadata_address_is_never_requested(cloud, automation):
     assert len(audit_entries(automation, "report link", count=3)) == 3
 
 
+@pytest.mark.parametrize("host", ["2852039166", "0xa9fea9fe", "0251.0376.0251.0376", "169.254.43518",
+                                  "169.254.169.254.", "[::ffff:a9fe:a9fe]", "[::ffff:169.254.169.254]"])
+def test_no_spelling_of_the_metadata_address_passes_a_broad_pattern(cloud, automation, host):
+    """Issue 21 (8): with `*`, numeric spellings passed as host names and were fetched."""
+    fetched = cloud.add(responses.GET, f"https://{host}{SECRET_PATH}", body="secret")
+    cloud.add(responses.GET, REPORT_URL, json=report_body(link=f"https://{host}{SECRET_PATH}"))
+    client, auth = gateway(automation, report_hosts="*,*.amazonaws.com")
+    assert_refused(client.get("/api/report.csv?startDate=2025-12-01&endDate=2025-12-02", headers=auth),
+                   "host not in XO2_REPORT_HOSTS")
+    assert fetched.call_count == 0
+
+
 def test_a_redirect_from_an_allowed_host_is_refused_not_followed(cloud, untrusted, automation):
     store = Recorder("127.0.0.3", redirect_to=untrusted.url(SECRET_PATH))
     try:
@@ -165,12 +177,17 @@ def test_a_redirect_from_an_allowed_host_is_refused_not_followed(cloud, untruste
 
 
 def test_an_allowed_s3_link_still_downloads(cloud, automation):
-    cloud.add(responses.GET, REPORT_URL, json=report_body())
+    bodies = iter([report_body(), report_body(link="https://evil.example/x.csv")])
+    cloud.add_callback(responses.GET, REPORT_URL, callback=lambda _req: (200, {}, json.dumps(next(bodies))))
     cloud.add(responses.GET, S3_LINK.split("?")[0], body=CSV, content_type="text/csv")
     client, auth = gateway(automation)
     r = client.get("/api/report.csv?startDate=2025-12-01&endDate=2025-12-02", headers=auth)
     assert r.status_code == 200 and ALIAS in r.get_data(as_text=True)
-    assert audit_entries(automation, "report link", timeout=0.3) == []
+    # A refused link after it: once its entry is in, the allowed one would have been too.
+    r = client.get("/api/report.csv?startDate=2025-12-03&endDate=2025-12-04", headers=auth)
+    assert r.status_code == 502
+    assert [e["why"] for e in audit_entries(automation, "report link")] == [
+        "from the cloud: host not in XO2_REPORT_HOSTS"]
 
 
 def test_the_clouds_own_origin_may_serve_its_reports(sim, automation):

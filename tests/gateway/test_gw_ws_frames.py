@@ -8,15 +8,17 @@ import socket
 import threading
 import time
 
+import pytest
 import websocket
 
 from gateway_svc.gateway import EXTENSION
+from tests.eventually import eventually
 
 from .conftest import cloud_frame
 
 
 def test_frames_stay_intact_for_a_slow_browser_with_pings(app, serve, token):
-    # One server ping (at 2 s) within the test, and its pong is not due before the end.
+    # A server ping every 2 s: the test reads until one has come through between the frames.
     app.config["SOCK_SERVER_OPTIONS"] = {"ping_interval": 2.0, "max_message_size": 4096}
     gw = app.extensions[EXTENSION]
     server = serve(app)
@@ -42,31 +44,35 @@ def test_frames_stay_intact_for_a_slow_browser_with_pings(app, serve, token):
     workers = [threading.Thread(target=publish, daemon=True), threading.Thread(target=ping, daemon=True)]
     for t in workers:
         t.start()
-    frames, pongs, pings = 0, 0, 0
-    deadline = time.monotonic() + 3.5
+    counts = {"frames": 0, "pongs": 0, "pings": 0}
+
+    def read_one() -> bool:
+        """Read one frame as a slow browser does (eventually()'s interval is its slowness);
+        enough once frames, pongs and the server's ping have all come through intact."""
+        # websocket-client raises on a bad opcode/length; a split frame breaks the JSON
+        try:
+            opcode, frame = ws.recv_data_frame(True)
+            msg = json.loads(frame.data.decode()) if opcode == websocket.ABNF.OPCODE_TEXT else None
+        except (websocket.WebSocketException, ValueError) as err:
+            pytest.fail(f"corrupted stream after {counts['frames']} frames: {str(err)[:60]}")
+        if msg is not None:
+            if msg["type"] not in ("status", "deviceData"):
+                pytest.fail(f"unexpected message {str(msg)[:60]}")
+            counts["frames"] += 1
+        elif opcode in (websocket.ABNF.OPCODE_PONG, websocket.ABNF.OPCODE_PING):
+            counts["pongs" if opcode == websocket.ABNF.OPCODE_PONG else "pings"] += 1
+        else:
+            pytest.fail(f"unexpected opcode {opcode}: {frame.data[:40]!r}")
+        return counts["frames"] > 50 and counts["pongs"] > 10 and counts["pings"] >= 1
+
     try:
-        while time.monotonic() < deadline:
-            # websocket-client raises on a bad opcode/length; a split frame breaks the JSON
-            try:
-                opcode, frame = ws.recv_data_frame(True)
-                msg = json.loads(frame.data.decode()) if opcode == websocket.ABNF.OPCODE_TEXT else None
-            except (websocket.WebSocketException, ValueError) as err:
-                raise AssertionError(f"corrupted stream after {frames} frames: {str(err)[:60]}")
-            if msg is not None:
-                assert msg["type"] in ("status", "deviceData")
-                frames += 1
-                time.sleep(0.01)                     # a slow browser
-            elif opcode == websocket.ABNF.OPCODE_PONG:
-                pongs += 1
-            elif opcode == websocket.ABNF.OPCODE_PING:
-                pings += 1
-            else:
-                raise AssertionError(f"unexpected opcode {opcode}: {frame.data[:40]!r}")
+        eventually(read_one, 20, 0.01, "frames, pongs and a server ping, all intact")
     finally:
         done.set()
         for t in workers:
             t.join(5)
         ws.close()
+    frames, pongs, pings = counts["frames"], counts["pongs"], counts["pings"]
     print(f"\nslow browser: {frames} frames, {pongs} pongs, {pings} pings, all intact")
     assert frames > 50 and pongs > 10
 

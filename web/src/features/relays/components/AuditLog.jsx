@@ -38,7 +38,10 @@ export function AuditLog() {
                     <td data-label="Who">{e.who}</td>
                     <td data-label="What">{e.what}</td>
                     <td data-label="Why">{e.why || '—'}</td>
-                    <td data-label="Result">{e.result || '—'}</td>
+                    <td data-label="Result">
+                      {e.result || '—'}
+                      {e.count > 1 ? ` (${e.count} times)` : ''}
+                    </td>
                     <td data-label="Latency" className="num">
                       {num(e.latency_s) === null ? '—' : `${num(e.latency_s).toFixed(1)} s`}
                     </td>

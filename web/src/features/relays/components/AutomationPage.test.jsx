@@ -31,6 +31,7 @@ const audit = {
   entries: [
     { at: 1764949464, who: 'admin', what: 'i1 -> ON', why: 'manual', result: 'confirmed', latency_s: 2.4 },
     { at: 1764949400, who: 'rule', what: 'i2 -> OFF', why: 'd9 below 20', result: 'failed', latency_s: null },
+    { at: 1764949300, who: 'admin', what: 'login', why: 'from 10.0.0.7 (web)', result: 'wrong id or password', count: 5 },
   ],
 };
 
@@ -309,10 +310,12 @@ describe('automation page', () => {
 
     const table = screen.getByRole('table', { name: 'Audit log' });
     const rows = within(table).getAllByRole('row');
-    expect(rows).toHaveLength(3);
+    expect(rows).toHaveLength(4);
     expect(rows[1]).toHaveTextContent('i1 -> ON');
     expect(rows[1]).toHaveTextContent('2.4 s');
+    expect(rows[1]).not.toHaveTextContent('times');
     expect(rows[2]).toHaveTextContent('d9 below 20');
+    expect(rows[3]).toHaveTextContent('wrong id or password (5 times)'); // failed logins: one entry a minute
   });
 
   it('a sensor relay with a pending automation command stays editable and shows PENDING', async () => {
