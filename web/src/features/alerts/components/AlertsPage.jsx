@@ -1,11 +1,16 @@
 import { useMemo } from 'react';
 import { useChannels, useUnitTimeZone } from '../../../lib/queries.js';
 import { QueryState } from '../../../components/QueryState.jsx';
+import { zoneName } from '../../../lib/format.js';
 import { PAGE_POLL_MS, useAlertRules, useAlerts } from '../api/alerts.js';
 import { ActiveAlerts } from './ActiveAlerts.jsx';
 import { AlertHistory } from './AlertHistory.jsx';
 import { AlertRules } from './AlertRules.jsx';
-import { NotifyChannels } from './NotifyChannels.jsx';
+import { ContactPoints } from './ContactPoints.jsx';
+import { MonthlyReport } from './MonthlyReport.jsx';
+import { NoContactBanner } from './NoContactBanner.jsx';
+import { Silences } from './Silences.jsx';
+import './notify.css';
 
 export function AlertsPage() {
   const channels = useChannels();
@@ -13,19 +18,25 @@ export function AlertsPage() {
   const alerts = useAlerts(PAGE_POLL_MS);
   const rules = useAlertRules();
   const byCode = useMemo(() => new Map((channels.data || []).map((c) => [c.code, c])), [channels.data]);
+  const ruleList = rules.data?.rules || [];
   const rulesById = useMemo(() => new Map((rules.data?.rules || []).map((r) => [r.id, r])), [rules.data]);
+  const zone = tz ? zoneName(tz) : null;
   return (
     <>
       <h1>Alerts</h1>
       <p className="muted">
         The console watches the unit and tells people when it needs them. Times are the unit’s
-        {tz ? ` (${tz})` : ''}.
+        {tz ? ` (${zone && zone !== tz ? `${zone}, ` : ''}${tz})` : ''}, 24-hour.
       </p>
+      <NoContactBanner />
       <section className="card" aria-labelledby="alerts-active-title">
         <h2 id="alerts-active-title">Active alerts</h2>
         <QueryState query={alerts} what="alerts">
           {(d) => <ActiveAlerts active={d?.active || []} rulesById={rulesById} byCode={byCode} tz={tz} />}
         </QueryState>
+      </section>
+      <section className="card" aria-labelledby="contact-points-title">
+        <ContactPoints tz={tz} />
       </section>
       <div className="card-grid two">
         <section className="card" aria-labelledby="alert-rules-title">
@@ -37,10 +48,13 @@ export function AlertsPage() {
             )}
           </QueryState>
         </section>
-        <section className="card" aria-labelledby="notify-title">
-          <NotifyChannels tz={tz} />
+        <section className="card" aria-labelledby="silences-title">
+          <Silences rules={ruleList} rulesById={rulesById} tz={tz} />
         </section>
       </div>
+      <section className="card" aria-labelledby="monthly-report-title">
+        <MonthlyReport tz={tz} />
+      </section>
       <section className="card" aria-labelledby="alerts-recent-title">
         <h2 id="alerts-recent-title">Recent alerts</h2>
         <QueryState query={alerts} what="recent alerts">
