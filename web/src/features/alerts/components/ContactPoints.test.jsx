@@ -8,6 +8,7 @@ import { ContactPoints } from './ContactPoints.jsx';
 import { NoContactBanner } from './NoContactBanner.jsx';
 
 configure({ asyncUtilTimeout: 5000 });
+// Long form flows: 20 s per test leaves room for a loaded CI box (alone each takes 1-4 s).
 const NOTIFY = '/api/automation/notify';
 
 function setup(status, extra = {}) {
@@ -25,7 +26,7 @@ const card = (name) => screen.findByRole('article', { name });
 beforeAll(() => vi.useFakeTimers({ toFake: ['Date'], now: (AT + 3600) * 1000 }));
 afterAll(() => vi.useRealTimers());
 
-describe('contact points: states', () => {
+describe('contact points: states', { timeout: 20_000 }, () => {
   it('a working channel is "Configured" with where it sends; a failing one says since when and why, never "Configured"', async () => {
     setup({
       email: email(),
@@ -80,7 +81,7 @@ describe('contact points: states', () => {
   });
 });
 
-describe('contact points: forms', () => {
+describe('contact points: forms', { timeout: 20_000 }, () => {
   it('sets up email: every setting, recipients added and removed, a 400 beside its field, saved at once', async () => {
     const puts = [];
     const { set } = setup(allOff(), {
@@ -94,7 +95,7 @@ describe('contact points: forms', () => {
         return view;
       },
     });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const mail = await card('Email');
     await user.click(within(mail).getByRole('button', { name: 'Set up Email' }));
     const form = within(mail).getByRole('form', { name: 'Set up email' });
@@ -162,7 +163,7 @@ describe('contact points: forms', () => {
         },
       },
     );
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const mail = await card('Email');
     const change = async () => {
       await user.click(within(mail).getByRole('button', { name: 'Change Email' }));
@@ -210,7 +211,7 @@ describe('contact points: forms', () => {
         },
       },
     );
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const wh = await card('Webhook');
     await user.click(within(wh).getByRole('button', { name: 'Change Webhook' }));
     let form = within(wh).getByRole('form', { name: 'Change webhook' });
@@ -253,7 +254,7 @@ describe('contact points: forms', () => {
     setup(allOff(), {
       [`PUT ${NOTIFY}/telegram`]: { status: 409, body: { error: 'telegram is set by the environment of the service' } },
     });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const tg = await card('Telegram');
     await user.click(within(tg).getByRole('button', { name: 'Set up Telegram' }));
     const form = within(tg).getByRole('form', { name: 'Set up telegram' });
@@ -264,7 +265,7 @@ describe('contact points: forms', () => {
   });
 });
 
-describe('contact points: test and remove', () => {
+describe('contact points: test and remove', { timeout: 20_000 }, () => {
   it('Send test says in words whether it was delivered, and why not', async () => {
     const { fetch } = setup(
       { email: email(), webhook: webhookFromEnv(), telegram: off('telegram') },
@@ -275,7 +276,7 @@ describe('contact points: test and remove', () => {
             : { channel: 'webhook', delivered: true },
       },
     );
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const mail = await card('Email');
     await user.click(within(mail).getByRole('button', { name: 'Send test Email' }));
     expect(await within(mail).findByRole('alert')).toHaveTextContent(
@@ -297,7 +298,7 @@ describe('contact points: test and remove', () => {
         },
       },
     );
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const mail = await card('Email');
     await user.click(within(mail).getByRole('button', { name: 'Remove Email' }));
     expect(callsTo(fetch, 'DELETE', `${NOTIFY}/email`)).toHaveLength(0);

@@ -7,6 +7,7 @@ import { AT } from '../test/notifyFixtures.js';
 import { MonthlyReport } from './MonthlyReport.jsx';
 
 configure({ asyncUtilTimeout: 5000 });
+// Long form flows: 20 s per test leaves room for a loaded CI box (alone each takes 1-4 s).
 const PATH = '/api/automation/report-schedule';
 const NEXT = Date.UTC(2027, 0, 1, 2, 30) / 1000; // 01 Jan 2027, 08:00 IST
 
@@ -26,7 +27,7 @@ const schedule = (over = {}) => ({
   ...over,
 });
 
-describe('monthly report', () => {
+describe('monthly report', { timeout: 20_000 }, () => {
   it('schedules it: day 1-28, HH:MM in IST, recipients; checks before sending, a 400 beside its field', async () => {
     let current = schedule();
     const fetch = mockFetch({
@@ -41,7 +42,7 @@ describe('monthly report', () => {
       },
     });
     renderWithClient(<MonthlyReport tz={TZ} />);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const form = await screen.findByRole('form', { name: 'Monthly report schedule' });
     expect(within(form).getByLabelText('On day')).toHaveValue('1');
     expect(within(within(form).getByLabelText('On day')).getAllByRole('option')).toHaveLength(28);
@@ -102,7 +103,7 @@ describe('monthly report', () => {
     ];
     const fetch = mockFetch({ [`GET ${PATH}`]: schedule(), [`POST ${PATH}/send`]: () => answers.shift() });
     renderWithClient(<MonthlyReport tz={TZ} />);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const form = await screen.findByRole('form', { name: 'Send a report now' });
     const month = within(form).getByLabelText('Month');
     expect(month).toHaveDisplayValue('November 2026'); // the last whole month, in the unit's calendar

@@ -7,6 +7,7 @@ import { AT } from '../test/notifyFixtures.js';
 import { Silences } from './Silences.jsx';
 
 configure({ asyncUtilTimeout: 5000 });
+// Long form flows: 20 s per test leaves room for a loaded CI box (alone each takes 1-4 s).
 const NOW = AT + 3600; // 07 Dec 2026, 11:02 IST
 const PATH = '/api/automation/silences';
 const rules = [
@@ -36,7 +37,7 @@ function setup(initial = [], extra = {}) {
   return { fetch, setList: (l) => (list = l) };
 }
 
-describe('silences', () => {
+describe('silences', { timeout: 20_000 }, () => {
   it('lists only the active ones, soonest end first, and ends one early', async () => {
     const { fetch, setList } = setup(
       [
@@ -59,7 +60,7 @@ describe('silences', () => {
     expect(items[0]).toHaveTextContent('Why: Pump service');
     expect(screen.queryByText(/Yesterday/)).toBeNull();
 
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     await user.click(within(items[0]).getByRole('button', { name: 'End silence: Outlet dust high, a deleted rule (gone)' }));
     await waitFor(() => expect(screen.getAllByRole('article')).toHaveLength(1));
     expect(callsTo(fetch, 'DELETE', `${PATH}/s2`)).toHaveLength(1);
@@ -68,7 +69,7 @@ describe('silences', () => {
   it('starts one for all rules for a while: reason required, until computed from now', async () => {
     const { fetch } = setup();
     expect(await screen.findByText('No silence now: alerts are sent.')).toBeInTheDocument();
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     await user.click(screen.getByRole('button', { name: '+ New silence' }));
     const form = screen.getByRole('form', { name: 'New silence' });
     expect(within(form).getByLabelText('Reason')).toHaveFocus();
@@ -96,7 +97,7 @@ describe('silences', () => {
           : jsonResponse(201, { id: 's9', ...body });
       },
     });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     await user.click(await screen.findByRole('button', { name: '+ New silence' }));
     const form = screen.getByRole('form', { name: 'New silence' });
     await user.type(within(form).getByLabelText('Reason'), 'Line 2 shutdown');
