@@ -2,6 +2,9 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { Switch } from '../../../components/Switch.jsx';
 import { useDeleteRule, useSaveRule } from '../api/alerts.js';
 import { useNotifyStatus } from '../api/notify.js';
+import { useSilences } from '../api/silences.js';
+import { useNow } from '../../../hooks/useNow.js';
+import { silenceOf, untilText } from '../utils/silences.js';
 import { configuredChannels } from '../utils/contactPoints.js';
 import { describeRule, notifiesBy, withEnabled } from '../utils/rules.js';
 import { RuleEditor } from './RuleEditor.jsx';
@@ -21,7 +24,7 @@ function NotifiesBy({ rule, configured }) {
   );
 }
 
-function RuleRow({ rule, byCode, configured, onEdit }) {
+function RuleRow({ rule, byCode, configured, silence, tz, now, onEdit }) {
   const titleId = useId();
   const save = useSaveRule();
   const remove = useDeleteRule();
@@ -33,6 +36,7 @@ function RuleRow({ rule, byCode, configured, onEdit }) {
         <div className="alert-head">
           <SeverityBadge severity={rule.severity} />
           <strong id={titleId}>{rule.name}</strong>
+          {silence && <span className="pill pill-silenced">Silenced · {untilText(silence.until, tz, now)}</span>}
         </div>
         <p className="small">{describeRule(rule, byCode)}</p>
         <NotifiesBy rule={rule} configured={configured} />
@@ -82,8 +86,10 @@ function RuleRow({ rule, byCode, configured, onEdit }) {
 }
 
 /** The rule list; "New rule" and "Edit" open the editor in place. */
-export function AlertRules({ rules, channels, byCode }) {
+export function AlertRules({ rules, channels, byCode, tz }) {
   const notify = useNotifyStatus();
+  const silences = useSilences();
+  const now = useNow(15_000);
   const configured = notify.data ? configuredChannels(notify.data) : null; // null: not known yet
   const [editing, setEditing] = useState(null); // null | "new" | rule id
   const [message, setMessage] = useState(null);
@@ -129,7 +135,16 @@ export function AlertRules({ rules, channels, byCode }) {
               <RuleEditor rule={r} channels={channels} configured={configured} onDone={done} />
             </li>
           ) : (
-            <RuleRow key={r.id} rule={r} byCode={byCode} configured={configured} onEdit={() => open(r.id)} />
+            <RuleRow
+              key={r.id}
+              rule={r}
+              byCode={byCode}
+              configured={configured}
+              silence={silenceOf(r.id, silences.data, now)}
+              tz={tz}
+              now={now}
+              onEdit={() => open(r.id)}
+            />
           ),
         )}
       </ul>

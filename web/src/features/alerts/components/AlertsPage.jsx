@@ -8,7 +8,6 @@ import { AlertHistory } from './AlertHistory.jsx';
 import { AlertRules } from './AlertRules.jsx';
 import { ContactPoints } from './ContactPoints.jsx';
 import { MonthlyReport } from './MonthlyReport.jsx';
-import { NoContactBanner } from './NoContactBanner.jsx';
 import { Silences } from './Silences.jsx';
 import './notify.css';
 
@@ -28,7 +27,6 @@ export function AlertsPage() {
         The console watches the unit and tells people when it needs them. Times are the unit’s
         {tz ? ` (${zone && zone !== tz ? `${zone}, ` : ''}${tz})` : ''}, 24-hour.
       </p>
-      <NoContactBanner />
       <section className="card" aria-labelledby="alerts-active-title">
         <h2 id="alerts-active-title">Active alerts</h2>
         <QueryState query={alerts} what="alerts">
@@ -43,7 +41,7 @@ export function AlertsPage() {
           <QueryState query={channels} what="channels">
             {(chs) => (
               <QueryState query={rules} what="alert rules">
-                {(d) => <AlertRules rules={d?.rules || []} channels={chs || []} byCode={byCode} />}
+                {(d) => <AlertRules rules={d?.rules || []} channels={chs || []} byCode={byCode} tz={tz} />}
               </QueryState>
             )}
           </QueryState>

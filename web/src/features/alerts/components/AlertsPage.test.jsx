@@ -199,11 +199,15 @@ describe('alerts page', () => {
       routes({
         'GET /api/automation/alerts': { active: [silenced], recent: [silenced, retrying] },
         'GET /api/automation/notify': { email: none, webhook: none, telegram: none },
+        'GET /api/automation/silences': {
+          silences: [{ id: 's1', reason: 'Filter change', until: NOW + 7200, rule_ids: ['r1'] }],
+        },
       }),
     );
     renderApp({ route: '#/alerts' });
     const banner = await screen.findByText('Alerts reach nobody: set up a contact point.');
     expect(banner.closest('[role="alert"]')).toBeInTheDocument();
+    expect(screen.getAllByText('Alerts reach nobody: set up a contact point.')).toHaveLength(1); // once, from the shell
     const item = await within(await section('Active alerts')).findByRole('article', { name: 'Outlet dust high' });
     expect(within(item).getByText('SILENCED')).toBeInTheDocument();
     expect(item).toHaveTextContent('Silenced: nothing sent');
@@ -214,6 +218,11 @@ describe('alerts page', () => {
     // no channel is set up: every rule that notifies says it reaches nobody
     const rule = await within(await section('Alert rules')).findByRole('article', { name: 'Outlet dust high' });
     await waitFor(() => expect(rule).toHaveTextContent('Notifies nobody'));
+    expect(within(rule).getByText(/^Silenced · Until \d\d:\d\d IST|^Silenced · Until \d\d \w{3} \d{4}/)).toBeInTheDocument();
+    expect(await within(await section('Silences')).findByRole('article', { name: 'Outlet dust high' })).toHaveTextContent(
+      'Why: Filter change',
+    );
+    expect(within(await section('Alert rules')).getByRole('article', { name: 'Unit offline' })).not.toHaveTextContent('Silenced');
     expect(rule).toHaveTextContent('Email and Webhook are not set up');
   });
 

@@ -73,8 +73,14 @@ describe('contact points: states', { timeout: 20_000 }, () => {
   it('the banner says alerts reach nobody only when no channel is set up', async () => {
     mockFetch({ [`GET ${NOTIFY}`]: allOff() });
     const { unmount } = renderWithClient(<NoContactBanner />);
-    expect(await screen.findByRole('alert')).toHaveTextContent('Alerts reach nobody: set up a contact point.');
+    const banner = await screen.findByRole('alert');
+    expect(banner).toHaveTextContent('Alerts reach nobody: set up a contact point.');
+    // on another page it leads to the Alerts page; there, to the contact points
+    expect(within(banner).getByRole('link', { name: 'Set one up on the Alerts page' })).toHaveAttribute('href', '#/alerts');
     unmount();
+    const again = renderWithClient(<NoContactBanner onAlertsPage />);
+    expect(within(await screen.findByRole('alert')).getByRole('button', { name: 'Set one up below' })).toBeInTheDocument();
+    again.unmount();
     mockFetch({ [`GET ${NOTIFY}`]: { ...allOff(), webhook: webhookFromEnv() } });
     renderWithClient(<NoContactBanner />);
     await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());

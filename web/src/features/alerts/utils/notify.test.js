@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { bodyFromForm, channelState, configuredChannels, deadLetters, formFieldOf, formFromSettings, isFailing } from './contactPoints.js';
 import { deliveryText, latestDeliveries } from './delivery.js';
-import { activeSilences, bodyFromSilenceForm, checkUntil, silencedRules } from './silences.js';
+import { activeSilences, bodyFromSilenceForm, checkUntil, silencedRules, silenceOf } from './silences.js';
 import { bodyFromScheduleForm, formFromSchedule } from './report.js';
 import { notifiesBy, notSetUp } from './rules.js';
 import { formatDateTime, formatWhen, monthTitle, ordinal, pastMonths, zonedToEpoch } from './time.js';
@@ -116,6 +116,14 @@ describe('deliveries, silences, rules, schedule', () => {
     expect(checkUntil(AT + 8 * 86400, AT)).toMatch(/at most 7 days/);
     expect(checkUntil(AT - 1, AT)).toMatch(/future/);
     expect(silencedRules({ rule_ids: [] }, new Map())).toBe('All rules');
+    const list = [
+      { id: 'all', until: AT + 60, rule_ids: [] },
+      { id: 'r1', until: AT + 600, rule_ids: ['r1'] },
+      { id: 'old', until: AT - 1, rule_ids: ['r2'] },
+    ];
+    expect(silenceOf('r1', list, AT).id).toBe('r1'); // the one that ends last
+    expect(silenceOf('r2', list, AT).id).toBe('all');
+    expect(silenceOf('r2', list.slice(1), AT)).toBeNull(); // its own silence is over
     expect(activeSilences([{ until: AT - 1 }, { until: AT + 5 }, { until: AT + 1 }], AT).map((s) => s.until)).toEqual([AT + 1, AT + 5]);
   });
 

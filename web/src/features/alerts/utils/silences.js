@@ -49,3 +49,9 @@ export function activeSilences(list = [], now) {
 }
 
 export const untilText = (until, tz, now) => `Until ${formatWhen(until, tz, now)}`;
+
+/** The active silence that mutes a rule (all rules, or it by id) and ends last; null if none. */
+export function silenceOf(ruleId, list = [], now) {
+  const hits = activeSilences(list, now).filter((s) => !s.rule_ids?.length || s.rule_ids.includes(ruleId));
+  return hits.length ? hits[hits.length - 1] : null;
+}
