@@ -6,8 +6,9 @@ rules or contact points in it), with a real SMTP server (aiosmtpd) on loopback.
   own list, not as "before + 1") and on the Alerts page, is acknowledged and resolves; the
   environment's webhook (a closed port) fails its test with the real reason.
 - web/e2e/alerts.notify.flow.mjs: email set up on the Alerts page sends a test that arrives here,
-  a silence mutes a rule and is ended early, the monthly report is scheduled and sent now (it
-  arrives here with the month's CSV attached).
+  a silence mutes a rule (its alert marked silenced, nothing sent) and is ended early (the alert
+  then goes out), the monthly report is scheduled and sent now (it arrives here with the month's
+  CSV attached).
 Screenshots: e2e-artifacts/alerts-*.png and notify-*.png.
 """
 from __future__ import annotations
@@ -76,6 +77,9 @@ def test_contact_point_test_mail_silence_and_report_now_from_the_alerts_page(ale
     reports = [m for m in mails if REPORT_TO in m.to]
     assert reports, f"no report mail among {[(m.subject, m.to) for m in mails]}"
     assert "Content-Type: text/csv" in reports[0].raw or ".csv" in reports[0].raw
+    # the silenced rule's alert went out once its silence ended (the flow saw "Email sent")
+    assert any("E2E silenced dust" in m.subject or "E2E silenced dust" in m.body for m in mails), \
+        f"no mail for the rule after its silence, among {[m.subject for m in mails]}"
     real_prefix = "".join(["B", "T", "T", "E"])      # spelled out so this file doesn't contain it
     for m in mails:
         assert real_prefix not in m.raw, "the upstream device id leaked into a mail"

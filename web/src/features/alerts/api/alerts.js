@@ -11,6 +11,7 @@ export const alertKeys = {
   rules: ['alert-rules'],
   notify: ['notify'],
   silences: ['silences'],
+  deadLetters: ['dead-letters'],
   reportSchedule: ['report-schedule'],
 };
 

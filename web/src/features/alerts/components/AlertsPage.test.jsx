@@ -5,6 +5,7 @@ import { defaultRoutes, installFakeWebSocket, jsonResponse, mockFetch, renderApp
 
 // The page is a lazy chunk (and react-hook-form): its first import can take a while on a busy CI box.
 configure({ asyncUtilTimeout: 5000 });
+// The whole Alerts page (contact points, silences, report forms) per test: room for a loaded CI box.
 
 const NOW = Math.floor(Date.now() / 1000);
 const SINCE = 1764236703; // 09:45:03 UTC = 15:15:03 in Asia/Kolkata
@@ -99,6 +100,7 @@ function routes(extra = {}) {
     'GET /api/automation/alert-rules': { rules: rules() },
     'GET /api/automation/notify': notify,
     'GET /api/automation/silences': { silences: [] },
+    'GET /api/automation/dead-letters': { dead_letters: [] },
     'GET /api/automation/report-schedule': { enabled: false, to: [], day: 1, time: '08:00', next_at: null },
     ...extra,
   });
@@ -107,7 +109,7 @@ function routes(extra = {}) {
 const section = (name) => screen.findByRole('region', { name });
 const badge = () => screen.findByRole('link', { name: /firing alert/ });
 
-describe('alerts page', () => {
+describe('alerts page', { timeout: 20_000 }, () => {
   beforeEach(() => {
     installFakeWebSocket();
   });
@@ -234,7 +236,7 @@ describe('alerts page', () => {
   });
 });
 
-describe('alert rule editor', () => {
+describe('alert rule editor', { timeout: 20_000 }, () => {
   beforeEach(() => {
     installFakeWebSocket();
   });

@@ -21,7 +21,7 @@ export function ContactPoints({ tz }) {
                 <ContactPointCard key={c.id} channel={c} status={data?.[c.id]} tz={tz} now={now} />
               ))}
             </ul>
-            <DeadLetters notify={data} tz={tz} now={now} />
+            <DeadLetters tz={tz} now={now} />
           </>
         )}
       </QueryState>

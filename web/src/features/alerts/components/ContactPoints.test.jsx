@@ -15,6 +15,7 @@ function setup(status, extra = {}) {
   let current = status;
   const fetch = mockFetch({
     [`GET ${NOTIFY}`]: () => current,
+    'GET /api/automation/dead-letters': { dead_letters: [] },
     ...extra,
   });
   renderWithClient(<ContactPoints tz={TZ} />);
@@ -314,16 +315,37 @@ describe('contact points: test and remove', { timeout: 20_000 }, () => {
     expect(callsTo(fetch, 'DELETE', `${NOTIFY}/email`)).toHaveLength(1);
   });
 
-  it('lists the messages set aside, with their reason', async () => {
-    setup({
-      email: email({
-        dead_letters: [{ id: 7, subject: 'FIRING: Outlet dust high', reason: 'recipient refused (550 no such user)', at: AT }],
-      }),
-      webhook: off('webhook'),
-      telegram: off('telegram'),
-    });
+  it('lists the messages set aside with their reason; tries one again, discards another', async () => {
+    let letters = [
+      { id: 8, channel: 'webhook', event: 'alert.resolved', subject: 'RESOLVED: Unit offline', alert_id: 'a2', attempts: 1, reason: 'the webhook answered 404 Not Found', at: AT - 86400 },
+      { id: 7, channel: 'email', event: 'alert.firing', subject: 'FIRING: Outlet dust high', alert_id: 'a1', attempts: 2, reason: 'recipient refused (550 no such user)', at: AT },
+    ];
+    const { fetch } = setup(
+      { email: email(), webhook: off('webhook'), telegram: off('telegram') },
+      {
+        'GET /api/automation/dead-letters': () => ({ dead_letters: letters }),
+        'POST /api/automation/dead-letters/7/retry': () => {
+          letters = letters.filter((d) => d.id !== 7);
+          return { id: 7, channel: 'email', queued: true };
+        },
+        'DELETE /api/automation/dead-letters/8': () => {
+          letters = letters.filter((d) => d.id !== 8);
+          return jsonResponse(204, '');
+        },
+      },
+    );
     const box = await screen.findByRole('region', { name: 'Not delivered' });
-    expect(box).toHaveTextContent('Email: FIRING: Outlet dust high (10:02 IST)');
-    expect(box).toHaveTextContent('Why: recipient refused (550 no such user)');
+    const [hook, mail] = within(box).getAllByRole('article');
+    expect(mail).toHaveTextContent('Email: FIRING: Outlet dust high');
+    expect(mail).toHaveTextContent('Set aside 10:02 IST after 2 tries');
+    expect(mail).toHaveTextContent('Why: recipient refused (550 no such user)');
+    expect(hook).toHaveTextContent('Set aside 06 Dec 2026, 10:02 IST after 1 try');
+    const user = userEvent.setup({ delay: null });
+    await user.click(within(mail).getByRole('button', { name: 'Try again: Email, FIRING: Outlet dust high' }));
+    await waitFor(() => expect(within(box).getAllByRole('article')).toHaveLength(1));
+    await user.click(within(hook).getByRole('button', { name: 'Discard: Webhook, RESOLVED: Unit offline' }));
+    await waitFor(() => expect(screen.queryByRole('region', { name: 'Not delivered' })).toBeNull());
+    expect(callsTo(fetch, 'POST', '/api/automation/dead-letters/7/retry')).toHaveLength(1);
+    expect(callsTo(fetch, 'DELETE', '/api/automation/dead-letters/8')).toHaveLength(1);
   });
 });

@@ -174,17 +174,3 @@ export function targetText(channel, settings) {
   return s.chat_id ? `Chat ${s.chat_id}` : '';
 }
 
-/**
- * The messages the outbox set aside, newest first, with their channel's label:
- * [{channel, label, subject, reason, at}] (from GET /notify, per channel or for all).
- */
-export function deadLetters(notify) {
-  const list = [];
-  const add = (d, channel) => {
-    const ch = d.channel || channel;
-    list.push({ ...d, channel: ch, label: channelLabel(ch), reason: d.reason ?? d.error ?? null, at: d.at ?? d.dropped_at ?? null });
-  };
-  for (const d of notify?.dead_letters || []) add(d);
-  for (const c of CONTACT_CHANNELS) for (const d of notify?.[c.id]?.dead_letters || []) add(d, c.id);
-  return list.sort((a, b) => (b.at ?? 0) - (a.at ?? 0));
-}

@@ -29,13 +29,15 @@ export function latestDeliveries(notified = []) {
       state: deliveryState(n),
       at: n.at,
       error: n.error || null,
+      nextAt: n.next_at ?? null,
       tries: n.tries,
     }));
 }
 
-/** "Email sent 14:05 IST", "Webhook failed 14:05 IST: connection refused", "Telegram retrying…". */
+/** "Email sent 14:05 IST", "Webhook failed 14:05 IST: 404 Not Found", "Telegram retrying 14:05 IST: timed out (next try 14:06 IST)". */
 export function deliveryText(d, tz, now) {
   const when = d.at ? ` ${formatWhen(d.at, tz, now)}` : '';
   const why = d.error && d.state !== 'sent' ? `: ${d.error}` : '';
-  return `${d.label} ${STATE_WORDS[d.state]}${when}${why}`;
+  const next = d.state === 'retrying' && d.nextAt ? ` (next try ${formatWhen(d.nextAt, tz, now)})` : '';
+  return `${d.label} ${STATE_WORDS[d.state]}${when}${why}${next}`;
 }

@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { bodyFromForm, channelState, configuredChannels, deadLetters, formFieldOf, formFromSettings, isFailing } from './contactPoints.js';
+import { bodyFromForm, channelState, configuredChannels, formFieldOf, formFromSettings, isFailing } from './contactPoints.js';
 import { deliveryText, latestDeliveries } from './delivery.js';
 import { activeSilences, bodyFromSilenceForm, checkUntil, silencedRules, silenceOf } from './silences.js';
 import { bodyFromScheduleForm, formFromSchedule } from './report.js';
@@ -80,18 +80,6 @@ describe('contact point helpers', () => {
     expect(channelState({ configured: false }, TZ, AT).pill).toBe('Not set up');
     expect(configuredChannels({ email: { configured: true }, webhook: { configured: false } })).toEqual(['email']);
   });
-
-  it('gathers dead letters from the whole list or per channel, newest first', () => {
-    const got = deadLetters({
-      dead_letters: [{ channel: 'webhook', subject: 'A', reason: 'gone', at: 1 }],
-      email: { dead_letters: [{ subject: 'B', error: '550', at: 2 }] },
-    });
-    expect(got.map((d) => [d.label, d.subject, d.reason])).toEqual([
-      ['Email', 'B', '550'],
-      ['Webhook', 'A', 'gone'],
-    ]);
-    expect(deadLetters(undefined)).toEqual([]);
-  });
 });
 
 describe('deliveries, silences, rules, schedule', () => {
@@ -99,11 +87,13 @@ describe('deliveries, silences, rules, schedule', () => {
     const list = latestDeliveries([
       { channel: 'webhook', at: AT, ok: false, error: 'refused' },
       { channel: 'email', at: AT, ok: true, error: null },
-      { channel: 'webhook', at: AT + 30, ok: false, error: 'refused', state: 'retrying' },
+      { channel: 'webhook', at: AT + 30, ok: false, error: 'refused', state: 'retrying', next_at: AT + 300 },
+      { channel: 'telegram', at: AT, ok: false, error: 'Bad Request: chat not found', state: 'failed' },
     ]);
     expect(list.map((d) => deliveryText(d, TZ, AT))).toEqual([
       'Email sent 10:02 IST',
-      'Webhook retrying 10:02 IST: refused',
+      'Webhook retrying 10:02 IST: refused (next try 10:07 IST)',
+      'Telegram failed 10:02 IST: Bad Request: chat not found',
     ]);
     expect(list[1].tries).toBe(2);
   });
