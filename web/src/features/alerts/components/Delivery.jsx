@@ -17,7 +17,7 @@ export function Delivery({ alert, tz, now, compact = false }) {
           <span className="delivery-mark" aria-hidden="true">
             {d.state === 'sent' ? '✓' : d.state === 'failed' ? '✗' : '↻'}
           </span>{' '}
-          {deliveryText(d, tz, now)}
+          <span>{deliveryText(d, tz, now)}</span>
         </li>
       ))}
     </ul>
