@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import re
 import shutil
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -23,7 +25,7 @@ from tests.automation.alert_servers import SmtpServer
 
 from .conftest import ARTIFACTS, ROOT, e2e_stack, run_node_flow
 
-pytestmark = pytest.mark.timeout(420)
+pytestmark = pytest.mark.timeout(480)
 
 RECIPIENTS = ["ops@plant.example", "shift@plant.example"]     # as alerts.notify.flow.mjs types them
 REPORT_TO = "gm@plant.example"
@@ -36,13 +38,22 @@ def smtp():
     server.stop()
 
 
+def _backfill_days_for_last_month() -> int:
+    """Days from the first of last month to today (the unit's calendar): the report's month is
+    then in the gateway's history store once the backfill of a fresh stack is done."""
+    today = datetime.now(ZoneInfo("Asia/Kolkata")).date()
+    first = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    return (today - first).days + 1
+
+
 @pytest.fixture(scope="module")
 def alerts_stack(tmp_path_factory, smtp):
     if not shutil.which("nginx") and not Path("/usr/sbin/nginx").exists():
         pytest.fail("nginx is not installed: run scripts/setup.sh")
     if not (ROOT / "web/dist/index.html").exists():
         pytest.fail("web/dist is missing: run scripts/setup.sh")
-    with e2e_stack(tmp_path_factory.mktemp("alerts-stack")) as s:
+    env = {"XO2_HISTORY_BACKFILL_DAYS": str(_backfill_days_for_last_month())}
+    with e2e_stack(tmp_path_factory.mktemp("alerts-stack"), env) as s:
         yield s
 
 
@@ -60,7 +71,7 @@ def test_alert_fires_is_acknowledged_and_resolves_in_the_browser(alerts_stack):
 
 
 def test_contact_point_test_mail_silence_and_report_now_from_the_alerts_page(alerts_stack, smtp):
-    proc = run_node_flow(alerts_stack, "e2e/alerts.notify.flow.mjs", 300, fresh="notify-*.png",
+    proc = run_node_flow(alerts_stack, "e2e/alerts.notify.flow.mjs", 420, fresh="notify-*.png",
                          flow_env={"SMTP_PORT": str(smtp.port)})
     assert proc.returncode == 0, "notification centre browser flow failed (output above)"
     assert _passed(proc) >= 6, "the flow did not run all its steps (skipped?)"

@@ -27,7 +27,7 @@ export const RECIPIENTS = ['ops@plant.example', 'shift@plant.example'];
 export const REPORT_TO = 'gm@plant.example';
 const RULE = 'E2E silenced dust';
 // report: the gateway may first fetch the month from the cloud; nginx answers within 60 s whatever happens
-const T = { short: 10_000, alert: 30_000, send: 60_000, report: 90_000 };
+const T = { short: 10_000, alert: 30_000, send: 60_000, report: 90_000, backfill: 240_000 };
 const ZONE = '(IST|GMT\\+5:30)';
 
 const missing = [
@@ -188,6 +188,21 @@ describe('notification centre end to end', { skip }, () => {
     await sched.getByText(new RegExp(`^Next report: 02 \\w{3} \\d{4}, 07:30 ${ZONE}\\.$`)).waitFor({ timeout: T.short });
 
     const now = page.getByRole('form', { name: 'Send a report now' });
+    const monthValue = await now.getByLabel('Month').inputValue(); // "YYYY-MM", last month by default
+    // The report reads that month from the gateway's history store: on this fresh stack, wait for
+    // the backfill (the Python side sizes it to reach last month) to hold the whole month, as an
+    // admin told "try again in a few minutes" would.
+    await page.waitForFunction(
+      async (first) => {
+        const res = await fetch('/api/history/status', {
+          headers: { Authorization: `Bearer ${sessionStorage.getItem('xo2.token')}` },
+        });
+        const s = res.ok ? await res.json() : null;
+        return !!s && !!s.oldest && s.oldest <= first && s.backfill?.pending === 0 && !s.backfill?.running;
+      },
+      `${monthValue}-01`,
+      { polling: 2000, timeout: T.backfill },
+    );
     const month = await now.getByLabel('Month').evaluate((el) => el.selectedOptions[0].textContent);
     await now.getByRole('button', { name: 'Send now' }).click();
     // the answer in words, whichever it is (a failure's reason shows in the assertion)
