@@ -12,13 +12,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { DEVICE, apiGet, eventually } from './alerts.support.mjs';
 
 const BASE_URL = (process.env.BASE_URL || '').replace(/\/+$/, '');
 const PASSWORD = process.env.ADMIN_PASSWORD || '';
 const SIM_URL = (process.env.SIM_URL || '').replace(/\/+$/, '');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const ARTIFACTS = path.resolve(process.env.ARTIFACTS_DIR || 'e2e-artifacts');
-const DEVICE = 'IOCL_XTRA_O2_ADMIN';
 const REAL_PREFIX = ['B', 'T', 'T', 'E'].join(''); // spelled out so this file doesn't contain it
 const RULE = 'E2E outlet dust spike';
 // Badge polls every 10 s, the page every 5 s; frames come every 0.5 s in the e2e stack.
@@ -57,20 +57,20 @@ describe('alerts end to end', { skip }, () => {
    * rules (a default rule, another test) firing or ending meanwhile change nothing here.
    */
   const badgeAgrees = (ours, p = page, timeout = T.alert) =>
-    p.waitForFunction(
-      async ({ rule, ours }) => {
-        const res = await fetch('/api/automation/alerts', {
-          headers: { Authorization: `Bearer ${sessionStorage.getItem('xo2.token')}` },
+    eventually(
+      async () => {
+        const alerts = await apiGet(p, '/api/automation/alerts');
+        const firing = (alerts?.active || []).filter((a) => a.state === 'firing').map((a) => a.name);
+        const { label, count } = await p.evaluate(() => {
+          const a = document.querySelector('header a.alerts-badge');
+          return { label: a?.getAttribute('aria-label') || '', count: a?.querySelector('.alerts-count')?.textContent.trim() };
         });
-        if (!res.ok) return false;
-        const firing = (await res.json()).active.filter((a) => a.state === 'firing');
-        const badge = document.querySelector('header a.alerts-badge');
-        const m = /^(No|\d+) firing/.exec(badge?.getAttribute('aria-label') || '');
+        const m = /^(No|\d+) firing/.exec(label);
         const shown = m ? (m[1] === 'No' ? 0 : Number(m[1])) : -1;
-        return shown === firing.length && firing.some((a) => a.name === rule) === ours && badge.innerText.trim() === String(shown);
+        const ok = alerts && shown === firing.length && count === String(shown) && firing.includes(RULE) === ours;
+        return ok || { label, count, firing };
       },
-      { rule: RULE, ours },
-      { polling: 500, timeout },
+      { timeout, what: `the badge shows the API's firing alerts (${ours ? 'ours among them' : 'not ours'})` },
     );
   const active = () => page.getByRole('region', { name: 'Active alerts' });
   const ourAlert = () => active().getByRole('article', { name: RULE });

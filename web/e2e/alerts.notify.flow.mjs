@@ -15,6 +15,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { apiGet, eventually, logIn } from './alerts.support.mjs';
 
 const BASE_URL = (process.env.BASE_URL || '').replace(/\/+$/, '');
 const PASSWORD = process.env.ADMIN_PASSWORD || '';
@@ -22,7 +23,6 @@ const SIM_URL = (process.env.SIM_URL || '').replace(/\/+$/, '');
 const SMTP_PORT = process.env.SMTP_PORT || '';
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const ARTIFACTS = path.resolve(process.env.ARTIFACTS_DIR || 'e2e-artifacts');
-const DEVICE = 'IOCL_XTRA_O2_ADMIN';
 export const RECIPIENTS = ['ops@plant.example', 'shift@plant.example'];
 export const REPORT_TO = 'gm@plant.example';
 const RULE = 'E2E silenced dust';
@@ -78,11 +78,7 @@ describe('notification centre end to end', { skip }, () => {
   });
 
   it('logs in; the environment’s webhook is read-only, email is not set up', async () => {
-    await page.goto(`${BASE_URL}/`);
-    await page.getByLabel('Device ID').fill(DEVICE);
-    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor({ timeout: T.short });
+    await logIn(page, BASE_URL, PASSWORD, T.short);
     await page.goto(`${BASE_URL}/#/alerts`);
     await page.getByRole('heading', { level: 1, name: 'Alerts' }).waitFor({ timeout: T.short });
     const hook = points().getByRole('article', { name: 'Webhook' });
@@ -192,16 +188,13 @@ describe('notification centre end to end', { skip }, () => {
     // The report reads that month from the gateway's history store: on this fresh stack, wait for
     // the backfill (the Python side sizes it to reach last month) to hold the whole month, as an
     // admin told "try again in a few minutes" would.
-    await page.waitForFunction(
-      async (first) => {
-        const res = await fetch('/api/history/status', {
-          headers: { Authorization: `Bearer ${sessionStorage.getItem('xo2.token')}` },
-        });
-        const s = res.ok ? await res.json() : null;
-        return !!s && !!s.oldest && s.oldest <= first && s.backfill?.pending === 0 && !s.backfill?.running;
+    const first = `${monthValue}-01`;
+    await eventually(
+      async () => {
+        const st = await apiGet(page, '/api/history/status');
+        return (!!st?.oldest && st.oldest <= first && st.backfill?.pending === 0 && !st.backfill?.running) || st;
       },
-      `${monthValue}-01`,
-      { polling: 2000, timeout: T.backfill },
+      { timeout: T.backfill, interval: 2000, what: `the history store holds ${monthValue}` },
     );
     const month = await now.getByLabel('Month').evaluate((el) => el.selectedOptions[0].textContent);
     await now.getByRole('button', { name: 'Send now' }).click();
