@@ -80,3 +80,21 @@ def pm_aqi(concentration: float, standard: Standard = "cpcb", size: PmSize = "pm
             return round_half_up((i_hi - i_lo) / (c_hi - c_lo) * (c - c_lo) + i_lo)
     return AQI_MAX
 
+
+
+# Category names by upper index bound: CPCB's NAQI and EPA's AQI (the web's overview/utils/aqi.js
+# holds the same names with their colours: change them together).
+CATEGORIES: dict[str, list[tuple[int, str]]] = {
+    "cpcb": [(50, "Good"), (100, "Satisfactory"), (200, "Moderately polluted"), (300, "Poor"),
+             (400, "Very poor"), (AQI_MAX, "Severe")],
+    "epa": [(50, "Good"), (100, "Moderate"), (150, "Unhealthy for sensitive groups"), (200, "Unhealthy"),
+            (300, "Very unhealthy"), (AQI_MAX, "Hazardous")],
+}
+
+
+def categories(standard: Standard) -> list[str]:
+    return [name for _, name in CATEGORIES[standard]]
+
+
+def category_name(index: int, standard: Standard = "cpcb") -> str:
+    return next((name for hi, name in CATEGORIES[standard] if index <= hi), CATEGORIES[standard][-1][1])

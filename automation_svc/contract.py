@@ -15,6 +15,8 @@ from devicecloud.channels import RELAY_IDS
 from service_kit.openapi import Contract, Health, Login, Reply, Token
 
 from .alerts.models import Notified
+from .contract_notify import (NotifyPut, NotifyStatus, ReportSchedulePut, ReportScheduleView, ReportSend,
+                              ReportSent, ChannelStatus)
 from .alerts.rules import Kind, Rule, RuleFields, Severity
 from .models import (AuditEntry, CommandRequest, CommandState, DisplayUpdate, LinkRefusedReport,
                      LoginReport, Mode, RelayUpdate, SensorRule, TimeRule, Who)
@@ -108,18 +110,6 @@ class RuleList(Reply):
     impact_channels: list[str]
 
 
-class ChannelStatus(Reply):
-    configured: bool
-    last_ok_at: float | None
-    last_error: str | None
-
-
-class NotifyStatus(Reply):
-    email: ChannelStatus
-    webhook: ChannelStatus
-    telegram: ChannelStatus
-
-
 class NotifyTest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     channel: Literal["email", "webhook", "telegram"]
@@ -184,8 +174,22 @@ def _routes(c: Contract, app: Flask) -> None:
         summary="Change an alert rule (any subset of its fields)")
     doc(app, "alerts.delete_rule", ok={204: None}, errors=(404,), tags=["alerts"],
         summary="Delete an alert rule (its active alerts resolve)")
-    doc(app, "alerts.notify_status", ok={200: NotifyStatus}, tags=["notifications"],
-        summary="Notification channels: configured, last delivery, queue")
-    doc(app, "alerts.notify_test", ok={200: NotifyDelivered}, json=NotifyTest, errors=(400, 409, 502),
+    channel = {"channel": {"type": "string", "enum": ["email", "webhook", "telegram"]}}
+    doc(app, "notify.status", ok={200: NotifyStatus}, tags=["notifications"],
+        summary="Contact points: settings (no secrets), where they come from, last delivery")
+    doc(app, "notify.put_channel", ok={200: ChannelStatus}, json=NotifyPut, errors=(400, 409), path=channel,
         tags=["notifications"],
-        summary="Send a test notification (502 with the reason when not delivered)")
+        summary="Set a contact point in the console (applied at once; 409 when set by the environment)")
+    doc(app, "notify.delete_channel", ok={204: None}, errors=(400, 409), path=channel, tags=["notifications"],
+        summary="Remove a contact point set in the console")
+    doc(app, "notify.test", ok={200: NotifyDelivered}, json=NotifyTest, errors=(400, 409, 502),
+        tags=["notifications"],
+        summary="Send a test notification (502 with the reason when not delivered, within the deadline)")
+    doc(app, "report_schedule.get_schedule", ok={200: ReportScheduleView}, tags=["report"],
+        summary="The monthly impact report's email schedule")
+    doc(app, "report_schedule.put_schedule", ok={200: ReportScheduleView}, json=ReportSchedulePut,
+        errors=(400,), tags=["report"],
+        summary="Change the monthly report's schedule (day 1-28, HH:MM unit-local, recipients)")
+    doc(app, "report_schedule.send_now", ok={200: ReportSent}, json=ReportSend, errors=(400, 409, 502),
+        tags=["report"],
+        summary="Email one month's report now (409 without a gateway or email; 502 with the reason)")

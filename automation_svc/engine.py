@@ -20,6 +20,7 @@ from devicecloud.settings import Settings
 
 from . import alerts
 from .alerts import AlertsState
+from .alerts.contact_points import SLICE as POINTS, ContactPoints, ContactPointsState
 from .audit import AuditLog
 from .clock import Clock
 from .commands import CloudCalls, CommandQueue
@@ -28,6 +29,9 @@ from .latest import Latest
 from .models import DisplayConfig, RelayRecord, StateFile, Who, default_relays
 from .part import Sender, Wiring
 from .relays import RelayController
+from .report.gateway_client import GatewayClient
+from .report.monthly import MonthlyReport
+from .report.schedule import SLICE as SCHEDULE, ReportSchedule, ScheduleState
 from .store import StateStore
 
 RULE_PERIOD_S = 1.0           # how often rules are re-evaluated without a new frame
@@ -37,6 +41,8 @@ class EngineState(StateFile):
     """The whole state file: the engine's parts and the alerts' slice, validated in one pass.
     The store sets a bad alerts slice aside on its own, so damage there costs only the alerts."""
     alerts: AlertsState | None = None
+    contact_points: ContactPointsState | None = None
+    report_schedule: ScheduleState | None = None
 
 
 class Engine:
@@ -51,7 +57,7 @@ class Engine:
         self.frames = 0
         self.cloud = CloudCalls(clock.wall)
 
-        loaded = store.load(EngineState.model_validate, separable=(alerts.SLICE,))
+        loaded = store.load(EngineState.model_validate, separable=(alerts.SLICE, POINTS, SCHEDULE))
         records: dict[str, RelayRecord] = default_relays()
         display_cfg = DisplayConfig()
         self.audit = AuditLog(settings.audit_max)
@@ -62,9 +68,20 @@ class Engine:
         wiring = Wiring(clock, self.queue, self.audit, self.cloud, save=self.persist, wake=self.wake.set)
         self.relays = RelayController(settings, wiring, sender, records)
         self.display = DisplayPusher(settings, wiring, display_sender or sender, display_cfg)
+        # Contact points build the channel objects the alerts' outbox reads (and rebuild them live).
+        self.contact_points = ContactPoints(settings, loaded.contact_points if loaded else None,
+                                            audit=self.record, save=self.persist)
         self.alerts = alerts.Alerts(settings, clock, audit=self.record, save=self.persist,
-                                    state=loaded.alerts if loaded is not None else None)
+                                    state=loaded.alerts if loaded is not None else None,
+                                    channels=self.contact_points.channels)
+        self.contact_points.on_change = self.alerts.outbox.reconfigured
         self.relays.listeners.append(self.alerts.on_command_finished)
+        report = MonthlyReport(settings, GatewayClient(settings.gateway_url, None),
+                               relay_names=lambda: {r["id"]: r["name"] for r in self.relays.views()},
+                               standard=lambda: self.display.view()["standard"])
+        self.reports = ReportSchedule(report, self.alerts.outbox, clock, loaded.report_schedule if loaded else None,
+                                      audit=self.record, save=self.persist,
+                                      email_to=lambda: list(getattr(self.contact_points.channels["email"], "to", [])))
         if store.load_error:
             # The bad file is already kept aside (or saving is disabled), so this save is safe.
             self.audit.add(clock.wall(), "system", "state file rejected", store.load_error,
@@ -75,11 +92,17 @@ class Engine:
         if alerts_problem:
             self.record("system", "alerts state rejected", f"{alerts_problem}; started on default rules",
                         "started on default rules")
+        for name in (POINTS, SCHEDULE):
+            if store.slice_errors.get(name):
+                self.record("system", f"{name} state rejected", store.slice_errors[name], "started on defaults")
 
     # -- persistence ---------------------------------------------------------------------------
     def _snapshot(self) -> dict:
         with self.relays.lock, self.display.lock:
             doc = {**self.relays.dump(), **self.display.dump(), **self.audit.dump()}
+        doc[POINTS] = self.contact_points.dump()
+        # Before the alerts (the outbox): a saved "report queued" mark always comes with its item.
+        doc[SCHEDULE] = self.reports.dump()
         doc[alerts.SLICE] = self.alerts.dump()
         return doc
 

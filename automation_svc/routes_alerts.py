@@ -1,4 +1,5 @@
-"""HTTP routes of alerts and notifications (SPEC section 9), all behind the JWT.
+"""HTTP routes of alerts and their rules (SPEC section 9), all behind the JWT (contact points:
+routes_notify.py).
 
 Views only parse and translate; rules, lifecycle and delivery live in automation_svc/alerts/.
 """
@@ -9,8 +10,8 @@ from flask_jwt_extended import jwt_required
 
 from service_kit.webapp import error_response, json_body
 
-from .alerts import Alerts, Conflict, DeliveryError, NotFound
-from .alerts.rules import IMPACT_CODES, NOTIFY_CHANNELS, THRESHOLD_CODES
+from .alerts import Alerts, Conflict, NotFound
+from .alerts.rules import IMPACT_CODES, THRESHOLD_CODES
 from .models import FieldError
 
 bp = Blueprint("alerts", __name__, url_prefix="/api/automation")
@@ -77,22 +78,3 @@ def delete_rule(rule_id: str):
     except NotFound:
         return error_response(404, "unknown alert rule", "id")
     return "", 204
-
-
-@bp.get("/notify")
-@jwt_required()
-def notify_status():
-    return jsonify(_alerts().notify_view())
-
-
-@bp.post("/notify/test")
-@jwt_required()
-def notify_test():
-    channel = json_body().get("channel")
-    if channel not in NOTIFY_CHANNELS:
-        raise FieldError("channel", "channel: use email, webhook or telegram")
-    try:
-        _alerts().send_test(channel)
-    except DeliveryError as exc:
-        return error_response(502, f"{channel} test not delivered: {exc}")
-    return jsonify(channel=channel, delivered=True)

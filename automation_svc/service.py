@@ -17,6 +17,7 @@ from .store import StateStore
 
 log = logging.getLogger(__name__)
 DISPLAY_HTTP_TIMEOUT_S = 5.0
+REPORT_CHECK_S = 30.0         # the monthly report's schedule is looked at this often
 
 
 class AutomationService:
@@ -37,6 +38,7 @@ class AutomationService:
         self.stream = CloudStream(settings, self.engine.on_frame) if with_stream else None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._report_thread: threading.Thread | None = None
 
     @property
     def socket_connected(self) -> bool:
@@ -49,6 +51,9 @@ class AutomationService:
             self.stream.start()
         self._thread = threading.Thread(target=self._loop, name="automation-engine", daemon=True)
         self._thread.start()
+        # Its own worker: composing a report waits on the gateway, which must not hold up the engine.
+        self._report_thread = threading.Thread(target=self._report_loop, name="monthly-report", daemon=True)
+        self._report_thread.start()
         return self
 
     def stop(self) -> None:
@@ -58,8 +63,17 @@ class AutomationService:
             self.stream.stop()
         self.engine.queue.stop()
         self.alerts.stop()
-        if self._thread:
-            self._thread.join(5)
+        for t in (self._thread, self._report_thread):
+            if t:
+                t.join(5)
+
+    def _report_loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.engine.reports.step()
+            except Exception:   # a bug in one step must not stop the schedule
+                log.exception("monthly report step failed")
+            self._stop.wait(REPORT_CHECK_S)
 
     def _loop(self) -> None:
         engine, clock = self.engine, self.clock

@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 CURRENT_VERSION = 1
+FILE_MODE = 0o600        # the file holds the contact points' secrets (SMTP password, bot token)
 # version n -> function returning the version n+1 document. Add one per schema change.
 MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
 
@@ -104,7 +105,7 @@ class StateStore:
         first = next(e for e in exc.errors() if e["loc"][0] == name)
         aside = self._aside_name(f"{name}-corrupt")
         try:
-            atomic_write(aside, json.dumps(raw, ensure_ascii=False).encode())
+            atomic_write(aside, json.dumps(raw, ensure_ascii=False).encode(), mode=FILE_MODE)
             kept = f"kept as {aside.name}"
         except (OSError, TypeError, ValueError) as err:
             kept = f"could not keep a copy ({getattr(err, 'strerror', None) or err})"
@@ -146,7 +147,8 @@ class StateStore:
             try:
                 doc = {"version": CURRENT_VERSION, **snapshot(), "saved_at": self.wall()}
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                atomic_write(self.path, json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode())
+                atomic_write(self.path, json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode(),
+                             mode=FILE_MODE)
             except (OSError, TypeError, ValueError) as exc:
                 self.save_error = f"save failed: {getattr(exc, 'strerror', None) or exc}"
                 log.error("state file %s", self.save_error)

@@ -71,6 +71,11 @@ class Settings(BaseSettings):
     automation_bind: str = "127.0.0.1:8002"
     # How the gateway reaches automation_svc (browser logins go to its audit log).
     automation_url: str = "http://127.0.0.1:8002"
+    # How automation_svc reaches the gateway (the monthly report's history and CSV); unset when
+    # automation runs alone, and then the report says it needs the gateway.
+    gateway_url: str | None = None
+    # The site's name in the header, reports and notifications (SPEC 12); default: the alias.
+    site_name: str | None = None
 
     # gateway_svc
     cache_ttl_hour_s: float = Field(30.0, ge=0)
@@ -121,6 +126,26 @@ class Settings(BaseSettings):
         if not re.match(r"^https?://[^\s/]+", v):
             raise ValueError("must be an http(s) URL, e.g. https://example.execute-api.../")
         return v.rstrip("/")
+
+    @field_validator("gateway_url")
+    @classmethod
+    def _gateway_url(cls, v: str | None) -> str | None:
+        if v is not None and v.strip() and not re.match(r"^https?://[^\s/]+", v.strip()):
+            raise ValueError("must be an http(s) URL, e.g. http://gateway:8001")
+        return v.strip().rstrip("/") or None if v is not None else None
+
+    @field_validator("site_name")
+    @classmethod
+    def _site_name(cls, v: str | None) -> str | None:
+        v = v.strip() if v is not None else None
+        if v and (len(v) > 80 or any(ord(c) < 32 or ord(c) == 127 or c in "\u2028\u2029\x85" for c in v)):
+            raise ValueError("must be one line of at most 80 characters")
+        return v or None
+
+    @property
+    def site(self) -> str:
+        """The site's name as people read it: XO2_SITE_NAME, else the alias."""
+        return self.site_name or self.device_alias
 
     @field_validator("alert_webhook_url")
     @classmethod
@@ -231,12 +256,20 @@ class Settings(BaseSettings):
         return DEV_JWT_SECRET
 
 
+def _secret_bearing(field: str) -> bool:
+    """A value never repeated in an error: a secret, or a URL (it may hold user:password or a
+    token in its path, as Slack's webhook URLs and Telegram's bot URLs do)."""
+    info = Settings.model_fields.get(field)
+    return (info is None or "SecretStr" in str(info.annotation) or field.endswith("_url")
+            or any(w in field for w in ("secret", "password", "token")))
+
+
 def _describe(err: ValidationError) -> str:
     lines = []
     for e in err.errors():
         name = ENV_PREFIX + "_".join(str(p) for p in e["loc"]).upper() if e["loc"] else "settings"
         msg = e["msg"].removeprefix("Value error, ")
-        if "SECRET" not in name and "PASSWORD" not in name and isinstance(e.get("input"), str):
+        if e["loc"] and not _secret_bearing(str(e["loc"][0])) and isinstance(e.get("input"), str):
             msg += f" (got {e['input']!r})"
         lines.append(f"{name}: {msg}")
     return "Invalid configuration:\n  " + "\n  ".join(lines)

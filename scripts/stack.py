@@ -94,6 +94,7 @@ class Stack:
         self.env.update(XO2_GATEWAY_BIND=f"127.0.0.1:{self.gateway_port}",
                         XO2_AUTOMATION_BIND=f"127.0.0.1:{self.automation_port}",
                         XO2_AUTOMATION_URL=f"http://127.0.0.1:{self.automation_port}",
+                        XO2_GATEWAY_URL=f"http://127.0.0.1:{self.gateway_port}",
                         PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1")
 
     @property

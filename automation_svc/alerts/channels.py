@@ -14,13 +14,13 @@ import socket
 import ssl
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
-from typing import Protocol
+from typing import Literal, Protocol
 from urllib.parse import urlsplit
-
-import requests
 
 from devicecloud.settings import Settings
 
+from .deadline import Watchdog
+from .http_delivery import PostError, net_reason, post
 from .messages import Message
 
 
@@ -40,39 +40,64 @@ class Channel(Protocol):
     def missing(self) -> str:
         """What to set when not configured."""
 
-    def send(self, msg: Message) -> None: ...
+    def send(self, msg: Message, deadline_s: float | None = None) -> None:
+        """Deliver within min(deadline_s, XO2_NOTIFY_TIMEOUT_S) as a whole, or raise DeliveryError."""
 
 
-def _net_reason(exc: BaseException, where: str, timeout: float) -> str:
-    """Words for the network failures SMTP and HTTP share."""
-    if isinstance(exc, ConnectionRefusedError):
-        return f"connection refused by {where}: nothing is listening there (check the host and port)"
-    if isinstance(exc, (socket.timeout, TimeoutError)):
-        return f"no answer from {where} within {timeout:g} s"
-    if isinstance(exc, socket.gaierror):
-        return f"cannot find {where}: the host name does not resolve"
-    if isinstance(exc, ssl.SSLCertVerificationError):
-        return f"TLS failed with {where}: its certificate is not trusted ({exc.verify_message})"
-    if isinstance(exc, ssl.SSLError):
-        return f"TLS failed with {where} ({exc.reason or exc})"
-    if isinstance(exc, OSError):
-        return f"network error with {where}: {exc.strerror or exc}"
-    return f"{type(exc).__name__} with {where}"
+Source = Literal["env", "console"]
+# What to tell a person to check, by where the channel's settings come from.
+_NAMES: dict[str, dict[str, str]] = {
+    "env": {"user": "XO2_SMTP_USER", "password": "XO2_SMTP_PASSWORD", "from": "XO2_SMTP_FROM",
+            "to": "XO2_ALERT_EMAIL_TO", "security": "XO2_SMTP_SECURITY", "port": "XO2_SMTP_PORT",
+            "token": "XO2_TELEGRAM_BOT_TOKEN", "chat_id": "XO2_TELEGRAM_CHAT_ID"},
+    "console": {"user": "the user name", "password": "the password", "from": "the sender address",
+                "to": "the recipients", "security": "the security setting", "port": "the port",
+                "token": "the bot token", "chat_id": "the chat id"},
+}
+
+
+def _security_hint(names: dict[str, str]) -> str:
+    sec = names["security"]
+    return f"{sec}=ssl (usually port 465) or none" if sec.startswith("XO2_") else \
+        "the security setting to ssl (usually port 465) or none"
+
+
+class _SMTP(smtplib.SMTP):
+    """smtplib with every connection under the delivery's watchdog; `tls` wraps the connection
+    from the first byte (port-465 style). Made without a host so nothing connects before the
+    watchdog is in place."""
+
+    def __init__(self, watchdog: Watchdog, tls: ssl.SSLContext | None, timeout: float) -> None:
+        self._watchdog, self._tls = watchdog, tls
+        super().__init__(timeout=timeout)
+
+    def connect(self, host: str = "localhost", port: int = 0, source_address=None):
+        self._host = host            # starttls() verifies the certificate against it
+        return super().connect(host, port, source_address)
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        sock = socket.create_connection((host, port), timeout, self.source_address)
+        self._watchdog.watch(sock)
+        return self._tls.wrap_socket(sock, server_hostname=host) if self._tls else sock
 
 
 class EmailChannel:
     name = "email"
 
-    def __init__(self, settings: Settings, ssl_context: ssl.SSLContext | None = None) -> None:
+    def __init__(self, settings: Settings, ssl_context: ssl.SSLContext | None = None,
+                 source: Source = "env") -> None:
+        self.source = source
+        self.names = _NAMES[source]
         self.host = settings.smtp_host
         self.port = settings.smtp_port
         self.security = settings.smtp_security
         self.user = settings.smtp_user
         self._password = settings.smtp_password.get_secret_value() if settings.smtp_password else ""
         self.to = [a.strip() for a in (settings.alert_email_to or "").split(",") if a.strip()]
+        self.from_setting = settings.smtp_from
         self.sender = settings.smtp_from or (self.user if self.user and "@" in self.user else
                                             f"xtrao2-console@{self.host or 'localhost'}")
-        self.timeout = settings.notify_timeout_s
+        self.timeout = settings.notify_timeout_s      # the whole delivery, and each read
         # Tests pass a context that trusts their own certificate; production verifies normally.
         self.context = ssl_context or ssl.create_default_context()
 
@@ -80,107 +105,85 @@ class EmailChannel:
     def configured(self) -> bool:
         return bool(self.host and self.to)
 
+    @property
+    def password_set(self) -> bool:
+        return bool(self._password)
+
     def missing(self) -> str:
-        return "email is not configured: set XO2_SMTP_HOST and XO2_ALERT_EMAIL_TO"
+        return ("email is not configured: set it up on the Alerts page (or set XO2_SMTP_HOST and "
+                "XO2_ALERT_EMAIL_TO)")
 
     def describe(self) -> str:
         return f"{self.host}:{self.port} ({self.security}) to {', '.join(self.to)}" if self.configured else ""
 
-    def send(self, msg: Message) -> None:
+    def compose(self, msg: Message) -> EmailMessage:
         em = EmailMessage()
         em["Subject"] = msg.subject
         em["From"] = self.sender
-        em["To"] = ", ".join(self.to)
+        em["To"] = ", ".join(msg.to or self.to)
         em["Date"] = formatdate(localtime=False)
         em["Message-ID"] = make_msgid(domain="xtrao2.console")
+        if msg.delivery_id:
+            em["X-XO2-Delivery"] = msg.delivery_id
         em.set_content(msg.text)
+        if msg.html:
+            em.add_alternative(msg.html, subtype="html")
+        for a in msg.attachments:         # text attachments (the report's CSV), declared UTF-8
+            em.add_attachment(a.content, subtype=a.mime.partition("/")[2], charset="utf-8", filename=a.filename)
+        return em
+
+    def send(self, msg: Message, deadline_s: float | None = None) -> None:
+        em = self.compose(msg)
         where = f"the mail server {self.host}:{self.port}"
+        n = self.names
+        watchdog = Watchdog(min(deadline_s or self.timeout, self.timeout), where)
         try:
-            if self.security == "ssl":
-                smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=self.context)
-            else:
-                smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
-            with smtp:
+            with watchdog, _SMTP(watchdog, self.context if self.security == "ssl" else None, self.timeout) as smtp:
+                smtp.connect(self.host, self.port)
                 if self.security == "starttls":
                     smtp.starttls(context=self.context)
                 if self.user:
                     smtp.login(self.user, self._password)
                 smtp.send_message(em)
         except smtplib.SMTPAuthenticationError as exc:
-            raise DeliveryError(f"{where} refused the user name or password (XO2_SMTP_USER / "
-                                f"XO2_SMTP_PASSWORD): {exc.smtp_code} {_text(exc.smtp_error)}") from None
+            raise DeliveryError(f"{where} refused the user name or password ({n['user']} / "
+                                f"{n['password']}): {exc.smtp_code} {_text(exc.smtp_error)}") from None
         except smtplib.SMTPNotSupportedError as exc:
             if "STARTTLS" in str(exc):
-                raise DeliveryError(f"{where} does not offer STARTTLS: set XO2_SMTP_SECURITY=ssl "
-                                    "(usually port 465) or none") from None
+                raise DeliveryError(f"{where} does not offer STARTTLS: set {_security_hint(n)}") from None
             raise DeliveryError(f"{where} does not offer login (AUTH) on this connection: "
-                                "use XO2_SMTP_SECURITY=starttls or ssl, or unset XO2_SMTP_USER") from None
+                                f"use starttls or ssl ({n['security']}), or leave {n['user']} empty") from None
         except smtplib.SMTPRecipientsRefused as exc:
             raise DeliveryError(f"{where} refused the recipients {', '.join(exc.recipients)} "
-                                "(XO2_ALERT_EMAIL_TO)") from None
+                                f"({n['to']})") from None
         except smtplib.SMTPSenderRefused as exc:
-            raise DeliveryError(f"{where} refused the sender address {exc.sender} (XO2_SMTP_FROM): "
+            raise DeliveryError(f"{where} refused the sender address {exc.sender} ({n['from']}): "
                                 f"{exc.smtp_code} {_text(exc.smtp_error)}") from None
-        except smtplib.SMTPServerDisconnected:
-            raise DeliveryError(f"{where} closed the connection (with ssl on a STARTTLS port, or the "
-                                "other way round, check XO2_SMTP_SECURITY and XO2_SMTP_PORT)") from None
         except smtplib.SMTPResponseException as exc:
             raise DeliveryError(f"{where} answered {exc.smtp_code} {_text(exc.smtp_error)}") from None
-        except smtplib.SMTPException as exc:
-            raise DeliveryError(f"{where}: {exc}") from None
-        except ssl.SSLError as exc:
-            reason = _net_reason(exc, where, self.timeout)
-            if not isinstance(exc, ssl.SSLCertVerificationError):
-                reason += "; check XO2_SMTP_SECURITY: port 465 is usually ssl, 587 starttls"
+        except OSError as exc:       # SMTPServerDisconnected and the other SMTPExceptions included
+            if watchdog.fired:
+                raise DeliveryError(watchdog.reason()) from None
+            if isinstance(exc, smtplib.SMTPServerDisconnected):
+                raise DeliveryError(f"{where} closed the connection (with ssl on a STARTTLS port, or the "
+                                    f"other way round, check {n['security']} and {n['port']})") from None
+            if isinstance(exc, smtplib.SMTPException):
+                raise DeliveryError(f"{where}: {exc}") from None
+            reason = net_reason(exc, where, self.timeout)
+            if isinstance(exc, ssl.SSLError) and not isinstance(exc, ssl.SSLCertVerificationError):
+                reason += f"; check {n['security']}: port 465 is usually ssl, 587 starttls"
             raise DeliveryError(reason) from None
-        except OSError as exc:
-            raise DeliveryError(_net_reason(exc, where, self.timeout)) from None
 
 
 def _text(raw: bytes | str) -> str:
     return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
 
 
-def _post(url: str, what: str, timeout: float, **kwargs) -> requests.Response:
-    """POST without following redirects; failures in words naming the host only."""
-    parts = urlsplit(url)
-    where = f"{what} {parts.hostname}:{parts.port or (443 if parts.scheme == 'https' else 80)}"
-    try:
-        return requests.post(url, timeout=timeout, allow_redirects=False, **kwargs)
-    except requests.exceptions.SSLError as exc:
-        cause = _root(exc)
-        raise DeliveryError(_net_reason(cause, where, timeout) if isinstance(cause, ssl.SSLError)
-                            else f"TLS failed with {where}") from None
-    except requests.exceptions.Timeout:
-        raise DeliveryError(f"no answer from {where} within {timeout:g} s") from None
-    except requests.exceptions.RequestException as exc:
-        cause = _root(exc)
-        text = str(cause).lower()
-        if isinstance(cause, ConnectionRefusedError) or "refused" in text:
-            raise DeliveryError(f"connection refused by {where}: nothing is listening there") from None
-        if "resolve" in text or "name or service not known" in text or "nodename" in text:
-            raise DeliveryError(f"cannot find {where}: the host name does not resolve") from None
-        raise DeliveryError(f"could not reach {where} ({type(cause).__name__})") from None
-
-
-def _root(exc: BaseException) -> BaseException:
-    """The innermost cause (requests wraps urllib3 wraps the socket error)."""
-    seen = exc
-    while True:
-        nxt = seen.__cause__ or seen.__context__
-        if nxt is None and seen.args and isinstance(seen.args[0], BaseException):
-            nxt = seen.args[0]
-        if nxt is None and hasattr(seen, "reason") and isinstance(seen.reason, BaseException):
-            nxt = seen.reason
-        if nxt is None or nxt is seen:
-            return seen
-        seen = nxt
-
-
 class WebhookChannel:
     name = "webhook"
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, source: Source = "env") -> None:
+        self.source = source
         self.url = settings.alert_webhook_url.get_secret_value() if settings.alert_webhook_url else ""
         secret = settings.alert_webhook_secret.get_secret_value() if settings.alert_webhook_secret else ""
         self._secret = secret.encode()
@@ -192,8 +195,12 @@ class WebhookChannel:
     def configured(self) -> bool:
         return bool(self.url)
 
+    @property
+    def secret_set(self) -> bool:
+        return bool(self._secret)
+
     def missing(self) -> str:
-        return "the webhook is not configured: set XO2_ALERT_WEBHOOK_URL"
+        return "the webhook is not configured: set it up on the Alerts page (or set XO2_ALERT_WEBHOOK_URL)"
 
     def describe(self) -> str:
         if not self.configured:
@@ -210,20 +217,29 @@ class WebhookChannel:
     def signature(self, body: bytes) -> str:
         return "sha256=" + hmac.new(self._secret, body, hashlib.sha256).hexdigest()
 
-    def send(self, msg: Message) -> None:
+    def send(self, msg: Message, deadline_s: float | None = None) -> None:
         body = self.body(msg)
         headers = {"Content-Type": "application/json", "User-Agent": "XtraO2-Console"}
+        if msg.delivery_id:
+            # The same on a redelivery of the same outbox item: a receiver can drop the repeat.
+            headers["X-XO2-Delivery"] = msg.delivery_id
         if self._secret:
             headers["X-XO2-Signature"] = self.signature(body)
-        resp = _post(self.url, "the webhook", self.timeout, data=body, headers=headers)
-        if not 200 <= resp.status_code < 300:
-            raise DeliveryError(f"the webhook answered HTTP {resp.status_code} {resp.reason or ''}".rstrip())
+        try:
+            resp = post(self.url, body, headers, what="the webhook", read_timeout_s=self.timeout,
+                        deadline_s=min(deadline_s or self.timeout, self.timeout))
+        except PostError as exc:
+            raise DeliveryError(str(exc)) from None
+        if not 200 <= resp.status < 300:
+            raise DeliveryError(f"the webhook answered HTTP {resp.status} {resp.reason}".rstrip())
 
 
 class TelegramChannel:
     name = "telegram"
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, source: Source = "env") -> None:
+        self.source = source
+        self.names = _NAMES[source]
         self._token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
         self.chat_id = settings.telegram_chat_id
         self.api_url = settings.telegram_api_url
@@ -233,27 +249,39 @@ class TelegramChannel:
     def configured(self) -> bool:
         return bool(self._token and self.chat_id)
 
+    @property
+    def token_set(self) -> bool:
+        return bool(self._token)
+
     def missing(self) -> str:
-        return "Telegram is not configured: set XO2_TELEGRAM_BOT_TOKEN and XO2_TELEGRAM_CHAT_ID"
+        return ("Telegram is not configured: set it up on the Alerts page (or set XO2_TELEGRAM_BOT_TOKEN "
+                "and XO2_TELEGRAM_CHAT_ID)")
 
     def describe(self) -> str:
         return f"chat {self.chat_id} via {urlsplit(self.api_url).hostname}" if self.configured else ""
 
-    def send(self, msg: Message) -> None:
-        body = {"chat_id": self.chat_id, "text": f"{msg.subject}\n\n{msg.text}",
-                "disable_web_page_preview": True}
-        resp = _post(f"{self.api_url}/bot{self._token}/sendMessage", "Telegram", self.timeout, json=body)
+    def send(self, msg: Message, deadline_s: float | None = None) -> None:
+        body = json.dumps({"chat_id": self.chat_id, "text": f"{msg.subject}\n\n{msg.text}",
+                           "disable_web_page_preview": True}).encode()
         try:
-            doc = resp.json()
+            resp = post(f"{self.api_url}/bot{self._token}/sendMessage", body,
+                        {"Content-Type": "application/json", "User-Agent": "XtraO2-Console"},
+                        what="Telegram", read_timeout_s=self.timeout,
+                        deadline_s=min(deadline_s or self.timeout, self.timeout))
+        except PostError as exc:
+            raise DeliveryError(str(exc).replace(self._token, "…") if self._token else str(exc)) from None
+        try:
+            doc = json.loads(resp.body)
         except ValueError:
             doc = {}
-        if resp.status_code == 200 and isinstance(doc, dict) and doc.get("ok") is True:
+        if resp.status == 200 and isinstance(doc, dict) and doc.get("ok") is True:
             return
         said = doc.get("description") if isinstance(doc, dict) else None
-        said = str(said).replace(self._token, "…") if said else f"HTTP {resp.status_code}"
-        hint = {401: " (check XO2_TELEGRAM_BOT_TOKEN)", 404: " (check XO2_TELEGRAM_BOT_TOKEN)",
-                400: " (check XO2_TELEGRAM_CHAT_ID; the bot must be in that chat)",
-                403: " (the bot was blocked or removed from the chat)"}.get(resp.status_code, "")
+        said = str(said).replace(self._token, "…") if said else f"HTTP {resp.status}"
+        n = self.names
+        hint = {401: f" (check {n['token']})", 404: f" (check {n['token']})",
+                400: f" (check {n['chat_id']}; the bot must be in that chat)",
+                403: " (the bot was blocked or removed from the chat)"}.get(resp.status, "")
         raise DeliveryError(f"Telegram refused the message: {said}{hint}")
 
 

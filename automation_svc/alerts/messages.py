@@ -10,7 +10,9 @@ from typing import Any
 
 from devicecloud.settings import Settings
 
-EVENTS = ("alert.firing", "alert.acknowledged", "alert.resolved", "alert.summary", "test")
+EVENTS = ("alert.firing", "alert.acknowledged", "alert.resolved", "alert.summary", "test", "report.monthly")
+# Never folded into the hourly summary (a summary itself; a report is no alert to summarise).
+UNFOLDED = ("alert.summary", "report.monthly")
 _URL = re.compile(r"\b(?:https?|wss?)://\S+")
 
 
@@ -20,6 +22,17 @@ class Message:
     subject: str                    # email subject; first line elsewhere
     text: str                       # plain text body, ends with the console link
     alert: dict[str, Any] | None = field(default=None)   # the alert as the API shows it
+    delivery_id: str | None = None  # the outbox item's: the same on a redelivery (X-XO2-Delivery)
+    html: str | None = None         # email only: an HTML alternative to `text`
+    attachments: tuple[Attachment, ...] = ()   # email only
+    to: tuple[str, ...] = ()        # email only: these recipients instead of the channel's
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    mime: str                       # e.g. "text/csv"
+    content: str
 
 
 class Composer:

@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import logging
 import threading
+import uuid
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..clock import Clock
 from .channels import Channel, DeliveryError
-from .messages import Composer, Message
+from .messages import UNFOLDED, Attachment, Composer, Message
 
 log = logging.getLogger(__name__)
 
@@ -44,9 +46,17 @@ class Item(BaseModel):
     next_at: float
     attempts: int = 0
     last_error: str | None = None
+    # Sent as X-XO2-Delivery: the same on every attempt and after a restart (it is saved).
+    delivery_id: str = Field(default_factory=lambda: uuid.uuid4().hex)
+    html: str | None = None
+    attachments: list[dict] = Field(default_factory=list)     # Attachment fields
+    to: list[str] = Field(default_factory=list)
+    tag: str | None = None          # what queued it, e.g. "report:2026-11" (report_schedule)
 
     def message(self) -> Message:
-        return Message(self.event, self.subject, self.text, self.alert)
+        return Message(self.event, self.subject, self.text, self.alert, delivery_id=self.delivery_id,
+                       html=self.html, attachments=tuple(Attachment(**a) for a in self.attachments),
+                       to=tuple(self.to))
 
 
 class ChannelLog(BaseModel):
@@ -58,6 +68,15 @@ class ChannelLog(BaseModel):
     last_ok_at: float | None = None
     last_error: str | None = None
     last_error_at: float | None = None
+    failing_since: float | None = None                  # first failure since the last success
+
+    def note(self, now: float, error: str | None) -> None:
+        """One delivery's outcome."""
+        if error is None:
+            self.last_ok_at, self.last_error, self.failing_since = now, None, None
+        else:
+            self.last_error, self.last_error_at = error, now
+            self.failing_since = self.failing_since or now
 
 
 class OutboxState(BaseModel):
@@ -107,12 +126,29 @@ class Outbox:
         with self._lock:
             return sum(1 for i in self.state.items if i.channel == channel)
 
+    def tagged(self, tag: str) -> bool:
+        """Whether a message queued with `tag` is still waiting."""
+        with self._lock:
+            return any(i.tag == tag for i in self.state.items)
+
+    def reconfigured(self, channel: str) -> None:
+        """The channel's settings changed (contact points): its delivery status belonged to the
+        old settings, so it starts afresh; what is queued goes out with the new ones, now."""
+        with self._lock:
+            old = self.state.channels.get(channel) or ChannelLog()
+            self.state.channels[channel] = ChannelLog(sent=old.sent, held=old.held,
+                                                      held_subjects=old.held_subjects, held_since=old.held_since)
+            for item in self.state.items:
+                if item.channel == channel:
+                    item.next_at = min(item.next_at, self.clock.wall())
+        self._wake[channel].set()
+
     def status(self, channel: str) -> ChannelLog:
         with self._lock:
             return self.state.channels[channel].model_copy()
 
     # -- enqueue -------------------------------------------------------------------------------
-    def put(self, channel: str, msg: Message, alert_id: str | None = None) -> bool:
+    def put(self, channel: str, msg: Message, alert_id: str | None = None, tag: str | None = None) -> bool:
         """Queue a message for a configured channel (the caller saves the state); False if off."""
         if not self._configured(channel):
             return False
@@ -122,8 +158,9 @@ class Outbox:
             st.seq += 1
             st.items.append(Item(id=st.seq, channel=channel, event=msg.event, subject=msg.subject,
                                  text=msg.text, alert=msg.alert, alert_id=alert_id,
-                                 created_at=now, next_at=now))
-            mine = [i for i in st.items if i.channel == channel and i.event != "alert.summary"]
+                                 created_at=now, next_at=now, html=msg.html, to=list(msg.to), tag=tag,
+                                 attachments=[vars(a) for a in msg.attachments]))
+            mine = [i for i in st.items if i.channel == channel and i.event not in UNFOLDED]
             for old in mine[:max(0, len(mine) - MAX_QUEUED)]:
                 self._fold(old, now)
         self._wake[channel].set()
@@ -166,7 +203,7 @@ class Outbox:
                 head = mine[0]
                 if head.next_at > now:
                     return None, head.next_at, changed
-                if len(ch.sent) >= self.cap and head.event != "alert.summary":
+                if len(ch.sent) >= self.cap and head.event not in UNFOLDED:
                     self._fold(head, now)
                     changed = True
                     continue
@@ -176,7 +213,9 @@ class Outbox:
 
     def deliver_due(self, channel: str) -> float | None:
         """Send everything due on one channel now. Returns the wall time something is next due."""
-        channel_obj = self.channels[channel]
+        channel_obj = self.channels[channel]        # looked up each time: contact points replace it
+        if not channel_obj.configured:
+            return None                             # kept until the channel is set up again
         while True:
             item, next_at, changed = self._next(channel)
             if item is None:
@@ -200,12 +239,11 @@ class Outbox:
                     if item in self.state.items:
                         self.state.items.remove(item)
                     ch.sent.append(now)
-                    ch.last_ok_at, ch.last_error = now, None
                 else:
                     item.attempts += 1
                     item.last_error = error
                     item.next_at = now + min(RETRY_FIRST_S * 2 ** (item.attempts - 1), RETRY_MAX_S)
-                    ch.last_error, ch.last_error_at = error, now
+                ch.note(now, error)
             if error:
                 log.warning("%s notification not delivered (attempt %d, retrying): %s",
                             channel, item.attempts, error)
@@ -214,32 +252,31 @@ class Outbox:
             if error:
                 return item.next_at
 
-    def send_now(self, channel: str, msg: Message) -> None:
-        """Deliver one message right away, outside the queue and the cap (the test button).
-        Raises DeliveryError; the outcome shows in the channel's status."""
+    def send_now(self, channel: str, msg: Message, deadline_s: float | None = None) -> None:
+        """Deliver one message right away, outside the queue and the cap (the test button, a
+        report sent now), within `deadline_s` as a whole. Raises DeliveryError; the outcome
+        shows in the channel's status."""
         error = None
+        if msg.delivery_id is None:
+            msg = replace(msg, delivery_id=uuid.uuid4().hex)
         try:
-            self.channels[channel].send(msg)
+            self.channels[channel].send(msg, deadline_s)
         except DeliveryError as exc:
             error = str(exc)
             raise
         finally:
             now = self.clock.wall()
             with self._lock:
-                ch = self.state.channels[channel]
-                if error is None:
-                    ch.last_ok_at, ch.last_error = now, None
-                else:
-                    ch.last_error, ch.last_error_at = error, now
+                self.state.channels[channel].note(now, error)
             self.save()
 
     # -- workers -------------------------------------------------------------------------------
     def start(self) -> None:
-        for name, ch in self.channels.items():
-            if ch.configured:
-                t = threading.Thread(target=self._work, args=(name,), name=f"notify-{name}", daemon=True)
-                t.start()
-                self._threads.append(t)
+        # A worker per channel, configured or not: the console may set one up at any time.
+        for name in self.channels:
+            t = threading.Thread(target=self._work, args=(name,), name=f"notify-{name}", daemon=True)
+            t.start()
+            self._threads.append(t)
 
     def stop(self) -> None:
         self._stop.set()

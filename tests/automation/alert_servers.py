@@ -48,7 +48,7 @@ class _MailHandler:
         msg = email.message_from_string(raw, policy=email.policy.default)
         with self.box.lock:
             self.box.mails.append(Mail(time.time(), envelope.mail_from, list(envelope.rcpt_tos),
-                                       str(msg["Subject"]), msg.get_content(), raw))
+                                       str(msg["Subject"]), msg.get_body(("plain",)).get_content(), raw))
         return "250 OK"
 
 

@@ -57,3 +57,17 @@ def test_secrets_are_not_echoed():
     s.check_secrets()
     assert "hunter2" not in repr(s) and "s" * 40 not in repr(s)
     assert load_settings(admin_password="long-enough", dev=True).jwt_key == DEV_JWT_SECRET
+
+
+@pytest.mark.parametrize("env, value", [
+    ({"XO2_ALERT_WEBHOOK_URL": "hooks.slack.com/services/T0/B0/hook-token-1"}, "hook-token-1"),
+    ({"XO2_TELEGRAM_API_URL": "ftp://api.example.test/bot123:tg-token-2"}, "tg-token-2"),
+    ({"XO2_GATEWAY_URL": "gateway:8001/user:pw-3"}, "pw-3"),
+])
+def test_a_settings_error_never_repeats_a_url_or_secret(monkeypatch, env, value):
+    """Issue 21 item 7: a webhook URL (often a token itself) was printed in the settings error."""
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    with pytest.raises(SettingsError) as exc:
+        load_settings()
+    assert next(iter(env)) in str(exc.value) and value not in str(exc.value)

@@ -28,6 +28,9 @@ from automation_svc.service import AutomationService
 from devicecloud.settings import load_settings
 from devicecloud.sim import SimServer
 
+from tests.automation.alert_fixtures import TG_CHAT, TG_TOKEN
+from tests.automation.alert_servers import HttpReceiver, SmtpServer, TelegramFake
+
 from .conftest import ALIAS, DISPLAY, IMEI, JWT_SECRET, PASSWORD, REAL, RELAYS, bearer, mint_token
 from .openapi_cases import run_contract
 
@@ -38,11 +41,12 @@ PREFIX = "/api/automation"
 
 
 class Auto:
-    def __init__(self, state_file: Path, sim: SimServer) -> None:
+    def __init__(self, state_file: Path, sim: SimServer, notify: dict | None = None) -> None:
         self.settings = load_settings(
             admin_password=PASSWORD, jwt_secret=JWT_SECRET, dev=False, state_file=state_file,
             cloud_rest_url=sim.rest_url, cloud_ws_url=sim.ws_url, device_id=REAL, device_alias=ALIAS,
-            device_imei=IMEI, http_retries=0, http_timeout_s=2, min_dwell_s=0, audit_max=2000)
+            device_imei=IMEI, http_retries=0, http_timeout_s=2, min_dwell_s=0, audit_max=2000,
+            **(notify or {}))
         self.service = AutomationService(self.settings, with_stream=False)
         self.app = create_app(self.settings, service=self.service, start=False)
         self.client = self.app.test_client()
@@ -127,8 +131,22 @@ def sim():
 
 
 @pytest.fixture
-def auto(tmp_path, sim) -> Auto:
-    return Auto(tmp_path / "state.json", sim)
+def receivers():
+    """Every contact point set by environment to a receiver on loopback: the fuzzer's settings are
+    then refused (409) and its test messages reach these, never a host it made up."""
+    servers = (SmtpServer().start(), HttpReceiver().start(), TelegramFake(TG_TOKEN, TG_CHAT).start())
+    yield servers
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def auto(tmp_path, sim, receivers) -> Auto:
+    smtp, hook, tg = receivers
+    return Auto(tmp_path / "state.json", sim, notify=dict(
+        smtp_host="127.0.0.1", smtp_port=smtp.port, smtp_security="none", alert_email_to="ops@example.test",
+        alert_webhook_url=f"{hook.url}/hook", telegram_bot_token=TG_TOKEN, telegram_chat_id=TG_CHAT,
+        telegram_api_url=tg.url))
 
 
 def test_login_results_and_limit(auto, sim):
