@@ -14,20 +14,24 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from stack import Stack, free_port  # noqa: E402
 
 
+def e2e_stack(run_dir: Path, env: dict[str, str] | None = None) -> Stack:
+    """A stack for browser flows (not started): fast frames, short relay timers; `env` adds to it."""
+    ports = {"sim": free_port(), "gateway": free_port(), "automation": free_port()}
+    base = {"XO2_ADMIN_PASSWORD": "e2e-password-123", "XO2_DEV": "1",
+            "XO2_COMMAND_TIMEOUT_S": "20", "XO2_MIN_DWELL_S": "1", "XO2_DISPLAY_INTERVAL_S": "2",
+            # a webhook to a loopback port nobody listens on: "Send test" shows the real refusal
+            "XO2_ALERT_WEBHOOK_URL": f"http://127.0.0.1:{free_port()}/hook"}
+    return Stack(port=free_port(), sim_period=0.5, run_dir=run_dir, env={**base, **(env or {})}, ports=ports,
+                 sim_args=["--command-delay", "1"])
+
+
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory):
     if not shutil.which("nginx") and not Path("/usr/sbin/nginx").exists():
         pytest.fail("nginx is not installed: run scripts/setup.sh")
     if not (ROOT / "web/dist/index.html").exists():
         pytest.fail("web/dist is missing: run scripts/setup.sh")
-    run_dir = tmp_path_factory.mktemp("stack")
-    ports = {"sim": free_port(), "gateway": free_port(), "automation": free_port()}
-    env = {"XO2_ADMIN_PASSWORD": "e2e-password-123", "XO2_DEV": "1",
-           "XO2_COMMAND_TIMEOUT_S": "20", "XO2_MIN_DWELL_S": "1", "XO2_DISPLAY_INTERVAL_S": "2",
-           # a webhook to a loopback port nobody listens on: "Send test" shows the real refusal
-           "XO2_ALERT_WEBHOOK_URL": f"http://127.0.0.1:{free_port()}/hook"}
-    with Stack(port=free_port(), sim_period=0.5, run_dir=run_dir, env=env, ports=ports,
-               sim_args=["--command-delay", "1"]) as s:
+    with e2e_stack(tmp_path_factory.mktemp("stack")) as s:
         yield s
 
 
@@ -35,17 +39,17 @@ ARTIFACTS = ROOT / "e2e-artifacts"
 
 
 def run_node_flow(stack: Stack, target: str, timeout: float, *, fresh: str | None = None,
-                  tail: int = 20000) -> subprocess.CompletedProcess:
+                  tail: int = 20000, flow_env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """Run web/<target> (node's test runner: playwright-core + Debian Chromium) against the
     stack, printing its output for the test report. `fresh`: a glob of this flow's old
-    artifacts to delete first, so the test sees only what this run wrote."""
+    artifacts to delete first, so the test sees only what this run wrote; `flow_env`: more for the flow."""
     ARTIFACTS.mkdir(exist_ok=True)
     if fresh:
         for old in ARTIFACTS.glob(fresh):
             old.unlink()
     env = {**os.environ, "BASE_URL": stack.url, "ADMIN_PASSWORD": stack.password,
            "SIM_URL": stack.sim_url, "CHROMIUM": shutil.which("chromium") or "/usr/bin/chromium",
-           "ARTIFACTS_DIR": str(ARTIFACTS)}
+           "ARTIFACTS_DIR": str(ARTIFACTS), **(flow_env or {})}
     proc = subprocess.run(["node", "--test", "--test-reporter=spec", target], cwd=ROOT / "web",
                           env=env, capture_output=True, text=True, timeout=timeout)
     print(proc.stdout[-tail:])

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { clearSession } from '../lib/auth.js';
-import { AlertsBadge } from '../features/alerts/index.js';
+import { AlertsBadge, NoContactBanner } from '../features/alerts/index.js';
 import { ThemeToggle } from '../features/theme/index.js';
 import { ROUTES } from './router.js';
 
@@ -43,6 +43,7 @@ export function Layout({ route, deviceId, children }) {
         </div>
       </header>
       <main className="content" id="main">
+        <NoContactBanner onAlertsPage={route === 'alerts'} />
         {children}
       </main>
     </div>

@@ -10,6 +10,9 @@ export const alertKeys = {
   alerts: ['alerts'],
   rules: ['alert-rules'],
   notify: ['notify'],
+  silences: ['silences'],
+  deadLetters: ['dead-letters'],
+  reportSchedule: ['report-schedule'],
 };
 
 const enc = encodeURIComponent;
@@ -21,8 +24,6 @@ export const alertsApi = {
   createRule: (body) => apiFetch('/api/automation/alert-rules', { method: 'POST', body }),
   updateRule: (id, body) => apiFetch(`/api/automation/alert-rules/${enc(id)}`, { method: 'PUT', body }),
   deleteRule: (id) => apiFetch(`/api/automation/alert-rules/${enc(id)}`, { method: 'DELETE' }),
-  notify: () => apiFetch('/api/automation/notify'),
-  testNotify: (channel) => apiFetch('/api/automation/notify/test', { method: 'POST', body: { channel } }),
 };
 
 /** {active, recent}; the badge and the page share this one cache entry. */
@@ -80,18 +81,5 @@ export function useDeleteRule() {
       qc.invalidateQueries({ queryKey: alertKeys.rules });
       qc.invalidateQueries({ queryKey: alertKeys.alerts });
     },
-  });
-}
-
-export function useNotifyStatus() {
-  return useQuery({ queryKey: alertKeys.notify, queryFn: alertsApi.notify, refetchInterval: 30_000 });
-}
-
-/** POST notify/test: 200 when delivered, 502 {error} saying why not (shown as is). */
-export function useTestNotify() {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: (channel) => alertsApi.testNotify(channel),
-    onSettled: () => qc.invalidateQueries({ queryKey: alertKeys.notify }),
   });
 }

@@ -1,24 +1,12 @@
 import { useId, useRef, useState } from 'react';
 import { useNow } from '../../../hooks/useNow.js';
-import { formatAge, formatInZone } from '../../../lib/format.js';
+import { formatAge } from '../../../lib/format.js';
 import { useAckAlert } from '../api/alerts.js';
 import { alertValue } from '../utils/rules.js';
+import { formatDateTime } from '../utils/time.js';
+import { Delivery } from './Delivery.jsx';
 import { SeverityBadge } from './SeverityBadge.jsx';
 
-function Notified({ notified }) {
-  if (!notified?.length) return null;
-  return (
-    <p className="small muted">
-      Sent:{' '}
-      {notified.map((n, i) => (
-        <span key={`${n.channel}-${n.at}-${i}`}>
-          {i > 0 && ', '}
-          {n.channel} {n.ok ? '✓' : `✗${n.error ? ` (${n.error})` : ''}`}
-        </span>
-      ))}
-    </p>
-  );
-}
 
 function ActiveAlert({ alert, rule, byCode, tz, now }) {
   const ack = useAckAlert();
@@ -41,13 +29,14 @@ function ActiveAlert({ alert, rule, byCode, tz, now }) {
           <span className={`pill ${firing ? 'pill-firing' : ''}`}>
             {firing ? 'FIRING' : `ACKNOWLEDGED${alert.acked_by ? ` by ${alert.acked_by}` : ''}`}
           </span>
+          {alert.silenced && <span className="pill pill-silenced">SILENCED</span>}
         </div>
         {alert.message && <p className="alert-message">{alert.message}</p>}
         <p className="small">
-          Since {formatInZone(alert.since, tz)} ({formatAge(now - alert.since)})
+          Since {formatDateTime(alert.since, tz)} ({formatAge(now - alert.since)})
           {value !== null && <> · Value: {value}</>}
         </p>
-        <Notified notified={alert.notified} />
+        <Delivery alert={alert} tz={tz} now={now} />
         {firing && (
           <button
             type="button"

@@ -1,5 +1,6 @@
 import { alertValue } from '../utils/rules.js';
-import { formatInZone } from '../../../lib/format.js';
+import { formatDateTime } from '../utils/time.js';
+import { Delivery } from './Delivery.jsx';
 import { SeverityBadge } from './SeverityBadge.jsx';
 
 const STATE_TEXT = { firing: 'Firing', acknowledged: 'Acknowledged', resolved: 'Resolved' };
@@ -25,20 +26,32 @@ export function AlertHistory({ recent, rulesById, byCode, tz }) {
           <th scope="col" className="num">
             Value
           </th>
+          <th scope="col">Notified</th>
         </tr>
       </thead>
       <tbody>
         {recent.map((a) => (
           <tr key={a.id}>
-            <td data-label="Since">{formatInZone(a.since, tz)}</td>
+            <td data-label="Since">{formatDateTime(a.since, tz)}</td>
             <td data-label="Alert">{a.name}</td>
             <td data-label="Severity">
               <SeverityBadge severity={a.severity} />
             </td>
-            <td data-label="State">{stateText(a)}</td>
-            <td data-label="Resolved">{a.resolved_at ? formatInZone(a.resolved_at, tz) : '—'}</td>
+            <td data-label="State">
+              {stateText(a)}
+              {a.silenced && (
+                <>
+                  {' '}
+                  <span className="pill pill-silenced">Silenced</span>
+                </>
+              )}
+            </td>
+            <td data-label="Resolved">{a.resolved_at ? formatDateTime(a.resolved_at, tz) : '—'}</td>
             <td data-label="Value" className="num">
               {alertValue(a, rulesById.get(a.rule_id), byCode) ?? '—'}
+            </td>
+            <td data-label="Notified">
+              <Delivery alert={a} tz={tz} compact />
             </td>
           </tr>
         ))}

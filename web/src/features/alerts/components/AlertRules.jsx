@@ -1,13 +1,30 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { Switch } from '../../../components/Switch.jsx';
 import { useDeleteRule, useSaveRule } from '../api/alerts.js';
-import { NOTIFY_CHANNELS, describeRule, withEnabled } from '../utils/rules.js';
+import { useNotifyStatus } from '../api/notify.js';
+import { useSilences } from '../api/silences.js';
+import { useNow } from '../../../hooks/useNow.js';
+import { silenceOf, untilText } from '../utils/silences.js';
+import { configuredChannels } from '../utils/contactPoints.js';
+import { describeRule, notifiesBy, withEnabled } from '../utils/rules.js';
 import { RuleEditor } from './RuleEditor.jsx';
 import { SeverityBadge } from './SeverityBadge.jsx';
 
-const channelLabel = (v) => NOTIFY_CHANNELS.find((c) => c.value === v)?.label || v;
+function NotifiesBy({ rule, configured }) {
+  const { text, warning } = notifiesBy(rule, configured);
+  const repeat = rule.repeat_s > 0 ? `, again every ${rule.repeat_s} s until acknowledged` : '';
+  return (
+    <>
+      <p className="small muted">
+        {text}
+        {repeat}
+      </p>
+      {warning && <p className="small warn-text">{warning}</p>}
+    </>
+  );
+}
 
-function RuleRow({ rule, byCode, onEdit }) {
+function RuleRow({ rule, byCode, configured, silence, tz, now, onEdit }) {
   const titleId = useId();
   const save = useSaveRule();
   const remove = useDeleteRule();
@@ -19,14 +36,10 @@ function RuleRow({ rule, byCode, onEdit }) {
         <div className="alert-head">
           <SeverityBadge severity={rule.severity} />
           <strong id={titleId}>{rule.name}</strong>
+          {silence && <span className="pill pill-silenced">Silenced · {untilText(silence.until, tz, now)}</span>}
         </div>
         <p className="small">{describeRule(rule, byCode)}</p>
-        <p className="small muted">
-          {rule.notify?.length
-            ? `Notifies by ${rule.notify.map(channelLabel).join(', ')}`
-            : 'No notifications (shown here only)'}
-          {rule.repeat_s > 0 ? `, again every ${rule.repeat_s} s until acknowledged` : ''}
-        </p>
+        <NotifiesBy rule={rule} configured={configured} />
         <div className="actions rule-actions">
           <Switch
             checked={!!rule.enabled}
@@ -73,7 +86,11 @@ function RuleRow({ rule, byCode, onEdit }) {
 }
 
 /** The rule list; "New rule" and "Edit" open the editor in place. */
-export function AlertRules({ rules, channels, byCode }) {
+export function AlertRules({ rules, channels, byCode, tz }) {
+  const notify = useNotifyStatus();
+  const silences = useSilences();
+  const now = useNow(15_000);
+  const configured = notify.data ? configuredChannels(notify.data) : null; // null: not known yet
   const [editing, setEditing] = useState(null); // null | "new" | rule id
   const [message, setMessage] = useState(null);
   const newButton = useRef(null);
@@ -109,16 +126,25 @@ export function AlertRules({ rules, channels, byCode }) {
           {message}
         </p>
       )}
-      {editing === 'new' && <RuleEditor rule={null} channels={channels} onDone={done} />}
+      {editing === 'new' && <RuleEditor rule={null} channels={channels} configured={configured} onDone={done} />}
       {rules.length === 0 && editing !== 'new' && <p className="muted">No rules yet.</p>}
       <ul className="plain-list">
         {rules.map((r) =>
           editing === r.id ? (
             <li key={r.id}>
-              <RuleEditor rule={r} channels={channels} onDone={done} />
+              <RuleEditor rule={r} channels={channels} configured={configured} onDone={done} />
             </li>
           ) : (
-            <RuleRow key={r.id} rule={r} byCode={byCode} onEdit={() => open(r.id)} />
+            <RuleRow
+              key={r.id}
+              rule={r}
+              byCode={byCode}
+              configured={configured}
+              silence={silenceOf(r.id, silences.data, now)}
+              tz={tz}
+              now={now}
+              onEdit={() => open(r.id)}
+            />
           ),
         )}
       </ul>

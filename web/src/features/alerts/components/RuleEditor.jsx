@@ -11,6 +11,7 @@ import {
   formField,
   formFromRule,
   kindFields,
+  notSetUp,
 } from '../utils/rules.js';
 
 const COMMON_FIELDS = ['name', 'kind', 'severity', 'repeat_s', 'notify', 'enabled'];
@@ -21,7 +22,7 @@ const cap = (s) => s.charAt(0).toUpperCase() + s.slice(1);
  * Create (rule = null) or edit one alert rule. Only the inputs of the chosen kind are shown and
  * sent; a 400 from the server is shown next to the field it names (and that field is focused).
  */
-export function RuleEditor({ rule, channels, onDone }) {
+export function RuleEditor({ rule, channels, configured = null, onDone }) {
   const uid = useId();
   const save = useSaveRule();
   const [formError, setFormError] = useState(null);
@@ -184,6 +185,7 @@ export function RuleEditor({ rule, channels, onDone }) {
             </label>
           ))}
         </div>
+        {notSetUp(watch('notify'), configured) && <p className="small warn-text">{notSetUp(watch('notify'), configured)}</p>}
         {fieldError('notify')}
       </fieldset>
       <label className="check">

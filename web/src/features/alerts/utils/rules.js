@@ -159,3 +159,35 @@ export function alertValue(alert, rule, byCode = new Map()) {
   const ch = rule ? byCode.get(rule.channel) : null;
   return ch ? withUnit(formatNumber(alert.value, ch.precision), ch.unit) : formatNumber(alert.value, 1);
 }
+
+const labelOf = (v) => NOTIFY_CHANNELS.find((c) => c.value === v)?.label || v;
+const listText = (xs) => (xs.length < 2 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
+
+/**
+ * The warning for ticked channels that are not set up (null when all are, or not known yet):
+ * nothing goes out by a channel without a contact point.
+ */
+export function notSetUp(notify = [], configured = null) {
+  if (!configured) return null;
+  const missing = (notify || []).filter((c) => !configured.includes(c)).map(labelOf);
+  if (!missing.length) return null;
+  const verb = missing.length === 1 ? 'is' : 'are';
+  return `${listText(missing)} ${verb} not set up: nothing goes out by ${missing.length === 1 ? 'it' : 'them'} until a contact point is set up.`;
+}
+
+/**
+ * A rule's "notifies by" in words: only channels that can deliver (configured), and a warning for
+ * the rest. `configured` null (not known yet): the rule's list as it is.
+ */
+export function notifiesBy(rule, configured = null) {
+  const wanted = rule.notify || [];
+  if (!wanted.length) return { text: 'No notifications (shown here only)', warning: null };
+  if (!configured) return { text: `Notifies by ${wanted.map(labelOf).join(', ')}`, warning: null };
+  const ok = wanted.filter((c) => configured.includes(c));
+  const missing = wanted.filter((c) => !configured.includes(c)).map(labelOf);
+  const text = ok.length ? `Notifies by ${ok.map(labelOf).join(', ')}` : 'Notifies nobody';
+  const warning = missing.length
+    ? `${listText(missing)} ${missing.length === 1 ? 'is' : 'are'} not set up: this rule’s alerts do not go out by ${missing.length === 1 ? 'it' : 'them'}.`
+    : null;
+  return { text, warning };
+}
