@@ -31,7 +31,7 @@ export function DisplayPanel() {
   const change = (body) =>
     save.mutate(body, {
       onSuccess: () => setError(null),
-      onError: (err) => setError(err.field ? `${err.field}: ${err.message}` : err.message),
+      onError: (err) => setError(err.message),
     });
   return (
     <section className="card display-card" aria-labelledby="display-title">
