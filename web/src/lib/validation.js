@@ -1,7 +1,9 @@
 // The sentences every form says (issue 23): what to enter, naming the field, the range and the
 // unit, as the services do ("Low must be between 0 and 100 % for Inlet Humidity"). Each returns
 // react-hook-form rules or a sentence; forms show them with components/FormFields.jsx.
-import { withUnit } from './format.js';
+
+// As the services write it: "100 %", "85 °C" (a space before every unit).
+const withUnit = (text, unit) => (unit ? `${text} ${unit}` : text);
 
 /** A number as a person reads it: 4095, -40, 0.5, 1,000,000 (as the services' channels.number). */
 export function numberText(v) {
