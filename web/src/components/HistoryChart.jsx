@@ -212,6 +212,14 @@ export function HistoryChart({ chart, unit, precision, title, measureTag, timeZo
       ],
     };
     const opts = buildOptions(chart, { width, height: chartHeight(width), unit, precision, hooks, timeZone, theme });
+    // What the canvas says, on the element (the e2e reads what a person reads: ticks and axis titles).
+    const ticks = opts.axes[0].values;
+    opts.axes[0].values = (...args) => {
+      const out = ticks(...args);
+      el.dataset.timeTicks = out.join(' | ');
+      return out;
+    };
+    el.dataset.axisLabels = opts.axes.map((a) => a.label).join(' | ');
     const u = new uPlot(opts, chart.data, el);
     plotRef.current = u;
     setZoomed(false);

@@ -7,7 +7,7 @@ import { formatAge } from '../lib/format.js';
  */
 export function StatusBanner() {
   const { wsConnected, live } = useLive();
-  const status = useLiveStatus();
+  const status = useLiveStatus({ tick: true });
   if (live.isPending) return null;
   return (
     <section className={`banner banner-${status.state}`} aria-label="Device status">

@@ -149,15 +149,41 @@ export function useLive() {
   return ctx;
 }
 
+/** Local epoch seconds, re-rendering at `wakeAtS` (and whenever the caller re-renders). */
+function useWakeAt(wakeAtS) {
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    if (wakeAtS === null || !Number.isFinite(wakeAtS)) return undefined;
+    const ms = Math.max(0, (wakeAtS - Date.now() / 1000) * 1000) + 50;
+    const id = setTimeout(() => setTick((n) => n + 1), Math.min(ms, 2 ** 31 - 1));
+    return () => clearTimeout(id);
+  }, [wakeAtS]);
+  return Date.now() / 1000;
+}
+
 /**
- * The unit's state in words, ticking every second: {state: "live"|"late"|"offline", text
- * ("Offline since 10:58 IST"), detail, since (epoch s), when ("10:58 IST"), live (bool)}.
+ * The unit's state in words: {state: "live"|"late"|"offline", text ("Offline since 10:58 IST"),
+ * detail, since (epoch s), when ("10:58 IST"), live (bool), ageS}. `tick: true` re-renders every
+ * second (a ticking "updated 8 s ago"); else only when the state turns by time alone (live ->
+ * late -> offline) or new data comes: a page of values is not re-rendered every second.
  */
-export function useLiveStatus() {
+export function useLiveStatus({ tick = false } = {}) {
   const ctx = useLive();
   const { tz } = useUnitTimeZone();
-  const now = useNow(1000);
+  const ticking = useNow(tick ? 1000 : 2 ** 30);
+  const at = num(ctx.lastFrameAt);
+  const turns = [ctx.lateAfterS, ctx.offlineAfterS].map(num).filter((x) => x !== null);
+  const localAt = at === null ? null : at + ctx.skewS;
+  const nowS = useWakeAt(tick || localAt === null ? null : nextTurn(localAt, turns));
+  const now = tick ? ticking : nowS;
   const ageS = ageOf(ctx.lastFrameAt, now, ctx.skewS);
   const status = liveStatus({ ...ctx, ageS }, tz, now - ctx.skewS);
   return { ...status, live: status.state === 'live', ageS, tz };
+}
+
+/** The next local moment the state may turn by time alone: the first threshold still ahead. */
+function nextTurn(localAt, turns) {
+  const now = Date.now() / 1000;
+  const ahead = turns.map((t) => localAt + t).filter((t) => t > now);
+  return ahead.length ? Math.min(...ahead) : null;
 }

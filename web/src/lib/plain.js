@@ -23,3 +23,12 @@ export function namesOf(channels, relays) {
   for (const r of relays || []) if (r?.name) names.set(r.id, r.name);
   return names;
 }
+
+/**
+ * The header bell's accessible name, holding the count it shows (WCAG 2.5.3: a voice user says
+ * what they see): "0 firing alerts, open the Alerts page"; `n` undefined while unknown.
+ */
+export function alertsBadgeName(n) {
+  if (n === undefined || n === null) return 'Alerts unknown, open the Alerts page';
+  return `${n} firing ${n === 1 ? 'alert' : 'alerts'}, open the Alerts page`;
+}

@@ -1,9 +1,14 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { formatNumber, formatValue } from '../../../lib/format.js';
 import { pairsFromChannels } from '../../../lib/impact.js';
 import { downsample, seriesOf } from '../utils/glance.js';
 import { useHourGraph } from '../api/overview.js';
 import { Sparkline } from './Sparkline.jsx';
+
+/** The last hour's trend, drawn again only when its points change. */
+const Trend = memo(function Trend({ pts, channel }) {
+  return <Sparkline pts={downsample(pts)} label={trendLabel(pts, channel)} />;
+});
 
 /** A value with the last hour's trend; it briefly highlights when the value changes. */
 function ValueCell({ value, channel, pts, pending, live }) {
@@ -22,11 +27,7 @@ function ValueCell({ value, channel, pts, pending, live }) {
   return (
     <td className={`value num${flash ? ' flash' : ''}${live ? '' : ' not-live'}`} data-code={channel.code}>
       <span className="value-text">{text}</span>
-      {pending ? (
-        <span className="muted small spark-wait">…</span>
-      ) : (
-        <Sparkline pts={downsample(pts)} label={trendLabel(pts, channel)} />
-      )}
+      {pending ? <span className="muted small spark-wait">…</span> : <Trend pts={pts} channel={channel} />}
     </td>
   );
 }
@@ -43,9 +44,11 @@ function trendLabel(pts, channel) {
  * readings, signal and versions, are in the glance's Unit health). Codes stay out of the text: a label's tooltip names them. `status` is the
  * live state: values not live are greyed, with the time they are from.
  */
-export function ChannelTable({ channels, frame, status }) {
+export function ChannelTable({ channels, frame: liveFrame, status }) {
+  // a new frame (every 10 s) redraws this table in the background, never blocking a tap
+  const frame = useDeferredValue(liveFrame);
   const hour = useHourGraph();
-  const frames = hour.data?.data;
+  const frames = useDeferredValue(hour.data?.data);
   const pairs = useMemo(() => pairsFromChannels(channels), [channels]);
   const series = useMemo(
     () => new Map(channels.filter((c) => c.group !== 'relay').map((c) => [c.code, seriesOf(frames, c.code)])),

@@ -1,4 +1,4 @@
-import { useLive } from '../../../lib/live.jsx';
+import { useLive, useLiveStatus } from '../../../lib/live.jsx';
 import { formatAge, formatNumber, relayText } from '../../../lib/format.js';
 import { STANDARD_NAMES } from '../../../lib/aqi.js';
 import { CO2, GSM, HW_VERSION, PM, SW_VERSION, meanReductionPct, reductionPct, reductionText, relaysNeedingAttention } from '../utils/glance.js';
@@ -89,7 +89,8 @@ function Reductions({ frame, byCode, status }) {
   );
 }
 
-function UnitHealth({ frame, byCode, status }) {
+function UnitHealth({ frame, byCode }) {
+  const status = useLiveStatus({ tick: true }); // its data age ticks; the rest of the page does not
   const version = (code) => formatNumber(frame?.[code], byCode.get(code)?.precision ?? 0);
   return (
     <Card id="glance-health" title="Unit health" className="glance-health">
@@ -152,7 +153,7 @@ export function Glance({ byCode, display, relays, firingAlerts, status }) {
     <div className="glance">
       <AirQuality frame={frame} display={display} status={status} />
       <Reductions frame={frame} byCode={byCode} status={status} />
-      <UnitHealth frame={frame} byCode={byCode} status={status} />
+      <UnitHealth frame={frame} byCode={byCode} />
       <NeedsYou alerts={firingAlerts} relays={relays} />
     </div>
   );

@@ -46,7 +46,16 @@ export function AuditLog() {
                   <tr key={`${e.at}-${i}`}>
                     <td data-label="Time">{formatDateTime(e.at, tz, { seconds: true })}</td>
                     <td data-label="Who">{e.who}</td>
-                    <td data-label="What">{nameCodes(e.what, names)}</td>
+                    <td data-label="What">
+                      {e.who === 'display' ? (
+                        // the unit's display text, quoted as its LCD shows it (its own date form)
+                        <q data-verbatim="the unit display's own text" title="As the unit's display shows it">
+                          {e.what}
+                        </q>
+                      ) : (
+                        nameCodes(e.what, names)
+                      )}
+                    </td>
                     <td data-label="Why">{nameCodes(e.why, names) || '—'}</td>
                     <td data-label="Result">{nameCodes(e.result, names) || '—'}</td>
                     <td data-label="Latency" className="num">

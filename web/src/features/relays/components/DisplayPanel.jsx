@@ -41,7 +41,7 @@ export function DisplayPanel() {
           const last = d.last;
           return (
             <>
-              <output className="lcd" aria-label="Display preview">
+              <output className="lcd" aria-label="Display preview" data-verbatim="the unit display's own text">
                 {last?.text || '— nothing pushed yet —'}
               </output>
               {last?.error && (
