@@ -11,9 +11,14 @@ function Overview() {
   return <OverviewPage relays={useRelays()} display={useDisplay(30_000)} firingAlerts={useFiringAlerts()} />;
 }
 
+/** The Impact page with the relays' names (its report's relay hours) and the display's AQI standard. */
+function Impact() {
+  return <ImpactPage relays={useRelays()} display={useDisplay(60_000)} />;
+}
+
 const PAGES = {
   overview: Overview,
-  impact: ImpactPage,
+  impact: Impact,
   automation: AutomationPage,
   analytics: AnalyticsPage,
   alerts: AlertsPage,

@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { formatInZone, formatNumber, withUnit } from '../lib/format.js';
+import { formatNumber, withUnit } from '../lib/format.js';
+import { MONTHS, formatDateTime, partsIn, zoneName } from '../lib/time.js';
 
 export const RENDER_MEASURE = 'chart-render';
 
@@ -32,6 +33,34 @@ export function chartUnits(chart) {
   return [...new Set(chart.series.filter((s) => s.kind === 'mean').map((s) => s.channel?.unit ?? ''))];
 }
 
+const pad = (n) => String(n).padStart(2, '0');
+
+/**
+ * The time axis' tick labels in the unit's zone, Indian style, never uPlot's default M/D ones:
+ * "14:05" within a day (with the date under the first tick of each day), "07 Dec" for days,
+ * "Dec 2026" for months. `incr` is the tick spacing in seconds.
+ */
+export function timeTicks(splits, incr, timeZone) {
+  let lastDay = null;
+  return splits.map((t) => {
+    if (t === null || t === undefined) return '';
+    const p = partsIn(t, timeZone);
+    const day = `${pad(p.day)} ${MONTHS[p.month - 1]}`;
+    if (incr >= 28 * 86400) return `${MONTHS[p.month - 1]} ${p.year}`;
+    if (incr >= 86400) return day;
+    const time = `${pad(p.hour)}:${pad(p.minute)}`;
+    const firstOfDay = lastDay !== day;
+    lastDay = day;
+    return firstOfDay ? `${time}\n${day}` : time;
+  });
+}
+
+/** The time axis' title: "Time (IST)", the unit's zone named as Grafana does. */
+export function timeAxisLabel(timeZone) {
+  const name = zoneName(timeZone || Intl.DateTimeFormat().resolvedOptions().timeZone);
+  return name ? `Time (${name})` : 'Time';
+}
+
 /**
  * uPlot options for chart data built by historyToChartData (exported for tests). Channels in one
  * unit share the left axis; with a second unit (Analytics' compare) its channels get the right
@@ -58,7 +87,10 @@ export function buildOptions(chart, { width, height, unit = '', precision = 1, h
     stroke: colors.axis,
     grid: { stroke: colors.grid, show: side === 3 },
     size: width < 480 ? 44 : 56, // a phone keeps more of its width for the plot
-    ...(twoAxes ? { label: units[scale === 'y' ? 0 : 1] || 'no unit', labelSize: 18 } : {}),
+    // every y axis carries its unit (SPEC 12)
+    label: (twoAxes ? units[scale === 'y' ? 0 : 1] : unit) || 'no unit',
+    labelSize: 18,
+    labelFont: '12px system-ui, sans-serif',
     values: (u, vals) => vals.map((v) => formatNumber(v, axisPrecision(scale))),
   });
   return {
@@ -89,7 +121,19 @@ export function buildOptions(chart, { width, height, unit = '', precision = 1, h
       }),
     ],
     bands: chart.bands,
-    axes: [{ stroke: colors.axis, grid: { stroke: colors.grid } }, yAxis('y', 3), ...(twoAxes ? [yAxis('y2', 1)] : [])],
+    axes: [
+      {
+        stroke: colors.axis,
+        grid: { stroke: colors.grid },
+        label: timeAxisLabel(timeZone),
+        labelSize: 18,
+        labelFont: '12px system-ui, sans-serif',
+        size: 44,
+        values: (u, splits, axisIdx, space, incr) => timeTicks(splits, incr, timeZone),
+      },
+      yAxis('y', 3),
+      ...(twoAxes ? [yAxis('y2', 1)] : []),
+    ],
     hooks,
   };
 }
@@ -150,12 +194,7 @@ export function HistoryChart({ chart, unit, precision, title, measureTag, timeZo
             out.textContent = '';
             return;
           }
-          const when = formatInZone(u.data[0][i], timeZone, {
-            month: 'short',
-            day: '2-digit',
-            hour: '2-digit',
-            minute: '2-digit',
-          });
+          const when = formatDateTime(u.data[0][i], timeZone);
           const parts = [];
           const mixed = chartUnits(chart).length > 1;
           chart.series.forEach((s, k) => {
@@ -173,6 +212,14 @@ export function HistoryChart({ chart, unit, precision, title, measureTag, timeZo
       ],
     };
     const opts = buildOptions(chart, { width, height: chartHeight(width), unit, precision, hooks, timeZone, theme });
+    // What the canvas says, on the element (the e2e reads what a person reads: ticks and axis titles).
+    const ticks = opts.axes[0].values;
+    opts.axes[0].values = (...args) => {
+      const out = ticks(...args);
+      el.dataset.timeTicks = out.join(' | ');
+      return out;
+    };
+    el.dataset.axisLabels = opts.axes.map((a) => a.label).join(' | ');
     const u = new uPlot(opts, chart.data, el);
     plotRef.current = u;
     setZoomed(false);

@@ -1,15 +1,14 @@
-import { useLive } from '../lib/live.jsx';
-import { useNow } from '../hooks/useNow.js';
-import { ageOf, deriveStatus } from '../lib/age.js';
+import { useLive, useLiveStatus } from '../lib/live.jsx';
 import { formatAge } from '../lib/format.js';
 
-/** Online / offline / stale banner with a ticking "updated N s ago". */
+/**
+ * The unit's state in words with the time (SPEC 12): "Live", "Late: last data 10:58 IST",
+ * "Offline since 10:58 IST", from the server's state, aged every second.
+ */
 export function StatusBanner() {
-  const { frame, ts, skewS, stale, online, staleAfterS, upstreamConnected, wsConnected, live } = useLive();
-  const now = useNow(1000);
+  const { wsConnected, live } = useLive();
+  const status = useLiveStatus({ tick: true });
   if (live.isPending) return null;
-  const ageS = ageOf(ts, now, skewS);
-  const status = deriveStatus({ frame, stale, online, upstreamConnected, ageS, staleAfterS });
   return (
     <section className={`banner banner-${status.state}`} aria-label="Device status">
       <span className="banner-dot" aria-hidden="true" />
@@ -17,11 +16,13 @@ export function StatusBanner() {
       <strong className="banner-state" role="status">
         {status.text}
       </strong>
-      {frame && <span className="banner-age">updated {formatAge(ageS)}</span>}
-      <span className="banner-detail">
-        {status.detail}
-        {!wsConnected && ' Live link reconnecting…'}
-      </span>
+      {status.live && status.ageS !== null && <span className="banner-age">updated {formatAge(status.ageS)}</span>}
+      {(status.detail || !wsConnected) && (
+        <span className="banner-detail">
+          {status.detail}
+          {!wsConnected && ' Live link reconnecting…'}
+        </span>
+      )}
     </section>
   );
 }

@@ -1,4 +1,5 @@
 // Calendar dates as "YYYY-MM-DD" strings: the unit's calendar (todayIn) or the browser's.
+import { isoDateText } from './time.js';
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAY_MS = 86400000;
@@ -71,7 +72,8 @@ export function validateRange(start, end, today = null, maxDays = MAX_RANGE_DAYS
   if (n < 1) return 'The start date must be on or before the end date.';
   if (n > maxDays) return `The range is ${n} days; choose at most ${maxDays} days.`;
   if (today && dayNumber(end) > dayNumber(today)) {
-    return `The end date is after today at the unit (${today}); choose ${today} or earlier.`;
+    const day = isoDateText(today);
+    return `The end date is after today at the unit (${day}); choose ${day} or earlier.`;
   }
   return null;
 }

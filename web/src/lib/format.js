@@ -1,4 +1,5 @@
 // Formatting driven by the channel map (GET /api/channels): never hard-code labels/units here.
+import { formatDateTime as indianDateTime } from './time.js';
 
 /** A finite number from a frame field (frames may carry 2.0, "2", null or be missing). */
 export function num(v) {
@@ -73,52 +74,9 @@ export function formatAge(seconds) {
   return `${Math.floor(a / 86400)} d ago`;
 }
 
-const OFFSET_NAME = /^(GMT|UTC)[+\-\u2212]/;
-// Intl names zones per locale: en-US calls Asia/Kolkata "GMT+5:30", en-IN calls it "IST";
-// the first English locale with a real abbreviation wins, else the offset form stands.
-const NAME_LOCALES = ['en-US', 'en-GB', 'en-IN', 'en-AU'];
-
-/** Short name of a time zone at a moment, e.g. "IST", "CET", "GMT+4"; null for an unknown zone. */
-export function zoneName(timeZone, date = new Date()) {
-  let fallback = null;
-  for (const locale of NAME_LOCALES) {
-    try {
-      const part = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' })
-        .formatToParts(date)
-        .find((p) => p.type === 'timeZoneName')?.value;
-      if (part && !OFFSET_NAME.test(part)) return part;
-      fallback = fallback ?? part ?? null;
-    } catch {
-      return null; // an unknown zone name
-    }
-  }
-  return fallback;
-}
-
-const DATE_TIME = { year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' };
-
-/**
- * An epoch-seconds time as clock text in the unit's time zone (GET /api/config), with the zone
- * named ("06 Dec 2025, 17:48:08 IST") so it is never read as the browser's own time. Without a
- * zone (config not loaded yet) or with an unknown one: the browser's zone, also named.
- */
-export function formatInZone(epochS, timeZone, options = DATE_TIME) {
-  const s = num(epochS);
-  if (s === null) return '—';
-  const date = new Date(s * 1000);
-  let zone = timeZone;
-  let text;
-  try {
-    text = date.toLocaleString(undefined, { ...options, ...(zone ? { timeZone: zone } : {}) });
-  } catch {
-    zone = undefined;
-    text = date.toLocaleString(undefined, options);
-  }
-  const name = zoneName(zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone, date);
-  return name ? `${text} ${name}` : text;
-}
-
-/** Date-time text for an epoch-seconds value, in `timeZone` (the unit's), zone named. */
-export function formatDateTime(epochS, timeZone) {
-  return formatInZone(epochS, timeZone);
+// Times and durations a person reads live in time.js; these names stay for older imports.
+export { zoneName, formatDateTime, durationText } from './time.js';
+/** An epoch-seconds time in the unit's zone, Indian style, to the second: "07 Dec 2026, 14:05:08 IST". */
+export function formatInZone(epochS, timeZone) {
+  return indianDateTime(epochS, timeZone, { seconds: true });
 }

@@ -54,6 +54,17 @@ export function useHistory({ start, end, buckets }, { enabled = true } = {}) {
  * on failure the browser's own zone stands in (tz undefined).
  */
 export function useUnitTimeZone() {
-  const config = useQuery({ queryKey: sharedKeys.config, queryFn: sharedApi.config, staleTime: Infinity });
+  const config = useConfig();
   return { tz: config.data?.timezone, ready: !config.isPending };
+}
+
+/** GET /api/config: the unit's alias, time zone and site name (XO2_SITE_NAME, else the alias). */
+export function useConfig() {
+  return useQuery({ queryKey: sharedKeys.config, queryFn: sharedApi.config, staleTime: Infinity });
+}
+
+/** The site as people name it (the header, the printed report); the alias until known. */
+export function useSiteName(fallback = null) {
+  const config = useConfig();
+  return config.data?.siteName || config.data?.deviceId || fallback;
 }

@@ -1,20 +1,20 @@
 // A channel map shaped like GET /api/channels (labels deliberately differ from any UI text,
 // so tests prove the UI reads them from the map).
 const PAIRS = [
-  ['d1', 'd8', 'CO₂', 'ppm', 0, 'lower', null],
-  ['d2', 'd9', 'Dust PM', 'µg/m³', 0, 'lower', null],
-  ['d3', 'd10', 'Temperature', '°C', 1, 'lower', null],
-  ['d4', 'd11', 'Humidity', '%', 0, 'target', 55],
-  ['d5', 'd12', 'Water pH', 'pH', 2, 'target', 7],
-  ['d6', 'd13', 'Water Level', '%', 0, 'higher', null],
-  ['d7', 'd14', 'Water Temp', '°C', 1, 'lower', null],
+  ['d1', 'd8', 'CO₂', 'ppm', 0, 'lower', null, 0, null],
+  ['d2', 'd9', 'Dust PM', 'µg/m³', 0, 'lower', null, 0, null],
+  ['d3', 'd10', 'Temperature', '°C', 1, 'lower', null, -40, 85],
+  ['d4', 'd11', 'Humidity', '%', 0, 'target', 55, 0, 100],
+  ['d5', 'd12', 'Water pH', 'pH', 2, 'target', 7, 0, 14],
+  ['d6', 'd13', 'Water Level', '%', 0, 'higher', null, 0, 4095],
+  ['d7', 'd14', 'Water Temp', '°C', 1, 'lower', null, -40, 85],
 ];
 
 export function channelMap() {
   const inlets = [];
   const outlets = [];
-  for (const [i, o, quantity, unit, precision, better, target] of PAIRS) {
-    const common = { unit, precision, better, target, quantity };
+  for (const [i, o, quantity, unit, precision, better, target, min, max] of PAIRS) {
+    const common = { unit, precision, better, target, quantity, min, max, trigger: true };
     inlets.push({ code: i, label: `Inlet ${quantity}`, group: 'inlet', pair: o, ...common });
     outlets.push({ code: o, label: `Outlet ${quantity}`, group: 'outlet', pair: i, ...common });
   }
@@ -26,6 +26,7 @@ export function channelMap() {
       group: 'system',
       pair: null,
       precision: 0,
+      trigger: false,
       better: null,
       target: null,
       quantity: null,
@@ -37,6 +38,7 @@ export function channelMap() {
       group: 'system',
       pair: null,
       precision: 0,
+      trigger: false,
       better: null,
       target: null,
       quantity: null,
@@ -48,6 +50,9 @@ export function channelMap() {
       group: 'system',
       pair: null,
       precision: 0,
+      min: 0,
+      max: 31,
+      trigger: true,
       better: 'higher',
       target: null,
       quantity: null,
@@ -60,6 +65,7 @@ export function channelMap() {
     group: 'relay',
     pair: null,
     precision: 0,
+    trigger: false,
     better: null,
     target: null,
     quantity: null,
@@ -102,8 +108,25 @@ export function frame(overrides = {}) {
   };
 }
 
-export function liveResponse(f = frame()) {
-  return { deviceId: 'IOCL_XTRA_O2_ADMIN', ts: f.ts, age_s: 3, online: true, stale: false, frame: f };
+/** GET /api/live as the gateway answers (SPEC 12): state and the latest frame's arrival. */
+export function liveResponse(f = frame(), { state = 'live', ageS = 3 } = {}) {
+  return {
+    deviceId: 'IOCL_XTRA_O2_ADMIN',
+    ts: f.ts,
+    age_s: ageS,
+    state,
+    last_frame_at: Date.now() / 1000 - ageS,
+    online: state === 'live',
+    stale: state !== 'live',
+    late_after_s: 25,
+    offline_after_s: 120,
+    frame: f,
+  };
+}
+
+/** GET /api/live of an older gateway: online/stale flags only. */
+export function legacyLiveResponse(f = frame(), { ageS = 3, online = true, stale = false } = {}) {
+  return { deviceId: 'IOCL_XTRA_O2_ADMIN', ts: f.ts, age_s: ageS, online, stale, frame: f };
 }
 
 export function relay(id, overrides = {}) {

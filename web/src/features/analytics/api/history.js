@@ -9,8 +9,10 @@ export const analyticsKeys = {
 
 export const analyticsApi = {
   historyStatus: () => apiFetch('/api/history/status'),
-  reportLink: (startDate, endDate) =>
-    apiFetch(`/api/report-link?startDate=${startDate}&endDate=${endDate}`, { method: 'POST' }),
+  reportLink: (startDate, endDate, every) =>
+    apiFetch(`/api/report-link?startDate=${startDate}&endDate=${endDate}${every ? `&every=${every}` : ''}`, {
+      method: 'POST',
+    }),
 };
 
 /** GET /api/history/status: every 2 s while days are being fetched, else every 30 s. */
@@ -26,7 +28,10 @@ export function useHistoryStatus() {
   });
 }
 
-/** POST /api/report-link for {start, end}: resolves to {url, filename}, a one-time link. */
+/**
+ * POST /api/report-link for {start, end, every}: resolves to {url, filename}, a one-time link.
+ * `every` (s, SPEC 12): one averaged row per interval for people; without it the raw rows.
+ */
 export function useReportLink(options = {}) {
-  return useMutation({ mutationFn: ({ start, end }) => analyticsApi.reportLink(start, end), ...options });
+  return useMutation({ mutationFn: ({ start, end, every }) => analyticsApi.reportLink(start, end, every), ...options });
 }

@@ -4,7 +4,7 @@ import { QueryState } from '../../../components/QueryState.jsx';
 import { HistoryChart } from '../../../components/HistoryChart.jsx';
 import { historyToChartData } from '../../../lib/chartData.js';
 import { lastDays, todayIn } from '../../../lib/dates.js';
-import { PRESETS, viewRange } from '../utils/range.js';
+import { PRESETS, bucketWords, viewRange } from '../utils/range.js';
 import { chartChoices, compareTitle } from '../utils/compare.js';
 import { ChannelPicker } from './ChannelPicker.jsx';
 import { RangeForm } from './RangeForm.jsx';
@@ -40,6 +40,11 @@ function Chart({ channels, title, view, tag, tz }) {
           {data?.today_pending && (
             <p className="small muted" role="status">
               Today's hours before the console started are being fetched from the device cloud.
+            </p>
+          )}
+          {chart?.hasData && bucketWords(data?.bucket_s) && (
+            <p className="small muted bucket-words">
+              {chart.points} points. {bucketWords(data.bucket_s)}
             </p>
           )}
           {chart?.hasData ? (

@@ -1,9 +1,13 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { configure, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { defaultRoutes, installFakeWebSocket, jsonResponse, mockFetch, renderApp } from '../../../test/utils.jsx';
 import { addDays, lastDays, todayIn } from '../../../lib/dates.js';
+import { isoDateText } from '../../../lib/time.js';
 import { calendarMonth } from '../utils/range.js';
+
+// The page is a lazy chunk (with the chart library): its first import can take a while on a busy box.
+configure({ asyncUtilTimeout: 5000 });
 
 // jsdom has no canvas: replace uPlot with a recorder.
 const plots = vi.hoisted(() => []);
@@ -114,10 +118,10 @@ describe('analytics page', () => {
     const month = lastDays(30, todayIn('Asia/Kolkata'));
     await waitFor(() =>
       expect(
-        fetch.mock.calls.some(([u]) => u === `/api/history?start=${month.start}&end=${month.end}&buckets=360`),
+        fetch.mock.calls.some(([u]) => u === `/api/history?start=${month.start}&end=${month.end}&buckets=180`),
       ).toBe(true),
     );
-    expect(screen.getByRole('figure', { name: 'Inlet Temperature (d3), last 30 days' })).toBeInTheDocument();
+    expect(screen.getByRole('figure', { name: 'Inlet Temperature (°C), last 30 days' })).toBeInTheDocument();
   });
 
   it('validates the CSV range client-side, then lets the browser download a one-time link', async () => {
@@ -142,11 +146,14 @@ describe('analytics page', () => {
     fireEvent.change(start, { target: { value: '2024-10-01' } });
     fireEvent.change(end, { target: { value: '2025-11-15' } });
     await user.click(button);
-    expect(screen.getByRole('alert')).toHaveTextContent('The range is 411 days; choose at most 366 days.');
+    expect(await screen.findByRole('alert')).toHaveTextContent('The range is 411 days; choose at most 366 days.');
+    expect(end).toHaveAccessibleDescription(/The range is 411 days/);
 
     fireEvent.change(start, { target: { value: '2025-11-20' } });
     await user.click(button);
-    expect(screen.getByRole('alert')).toHaveTextContent('The start date must be on or before the end date.');
+    await waitFor(() =>
+      expect(screen.getByRole('alert')).toHaveTextContent('The start date must be on or before the end date.'),
+    );
     expect(fetch.mock.calls.some(([u]) => u.startsWith('/api/report'))).toBe(false);
 
     fireEvent.change(start, { target: { value: '2025-11-01' } });
@@ -156,10 +163,22 @@ describe('analytics page', () => {
     expect(await within(region).findByRole('status')).toHaveTextContent(`Downloading ${file}`);
     expect(within(region).queryByRole('alert')).toBeNull();
     const call = fetch.mock.calls.find(([u]) => u.startsWith('/api/report-link'));
-    expect(call[0]).toBe('/api/report-link?startDate=2025-11-01&endDate=2025-12-01');
+    // people's CSV first: averaged at 5 minutes (SPEC 12), the raw rows on request
+    expect(call[0]).toBe('/api/report-link?startDate=2025-11-01&endDate=2025-12-01&every=300');
+    const kinds = screen.getByLabelText('Rows');
+    expect([...kinds.options].map((o) => o.textContent)).toEqual([
+      'averaged (5 min, for spreadsheets)',
+      'raw (every frame)',
+    ]);
     expect(call[1].method).toBe('POST');
     expect(call[1].headers.Authorization).toBe('Bearer test-token');
     expect(clicks).toEqual([['/api/download/one-time-id', file]]);   // the browser fetches it, not the page
+    await user.selectOptions(kinds, 'raw (every frame)');
+    await user.click(button);
+    await waitFor(() => expect(fetch.mock.calls.filter(([u]) => u.startsWith('/api/report-link'))).toHaveLength(2));
+    expect(fetch.mock.calls.filter(([u]) => u.startsWith('/api/report-link'))[1][0]).toBe(
+      '/api/report-link?startDate=2025-11-01&endDate=2025-12-01',
+    );
     click.mockRestore();
   });
 
@@ -233,7 +252,7 @@ describe('analytics page', () => {
       defaultRoutes({
         'GET /api/history': (init, url) => {
           const q = new URL(url, 'http://x').searchParams;
-          return { ...history(q.get('start'), q.get('end')), days_pending: q.get('buckets') === '500' ? 200 : 0 };
+          return { ...history(q.get('start'), q.get('end')), days_pending: q.get('buckets') === '365' ? 200 : 0 };
         },
       }),
     );
@@ -244,7 +263,7 @@ describe('analytics page', () => {
     await user.click(screen.getByRole('button', { name: 'Year' }));
     const year = lastDays(365, todayIn('Asia/Kolkata'));
     await waitFor(() =>
-      expect(fetch.mock.calls.some(([u]) => u === `/api/history?start=${year.start}&end=${year.end}&buckets=500`)).toBe(
+      expect(fetch.mock.calls.some(([u]) => u === `/api/history?start=${year.start}&end=${year.end}&buckets=365`)).toBe(
         true,
       ),
     );
@@ -256,7 +275,7 @@ describe('analytics page', () => {
     fireEvent.change(within(form).getByLabelText('From'), { target: { value: '2024-01-01' } });
     fireEvent.change(within(form).getByLabelText('To'), { target: { value: '2025-01-01' } });
     await user.click(within(form).getByRole('button', { name: 'Show' }));
-    expect(within(form).getByRole('alert')).toHaveTextContent('The range is 367 days; choose at most 366 days.');
+    expect(await within(form).findByRole('alert')).toHaveTextContent('The range is 367 days; choose at most 366 days.');
     expect(fetch.mock.calls.some(([u]) => u.includes('start=2024-01-01'))).toBe(false);
     expect(within(form).getByLabelText('To')).toHaveAttribute('aria-invalid', 'true');
 
@@ -265,10 +284,13 @@ describe('analytics page', () => {
     fireEvent.change(within(form).getByLabelText('From'), { target: { value: today } });
     fireEvent.change(within(form).getByLabelText('To'), { target: { value: addDays(today, 1) } });
     await user.click(within(form).getByRole('button', { name: 'Show' }));
-    expect(within(form).getByRole('alert')).toHaveTextContent(
-      `The end date is after today at the unit (${today}); choose ${today} or earlier.`,
+    const day = isoDateText(today);
+    await waitFor(() =>
+      expect(within(form).getByRole('alert')).toHaveTextContent(
+        `The end date is after today at the unit (${day}); choose ${day} or earlier.`,
+      ),
     );
-    expect(within(form).getByText(`Days at the unit (today there is ${today}), both included, up to 366 days.`)).toBeInTheDocument();
+    expect(within(form).getByText(`Days at the unit (today there is ${day}), both included, up to 366 days.`)).toBeInTheDocument();
 
     // a quick fill: the whole previous calendar month, charted at once
     await user.click(within(form).getByRole('button', { name: 'Previous month' }));
@@ -284,7 +306,7 @@ describe('analytics page', () => {
     await waitFor(() =>
       expect(fetch.mock.calls.some(([u]) => u === '/api/history?start=2024-01-01&end=2024-01-03&buckets=72')).toBe(true),
     );
-    expect(await screen.findByRole('figure', { name: 'CO₂: inlet vs outlet, 2024-01-01 to 2024-01-03' })).toBeInTheDocument();
+    expect(await screen.findByRole('figure', { name: 'CO₂: inlet vs outlet, 01 Jan 2024 to 03 Jan 2024' })).toBeInTheDocument();
     expect(within(form).queryByRole('alert')).toBeNull();
   });
 
@@ -308,7 +330,7 @@ describe('analytics page', () => {
     expect(bar).toHaveAttribute('value', '20');
     // polled every 2 s while it runs
     expect(
-      await screen.findByText(/31 past days stored \(2025-10-31 to 2025-11-30\), 33 MB/, {}, { timeout: 4000 }),
+      await screen.findByText(/31 past days stored \(31 Oct 2025 to 30 Nov 2025\), 33 MB/, {}, { timeout: 4000 }),
     ).toBeInTheDocument();
     expect(screen.queryByRole('progressbar')).toBeNull();
   });
@@ -349,7 +371,7 @@ describe('analytics page', () => {
     const p = plots.at(-1);
     expect(p.data[7]).toEqual([21, null, 23]);
     expect(p.opts.axes.map((a) => [a.scale, a.side, a.label])).toEqual([
-      [undefined, undefined, undefined],
+      [undefined, undefined, 'Time (IST)'],
       ['y', 3, 'ppm'],
       ['y2', 1, '°C'],
     ]);
@@ -374,7 +396,7 @@ describe('analytics page', () => {
     await user.click(screen.getByRole('button', { name: 'Remove Outlet CO₂ from the chart' }));
     await waitFor(() => expect(plots.at(-1).data).toHaveLength(4));
     expect(plots.at(-1).opts.axes).toHaveLength(2);
-    expect(screen.getByLabelText('Channel')).toHaveDisplayValue('Inlet Temperature (d3)');
+    expect(screen.getByLabelText('Channel')).toHaveDisplayValue('Inlet Temperature (°C)');
     expect(screen.getByRole('button', { name: 'Remove Inlet Temperature from the chart' })).toBeDisabled();
   });
 

@@ -53,7 +53,9 @@ export function ChannelPicker({ channels, choices, codes, onChange }) {
             const why = cannotAdd(selected, c);
             return (
               <option key={c.code} value={c.code} disabled={!!why}>
-                {c.label} ({c.code}{c.unit ? `, ${c.unit}` : ''}){why ? ` — not possible: ${why}` : ''}
+                {c.label}
+                {c.unit ? ` (${c.unit})` : ''}
+                {why ? ` — not possible: ${why}` : ''}
               </option>
             );
           })}

@@ -1,4 +1,5 @@
 import { useHistoryStatus } from '../api/history.js';
+import { rangeText } from '../../../lib/time.js';
 
 function megabytes(bytes) {
   return `${(bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)} MB`;
@@ -26,7 +27,7 @@ export function HistoryStoreStatus() {
       <p className="small muted">
         {s.days_stored === 0
           ? 'No past days stored yet.'
-          : `${s.days_stored} past ${s.days_stored === 1 ? 'day' : 'days'} stored (${s.oldest} to ${s.newest}), ${megabytes(s.bytes)}.`}
+          : `${s.days_stored} past ${s.days_stored === 1 ? 'day' : 'days'} stored (${rangeText(s.oldest, s.newest)}), ${megabytes(s.bytes)}.`}
         {!busy && s.days_stored > 0 && ' Charts of these days need no download from the device cloud.'}
       </p>
       {busy && (

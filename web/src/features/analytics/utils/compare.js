@@ -5,7 +5,7 @@ import { pairsFromChannels } from '../../../lib/impact.js';
 export const MAX_COMPARE = 6;
 export const MAX_UNITS = 2;
 
-/** Chart choices from the channel map: inlet/outlet pairs first, then every non-relay channel. */
+/** Chart choices from the channel map: inlet/outlet pairs first, then every non-relay channel (by label and unit). */
 export function chartChoices(channels) {
   const pairs = pairsFromChannels(channels).map((p) => ({
     value: `pair:${p.inlet.code}`,
@@ -14,7 +14,7 @@ export function chartChoices(channels) {
   }));
   const singles = (channels || [])
     .filter((c) => c.group !== 'relay')
-    .map((c) => ({ value: `ch:${c.code}`, label: `${c.label} (${c.code})`, codes: [c.code] }));
+    .map((c) => ({ value: `ch:${c.code}`, label: c.unit ? `${c.label} (${c.unit})` : c.label, codes: [c.code] }));
   return { pairs, singles, all: [...pairs, ...singles] };
 }
 

@@ -11,7 +11,9 @@ describe('channel compare', () => {
     expect(choices.pairs[0]).toEqual({ value: 'pair:d1', label: 'CO₂: inlet vs outlet', codes: ['d1', 'd8'] });
     expect(choices.pairs).toHaveLength(7);
     expect(choices.singles.map((c) => c.codes[0])).not.toContain('i1');
-    expect(choices.singles.find((c) => c.value === 'ch:d38').label).toBe('GSM signal strength (d38)');
+    expect(choices.singles.find((c) => c.value === 'ch:d38').label).toBe('GSM signal strength (CSQ)');
+    expect(choices.singles.find((c) => c.value === 'ch:d15').label).toBe('SW version'); // no unit, no code
+    expect(choices.singles.map((c) => c.label).join(' ')).not.toMatch(/\b[di]\d+\b/);
   });
 
   it('knows a preset from a custom set, and titles each', () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { PRESETS, bucketsFor, calendarMonth, viewRange } from './range.js';
+import { PRESETS, bucketWords, bucketsFor, calendarMonth, viewRange } from './range.js';
 import { validateRange } from '../../../lib/dates.js';
 
 describe('free range validation (the unit’s calendar)', () => {
@@ -12,7 +12,7 @@ describe('free range validation (the unit’s calendar)', () => {
     expect(validateRange('2025-12-01', '2025-11-30', today)).toBe('The start date must be on or before the end date.');
     expect(validateRange('2024-11-30', '2025-12-01', today)).toBe('The range is 367 days; choose at most 366 days.');
     expect(validateRange('2025-11-30', '2025-12-03', today)).toBe(
-      'The end date is after today at the unit (2025-12-02); choose 2025-12-02 or earlier.',
+      'The end date is after today at the unit (02 Dec 2025); choose 02 Dec 2025 or earlier.',
     );
   });
 
@@ -31,11 +31,20 @@ describe('calendar months and bucket counts', () => {
     expect(calendarMonth('2024-03-31', -1)).toEqual({ start: '2024-02-01', end: '2024-02-29' });
   });
 
-  it('asks for about an hour a bucket, at least 24 and at most 500', () => {
+  it('asks for calendar-sized buckets: hours up to a week, 4 hours up to 45 days, days beyond', () => {
     expect(bucketsFor(1)).toBe(24);
     expect(bucketsFor(3)).toBe(72);
-    expect(bucketsFor(20)).toBe(480);
-    expect(bucketsFor(366)).toBe(500);
+    expect(bucketsFor(7)).toBe(168);
+    expect(bucketsFor(20)).toBe(120);
+    expect(bucketsFor(90)).toBe(90);
+    expect(bucketsFor(366)).toBe(366);
+  });
+
+  it('says what a point is from the server’s bucket size', () => {
+    expect(bucketWords(3600)).toBe('Each point is the mean of 1 hour, shaded from its lowest to its highest reading.');
+    expect(bucketWords(86400)).toMatch(/mean of 1 day/);
+    expect(bucketWords(14400)).toMatch(/mean of 4 hours/);
+    expect(bucketWords(null)).toBeNull();
   });
 });
 
@@ -49,15 +58,15 @@ describe('views end on the unit’s today, whatever the browser’s zone', () =>
       start: '2025-12-02', end: '2025-12-02', buckets: 96, text: 'today',
     });
     expect(viewRange('week', null, 'Asia/Kolkata')).toMatchObject({ start: '2025-11-26', end: '2025-12-02', buckets: 168 });
-    expect(viewRange('month', null, 'Asia/Kolkata')).toMatchObject({ start: '2025-11-03', end: '2025-12-02', buckets: 360 });
-    expect(viewRange('year', null, 'Asia/Kolkata')).toMatchObject({ start: '2024-12-03', end: '2025-12-02', buckets: 500 });
+    expect(viewRange('month', null, 'Asia/Kolkata')).toMatchObject({ start: '2025-11-03', end: '2025-12-02', buckets: 180 });
+    expect(viewRange('year', null, 'Asia/Kolkata')).toMatchObject({ start: '2024-12-03', end: '2025-12-02', buckets: 365 });
     expect(viewRange('week', null, 'America/New_York')).toMatchObject({ end: '2025-12-01' });
     expect(Object.keys(PRESETS)).toEqual(['today', 'week', 'month', 'year']);
   });
 
   it('takes a chosen range as it is', () => {
     expect(viewRange('range', { start: '2024-01-01', end: '2024-01-03' }, 'Asia/Kolkata')).toEqual({
-      start: '2024-01-01', end: '2024-01-03', buckets: 72, text: '2024-01-01 to 2024-01-03',
+      start: '2024-01-01', end: '2024-01-03', buckets: 72, text: '01 Jan 2024 to 03 Jan 2024',
     });
   });
 });

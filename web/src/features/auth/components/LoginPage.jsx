@@ -1,4 +1,7 @@
 import { useState } from 'react';
+import { FormProvider, useForm } from 'react-hook-form';
+import { FieldError, FormError, invalidProps } from '../../../components/FormFields.jsx';
+import { requiredText } from '../../../lib/validation.js';
 import { saveSession } from '../../../lib/auth.js';
 import { useLogin } from '../api/login.js';
 
@@ -12,10 +15,14 @@ export function loginErrorText(err) {
 }
 
 export function LoginPage({ notice }) {
-  const [deviceId, setDeviceId] = useState('');
-  const [password, setPassword] = useState('');
   const [showPw, setShowPw] = useState(false);
   const [formError, setFormError] = useState(null);
+  const form = useForm({ defaultValues: { deviceId: '', password: '' } });
+  const {
+    register,
+    handleSubmit,
+    formState: { errors },
+  } = form;
 
   const login = useLogin({
     onSuccess: (res, { id }) => {
@@ -28,72 +35,65 @@ export function LoginPage({ notice }) {
     },
   });
 
-  const onSubmit = (e) => {
-    e.preventDefault();
+  const onSubmit = ({ deviceId, password }) => {
     setFormError(null);
-    const id = deviceId.trim();
-    if (!id || !password) {
-      setFormError('Enter the device ID and the password.');
-      return;
-    }
-    login.mutate({ id, pw: password });
+    login.mutate({ id: deviceId.trim(), pw: password });
   };
 
   const error = formError || (login.isError ? loginErrorText(login.error) : null);
+  const field = (name, what) =>
+    register(name, { validate: (v) => (name === 'deviceId' ? v.trim() : v) !== '' || requiredText(what) });
 
   return (
     <main className="login-page">
-      <form className="card login-card" onSubmit={onSubmit} noValidate aria-labelledby="login-title">
-        <h1 id="login-title">XtraO2 Console</h1>
-        <p className="muted">Sign in to monitor and control the unit.</p>
-        {notice && !error && (
-          <p className="notice" role="status">
-            {notice}
-          </p>
-        )}
-        <label htmlFor="login-device">Device ID</label>
-        <input
-          id="login-device"
-          name="deviceId"
-          value={deviceId}
-          onChange={(e) => setDeviceId(e.target.value)}
-          placeholder="e.g. IOCL_XTRA_O2_ADMIN"
-          autoComplete="username"
-          autoCapitalize="characters"
-          autoCorrect="off"
-          spellCheck={false}
-          required
-        />
-        <label htmlFor="login-password">Password</label>
-        <div className="password-row">
+      <FormProvider {...form}>
+        <form className="card login-card" onSubmit={handleSubmit(onSubmit)} noValidate aria-labelledby="login-title">
+          <h1 id="login-title">XtraO2 Console</h1>
+          <p className="muted">Sign in to monitor and control the unit.</p>
+          {notice && !error && (
+            <p className="notice" role="status">
+              {notice}
+            </p>
+          )}
+          <label htmlFor="login-device">Device ID</label>
           <input
-            id="login-password"
-            name="password"
-            type={showPw ? 'text' : 'password'}
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            autoComplete="current-password"
-            required
+            id="login-device"
+            placeholder="e.g. IOCL_XTRA_O2_ADMIN"
+            autoComplete="username"
+            autoCapitalize="characters"
+            autoCorrect="off"
+            spellCheck={false}
+            {...invalidProps(errors, 'deviceId', 'login-device')}
+            {...field('deviceId', 'the device ID')}
           />
-          <button
-            type="button"
-            className="ghost"
-            aria-pressed={showPw}
-            aria-label="Show password"
-            onClick={() => setShowPw((v) => !v)}
-          >
-            {showPw ? 'Hide' : 'Show'}
+          <FieldError name="deviceId" id="login-device" />
+          <label htmlFor="login-password">Password</label>
+          <div className="password-row">
+            <input
+              id="login-password"
+              type={showPw ? 'text' : 'password'}
+              autoComplete="current-password"
+              {...invalidProps(errors, 'password', 'login-password')}
+              {...field('password', 'the password')}
+            />
+            {/* the name holds the visible word (WCAG 2.5.3); pressed = shown */}
+            <button
+              type="button"
+              className="ghost"
+              aria-pressed={showPw}
+              aria-label="Show password"
+              onClick={() => setShowPw((v) => !v)}
+            >
+              Show
+            </button>
+          </div>
+          <FieldError name="password" id="login-password" />
+          <FormError>{error}</FormError>
+          <button type="submit" className="primary" disabled={login.isPending}>
+            {login.isPending ? 'Signing in…' : 'Sign in'}
           </button>
-        </div>
-        {error && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
-        <button type="submit" className="primary" disabled={login.isPending}>
-          {login.isPending ? 'Signing in…' : 'Sign in'}
-        </button>
-      </form>
+        </form>
+      </FormProvider>
     </main>
   );
 }

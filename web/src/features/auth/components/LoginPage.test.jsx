@@ -1,13 +1,16 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { screen, waitFor } from '@testing-library/react';
+import { configure, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { defaultRoutes, installFakeWebSocket, jsonResponse, mockFetch, renderApp } from '../../../test/utils.jsx';
 
 async function fillAndSubmit(user, id = 'IOCL_XTRA_O2_ADMIN', pw = 'secret-pw-123') {
-  await user.type(screen.getByLabelText('Device ID'), id);
+  await user.type(await screen.findByLabelText('Device ID'), id);
   await user.type(screen.getByLabelText('Password'), pw);
   await user.click(screen.getByRole('button', { name: 'Sign in' }));
 }
+
+// The page is a lazy chunk (with react-hook-form): its first import can take a while on a busy box.
+configure({ asyncUtilTimeout: 5000 });
 
 describe('login page', () => {
   beforeEach(() => {
@@ -27,7 +30,7 @@ describe('login page', () => {
     );
     const user = userEvent.setup();
     renderApp({ token: null, route: '' });
-    expect(screen.getByLabelText('Device ID')).toHaveValue('');
+    expect(await screen.findByLabelText('Device ID')).toHaveValue('');
     await fillAndSubmit(user);
 
     // disabled while submitting
@@ -74,8 +77,11 @@ describe('login page', () => {
     const fetch = mockFetch({});
     const user = userEvent.setup();
     renderApp({ token: null });
-    await user.click(screen.getByRole('button', { name: 'Sign in' }));
-    expect(screen.getByRole('alert')).toHaveTextContent('Enter the device ID and the password.');
+    await user.click(await screen.findByRole('button', { name: 'Sign in' }));
+    // one sentence per empty field, beside it (the one validation style; no browser bubble)
+    const alerts = await screen.findAllByRole('alert');
+    expect(alerts.map((a) => a.textContent)).toEqual(['Enter the device ID.', 'Enter the password.']);
+    expect(screen.getByLabelText('Device ID')).toHaveAccessibleDescription('Enter the device ID.');
     expect(fetch).not.toHaveBeenCalled();
   });
 

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { useChannels, useGraph } from '../../../lib/queries.js';
-import { useLive } from '../../../lib/live.jsx';
+import { useLive, useLiveStatus } from '../../../lib/live.jsx';
 import { QueryState } from '../../../components/QueryState.jsx';
 import { impactRow, pairsFromChannels, ruleChannel, weightedMean } from '../../../lib/impact.js';
 import { formatNumber, formatPercent, formatSigned, withUnit } from '../../../lib/format.js';
@@ -31,7 +31,7 @@ function ChangeCell({ row, channel }) {
   );
 }
 
-function PeriodRow({ title, row, pair, state }) {
+function PeriodRow({ title, row, pair, state, notLive }) {
   const { inlet } = pair;
   const fmt = (v) => withUnit(formatNumber(v, inlet.precision), inlet.unit);
   if (state) {
@@ -45,7 +45,7 @@ function PeriodRow({ title, row, pair, state }) {
     );
   }
   return (
-    <tr>
+    <tr className={notLive ? 'not-live' : undefined}>
       <th scope="row">{title}</th>
       <td className="num">{fmt(row.inlet)}</td>
       <td className="num">{fmt(row.outlet)}</td>
@@ -68,18 +68,13 @@ function avgRow(q, pair) {
   return impactRow(pair, weightedMean(frames, pair.inlet.code), weightedMean(frames, pair.outlet.code));
 }
 
-function PairCard({ pair, frame, day, week }) {
+function PairCard({ pair, frame, day, week, status }) {
   const rule = ruleChannel(pair);
   const now = impactRow(pair, frame?.[pair.inlet.code], frame?.[pair.outlet.code]);
   const hint = now.verdict.hint || (rule.better ? '' : 'no preferred direction');
   return (
     <section className="card impact-card" aria-label={`${pair.quantity} impact`}>
-      <h2>
-        {pair.quantity}{' '}
-        <span className="muted small">
-          ({pair.inlet.code} → {pair.outlet.code})
-        </span>
-      </h2>
+      <h2 title={`Codes ${pair.inlet.code} (inlet), ${pair.outlet.code} (outlet)`}>{pair.quantity}</h2>
       {hint && <p className="muted small">Improvement: {hint}.</p>}
       <table className="data-table impact-table">
         <thead>
@@ -97,7 +92,13 @@ function PairCard({ pair, frame, day, week }) {
           </tr>
         </thead>
         <tbody>
-          <PeriodRow title="Now" row={now} pair={pair} state={frame ? null : 'No live data'} />
+          <PeriodRow
+            title={status.live ? 'Now' : `At ${status.when}`}
+            row={now}
+            pair={pair}
+            state={frame ? null : 'No live data'}
+            notLive={!status.live}
+          />
           <PeriodRow title="24 h avg" row={avgRow(day, pair)} pair={pair} state={graphState(day)} />
           <PeriodRow title="7 d avg" row={avgRow(week, pair)} pair={pair} state={graphState(week)} />
         </tbody>
@@ -129,13 +130,18 @@ function GraphNotice({ q, label }) {
   return null;
 }
 
-export function ImpactPage() {
+/** `relays` (their names) and `display` (the AQI standard) are the relays feature's, passed by the app shell. */
+export function ImpactPage({ relays, display }) {
   const channels = useChannels();
   const { frame } = useLive();
+  const status = useLiveStatus();
   const day = useGraph('day', GRAPH_REFRESH_MS);
   const week = useGraph('week', GRAPH_REFRESH_MS);
   const pairs = useMemo(() => pairsFromChannels(channels.data), [channels.data]);
-  const relays = useMemo(() => (channels.data || []).filter((c) => c.group === 'relay'), [channels.data]);
+  const relayChannels = useMemo(() => {
+    const names = new Map((relays?.data?.relays || []).map((r) => [r.id, r.name]));
+    return (channels.data || []).filter((c) => c.group === 'relay').map((c) => ({ ...c, name: names.get(c.code) || c.label }));
+  }, [channels.data, relays?.data]);
   return (
     <>
       <h1>Impact</h1>
@@ -148,12 +154,12 @@ export function ImpactPage() {
         {() => (
           <div className="card-grid no-print">
             {pairs.map((p) => (
-              <PairCard key={p.inlet.code} pair={p} frame={frame} day={day} week={week} />
+              <PairCard key={p.inlet.code} pair={p} frame={frame} day={day} week={week} status={status} />
             ))}
           </div>
         )}
       </QueryState>
-      {pairs.length > 0 && <ImpactReport pairs={pairs} relays={relays} />}
+      {pairs.length > 0 && <ImpactReport pairs={pairs} relays={relayChannels} display={display?.data} />}
     </>
   );
 }

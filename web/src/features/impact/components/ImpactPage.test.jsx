@@ -1,7 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { screen, within } from '@testing-library/react';
+import { configure, screen, within } from '@testing-library/react';
 import { frame, liveResponse } from '../../../test/fixtures.js';
 import { defaultRoutes, installFakeWebSocket, mockFetch, renderApp } from '../../../test/utils.jsx';
+
+// The page is a lazy chunk (with the chart library): its first import can take a while on a busy box.
+configure({ asyncUtilTimeout: 5000 });
 
 const graph = (period, data, extra = {}) => ({
   deviceId: 'IOCL_XTRA_O2_ADMIN',

@@ -1,12 +1,17 @@
 import { useMemo, useState } from 'react';
-import { useHistory, useUnitTimeZone } from '../../../lib/queries.js';
+import { useHistory, useSiteName, useUnitTimeZone } from '../../../lib/queries.js';
 import { QueryState } from '../../../components/QueryState.jsx';
 import { HistoryChart } from '../../../components/HistoryChart.jsx';
 import { historyToChartData } from '../../../lib/chartData.js';
 import { judgeChange, ruleChannel } from '../../../lib/impact.js';
-import { formatInZone, formatNumber, formatPercent, withUnit } from '../../../lib/format.js';
+import { formatNumber, formatPercent, withUnit } from '../../../lib/format.js';
+import { formatDateTime, rangeText } from '../../../lib/time.js';
 import { todayIn } from '../../../lib/dates.js';
-import { RANGES, completeness, pairSummary, relayHoursOn, reportRange } from '../utils/report.js';
+import { STANDARD_NAMES } from '../../../lib/aqi.js';
+import { RANGES, aqiSummary, completeness, headlines, pairSummary, relayHoursOn, reportRange } from '../utils/report.js';
+
+const PM_OUTLET = 'd9'; // SPEC section 4: outlet dust PM (its label comes from the channel map)
+const PM_INLET = 'd2';
 
 function PairChart({ pair, history, tz }) {
   const chart = useMemo(() => historyToChartData(history, [pair.inlet, pair.outlet]), [history, pair]);
@@ -87,7 +92,9 @@ function RelayHours({ relays, history }) {
       <tbody>
         {rows.map(([ch, h]) => (
           <tr key={ch.code}>
-            <th scope="row">{ch.label}</th>
+            <th scope="row" title={`Code ${ch.code}`}>
+              {ch.name || ch.label}
+            </th>
             <td className="num">{formatNumber(h, 1)} h</td>
           </tr>
         ))}
@@ -108,9 +115,76 @@ function Completeness({ history }) {
   );
 }
 
-/** Inlet vs outlet over a chosen range, as charts and a summary that prints as a monthly report. */
-export function ImpactReport({ pairs, relays = [] }) {
+/** The reductions that matter most, in one line: "Dust PM 68% lower · CO₂ 12% lower". */
+function Headline({ pairs, history }) {
+  const items = headlines(history, pairs);
+  if (items.length === 0) return null;
+  return (
+    <p className="report-headline">
+      At the outlet:{' '}
+      {items.map((h, k) => (
+        <span key={h.quantity} className={h.good ? 'good' : 'bad'}>
+          {k > 0 && ' · '}
+          {h.quantity} {h.text}
+        </span>
+      ))}
+    </p>
+  );
+}
+
+/** The AQI over the range (mean of the daily indices) and the days in each category, inlet and outlet. */
+function AqiDays({ history, display, tz }) {
+  const standard = display?.standard || 'cpcb';
+  const size = display?.pm_size || 'pm25';
+  const outlet = aqiSummary(history, PM_OUTLET, { standard, size, tz });
+  const inlet = aqiSummary(history, PM_INLET, { standard, size, tz });
+  if (outlet.days === 0 && inlet.days === 0) return null;
+  const avg = (s) => (s.average === null ? '—' : `${s.average}${s.category ? ` (${s.category.name})` : ''}`);
+  return (
+    <table className="data-table report-table aqi-days">
+      <caption>
+        Air quality index, {STANDARD_NAMES[standard] || standard} from {size === 'pm10' ? 'PM10' : 'PM2.5'}: days
+        per category (each day’s mean)
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Category</th>
+          <th scope="col" className="num">
+            Inlet days
+          </th>
+          <th scope="col" className="num">
+            Outlet days
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        <tr className="aqi-average">
+          <th scope="row">Average AQI</th>
+          <td className="num">{avg(inlet)}</td>
+          <td className="num">{avg(outlet)}</td>
+        </tr>
+        {outlet.counts.map((c, k) => (
+          <tr key={c.name}>
+            <th scope="row">
+              <span className="swatch" style={{ background: c.color }} aria-hidden="true" /> {c.name}
+            </th>
+            <td className="num">{inlet.counts[k].days}</td>
+            <td className="num">{c.days}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/**
+ * Inlet vs outlet over a chosen range, as charts and a summary that prints as a monthly report
+ * (A4): the site, the headline reductions, the AQI by day, the averages, the relays' hours on.
+ * `relays` are the relay channels with their names; `display` the display's AQI standard.
+ */
+export function ImpactReport({ pairs, relays = [], display = null }) {
   const { tz, ready } = useUnitTimeZone();
+  const site = useSiteName();
   const [choice, setChoice] = useState('week');
   const [month, setMonth] = useState('');
   const shownMonth = month || todayIn(tz).slice(0, 7);
@@ -148,9 +222,9 @@ export function ImpactReport({ pairs, relays = [] }) {
           </div>
         )}
       </div>
-      <p className="print-only">
-        XtraO2 Console impact report, {range ? `${range.start} to ${range.end}` : ''}; printed{' '}
-        {formatInZone(Date.now() / 1000, tz)}.
+      <p className="print-only report-site">
+        {site ? `${site}: ` : ''}XtraO2 impact report, {range ? rangeText(range.start, range.end) : ''}; printed{' '}
+        {formatDateTime(Date.now() / 1000, tz)}.
       </p>
       {range === null ? (
         <p className="notice" role="status">
@@ -166,9 +240,13 @@ export function ImpactReport({ pairs, relays = [] }) {
                   missing until then.
                 </p>
               )}
+              <Headline pairs={pairs} history={data} />
               <Completeness history={data} />
-              <Summary pairs={pairs} history={data} />
-              <RelayHours relays={relays} history={data} />
+              <div className="report-tables">
+                <Summary pairs={pairs} history={data} />
+                <AqiDays history={data} display={display} tz={tz} />
+                <RelayHours relays={relays} history={data} />
+              </div>
               <div className="card-grid report-charts">
                 {pairs.map((p) => (
                   <PairChart key={p.inlet.code} pair={p} history={data} tz={tz} />

@@ -1,8 +1,11 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { configure, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { defaultRoutes, installFakeWebSocket, mockFetch, renderApp } from '../../../test/utils.jsx';
 import { todayIn } from '../../../lib/dates.js';
+
+// The page is a lazy chunk (with the chart library): its first import can take a while on a busy box.
+configure({ asyncUtilTimeout: 5000 });
 
 // jsdom has no canvas: replace uPlot with a recorder of what each chart was given.
 const plots = vi.hoisted(() => []);
@@ -78,6 +81,49 @@ describe('impact report', () => {
     expect(co2Plot.opts.series.filter((x) => x.width === 2).map((x) => x.label)).toEqual(['Inlet CO₂', 'Outlet CO₂']);
     expect(co2Plot.data[1]).toEqual([500, null, 420, null]); // inlet means
     expect(co2Plot.data[4]).toEqual([400, null, 380, null]); // outlet means
+  });
+
+  it('prints as the plant reads it: site name, headline reductions, AQI days per category, relay names, no codes', async () => {
+    // two days at the unit, a 24 h bucket each: outlet PM 20 (Good) then 45 (Satisfactory), inlet 100 and 80
+    const day0 = Date.UTC(2026, 11, 4, 18, 30) / 1000; // 05 Dec 00:00 IST
+    const daily = {
+      bucket_s: 86400,
+      t: [day0, day0 + 86400],
+      series: {
+        d1: { mean: [500, 420] },
+        d8: { mean: [400, 380] },
+        d2: { mean: [100, 80] },
+        d9: { mean: [20, 45] },
+        i1: { mean: [0.5, 0.25] },
+      },
+    };
+    mockFetch({
+      ...routes(() => daily),
+      'GET /api/config': { deviceId: 'IOCL_XTRA_O2_ADMIN', timezone: 'Asia/Kolkata', siteName: 'Panipat refinery gate 2' },
+      'GET /api/automation/relays': { relays: [{ id: 'i1', name: 'Blower', mode: 'manual', actual: 1, command: null }] },
+      'GET /api/automation/display': { enabled: true, standard: 'cpcb', pm_size: 'pm25', last: null },
+    });
+    renderApp({ route: '#/impact' });
+    const r = await report();
+    await within(r).findByRole('table', { name: /Air quality index/ });
+    expect(r.querySelector('.print-only')).toHaveTextContent(/^Panipat refinery gate 2: XtraO2 impact report, \d\d [A-Z][a-z]{2} \d{4} to \d\d [A-Z][a-z]{2} \d{4}; printed \d\d [A-Z][a-z]{2} \d{4}, \d\d:\d\d IST\.$/);
+    // headline: (100+80)/2=90 -> (20+45)/2=32.5, 64% lower; CO₂ 460 -> 390, 15% lower
+    expect(within(r).getByText(/^At the outlet:/)).toHaveTextContent('At the outlet: CO₂ 15% lower · Dust PM 64% lower');
+    const aqi = within(r).getByRole('table', { name: /Air quality index, India NAQI \(CPCB\) from PM2\.5/ });
+    // daily AQI outlet: 20 µg/m³ -> 33, 45 -> 75: average 54 (Satisfactory); inlet 100 -> 232 (Poor), 80 -> 166: 199
+    expect(within(aqi).getByRole('row', { name: /Average AQI/ })).toHaveTextContent('Average AQI199 (Moderately polluted)54 (Satisfactory)');
+    expect(within(aqi).getByRole('row', { name: /^Good/ })).toHaveTextContent('Good01');
+    expect(within(aqi).getByRole('row', { name: /^Satisfactory/ })).toHaveTextContent('Satisfactory01');
+    expect(within(aqi).getByRole('row', { name: /^Poor/ })).toHaveTextContent('Poor10');
+    // relay hours by the relay's own name: 0.5 × 24 + 0.25 × 24 = 18 h
+    const hours = within(r).getByRole('table', { name: 'Hours each relay was on' });
+    expect(within(hours).getByRole('row', { name: /Blower/ })).toHaveTextContent('Blower18.0 h');
+    // the pair cards above name quantities, not codes
+    expect(screen.getByRole('region', { name: 'CO₂ impact' }).querySelector('h2')).toHaveTextContent(/^CO₂$/);
+    expect(document.querySelector('main').textContent).not.toMatch(/\b[di]\d+\b/);
+    // every chart's y axis carries its unit, the time axis the zone
+    const co2Plot = plots.find((p) => p.opts.series.some((x) => x.label === 'Inlet CO₂'));
+    expect(co2Plot.opts.axes.map((a) => a.label)).toEqual(['Time (IST)', 'ppm']);
   });
 
   it('shows the hours each relay was on when the history holds relay series', async () => {

@@ -1,6 +1,8 @@
 // The Impact report over a chosen range (pure): which days to ask /api/history for, the averages
 // and reductions per inlet/outlet pair, and how complete the data is.
 import { num } from '../../../lib/format.js';
+import { aqiCategories, aqiCategory, pmAqi } from '../../../lib/aqi.js';
+import { partsIn, monthText } from '../../../lib/time.js';
 import { computeChange } from '../../../lib/impact.js';
 import { addDays, daysInRange, lastDays, todayIn } from '../../../lib/dates.js';
 
@@ -27,8 +29,7 @@ export function reportRange(choice, month, tz, now = new Date()) {
 }
 
 export function monthName(month) {
-  const [y, m] = month.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1, 15)).toLocaleString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+  return monthText(month);
 }
 
 /** Mean of a channel's bucket means (buckets are equal lengths of time; empty ones skipped). */
@@ -89,4 +90,58 @@ export function relayHoursOn(history, code) {
     seconds += Math.min(1, Math.max(0, x)) * bucketS;
   }
   return any ? seconds / 3600 : null;
+}
+
+/**
+ * A channel's daily means on the unit's calendar: [{day: "YYYY-MM-DD", mean}] (each bucket's mean
+ * weighted equally, days without a reading left out).
+ */
+export function dailyMeans(history, code, tz) {
+  const t = Array.isArray(history?.t) ? history.t : [];
+  const means = history?.series?.[code]?.mean;
+  if (!Array.isArray(means)) return [];
+  const days = new Map();
+  t.forEach((ts, k) => {
+    const v = num(means[k]);
+    const s = num(ts);
+    if (v === null || s === null) return;
+    const p = partsIn(s, tz);
+    const day = `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+    const d = days.get(day) || [0, 0];
+    days.set(day, [d[0] + v, d[1] + 1]);
+  });
+  return [...days.entries()].sort().map(([day, [sum, n]]) => ({ day, mean: sum / n }));
+}
+
+/**
+ * The AQI over the range from a PM channel, as the standards define it (the 24-hour mean
+ * concentration's index): {average (the mean of the daily indices, rounded), days: number of
+ * days, counts: [{name, color, ink, days}] per category in the standard's order}.
+ */
+export function aqiSummary(history, code, { standard = 'cpcb', size = 'pm25', tz } = {}) {
+  const daily = dailyMeans(history, code, tz).map((d) => pmAqi(d.mean, standard, size));
+  const counts = aqiCategories(standard).map((c) => ({ ...c, days: 0 }));
+  for (const index of daily) {
+    const name = aqiCategory(index, standard)?.name;
+    const c = counts.find((x) => x.name === name);
+    if (c) c.days += 1;
+  }
+  const average = daily.length ? Math.round(daily.reduce((a, b) => a + b, 0) / daily.length) : null;
+  return { average, category: aqiCategory(average, standard), days: daily.length, counts };
+}
+
+/**
+ * The report's headline: each quantity where lower is better, as "Dust PM 68% lower" at the
+ * outlet than the inlet over the range (null where a side has no data).
+ */
+export function headlines(history, pairs) {
+  return pairs
+    .filter((p) => (p.outlet.better || p.inlet.better) === 'lower')
+    .map((p) => {
+      const s = pairSummary(history, p);
+      if (s.pct === null) return null;
+      const r = Math.round(Math.abs(s.pct));
+      return { quantity: p.quantity, text: r === 0 ? 'no change' : `${r}% ${s.pct < 0 ? 'lower' : 'higher'}`, good: s.pct < 0 };
+    })
+    .filter(Boolean);
 }

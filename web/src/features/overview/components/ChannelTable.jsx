@@ -1,11 +1,17 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { formatNumber, formatValue } from '../../../lib/format.js';
+import { pairsFromChannels } from '../../../lib/impact.js';
 import { downsample, seriesOf } from '../utils/glance.js';
 import { useHourGraph } from '../api/overview.js';
 import { Sparkline } from './Sparkline.jsx';
 
-/** A value cell that briefly highlights when its value changes. */
-function ValueCell({ value, channel }) {
+/** The last hour's trend, drawn again only when its points change. */
+const Trend = memo(function Trend({ pts, channel }) {
+  return <Sparkline pts={downsample(pts)} label={trendLabel(pts, channel)} />;
+});
+
+/** A value with the last hour's trend; it briefly highlights when the value changes. */
+function ValueCell({ value, channel, pts, pending, live }) {
   const text = formatValue(value, channel);
   const prev = useRef(text);
   const [flash, setFlash] = useState(0);
@@ -19,8 +25,9 @@ function ValueCell({ value, channel }) {
     return () => clearTimeout(id);
   }, [text]);
   return (
-    <td className={`value num${flash ? ' flash' : ''}`} data-code={channel.code}>
-      {text}
+    <td className={`value num${flash ? ' flash' : ''}${live ? '' : ' not-live'}`} data-code={channel.code}>
+      <span className="value-text">{text}</span>
+      {pending ? <span className="muted small spark-wait">…</span> : <Trend pts={pts} channel={channel} />}
     </td>
   );
 }
@@ -32,50 +39,63 @@ function trendLabel(pts, channel) {
   return `Last hour of ${channel.label}: from ${f(vals[0])} to ${f(vals[vals.length - 1])}, low ${f(Math.min(...vals))}, high ${f(Math.max(...vals))}`;
 }
 
-/** Every non-relay channel: label, last hour's sparkline, live value with unit. */
-export function ChannelTable({ channels, frame }) {
+/**
+ * Each quantity's inlet and outlet side by side, value and last hour's trend (the unit's own
+ * readings, signal and versions, are in the glance's Unit health). Codes stay out of the text: a label's tooltip names them. `status` is the
+ * live state: values not live are greyed, with the time they are from.
+ */
+export function ChannelTable({ channels, frame: liveFrame, status }) {
+  // a new frame (every 10 s) redraws this table in the background, never blocking a tap
+  const frame = useDeferredValue(liveFrame);
   const hour = useHourGraph();
-  const frames = hour.data?.data;
-  const list = useMemo(() => channels.filter((c) => c.group !== 'relay'), [channels]);
-  const series = useMemo(() => new Map(list.map((c) => [c.code, seriesOf(frames, c.code)])), [list, frames]);
+  const frames = useDeferredValue(hour.data?.data);
+  const pairs = useMemo(() => pairsFromChannels(channels), [channels]);
+  const series = useMemo(
+    () => new Map(channels.filter((c) => c.group !== 'relay').map((c) => [c.code, seriesOf(frames, c.code)])),
+    [channels, frames],
+  );
+  const live = status?.live !== false;
+  const cell = (ch) => (
+    <ValueCell
+      value={frame?.[ch.code]}
+      channel={ch}
+      pts={series.get(ch.code) || []}
+      pending={hour.isPending}
+      live={live}
+    />
+  );
   return (
-    <table className="data-table overview-table">
-      <caption className="visually-hidden">Live values</caption>
-      <thead>
-        <tr>
-          <th scope="col" className="code">
-            Code
-          </th>
-          <th scope="col">Channel</th>
-          <th scope="col" className="spark-col">
-            Last hour
-          </th>
-          <th scope="col" className="num">
-            Value
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {list.map((ch) => {
-          const pts = series.get(ch.code) || [];
-          return (
-            <tr key={ch.code} className={`group-${ch.group}`}>
-              <td className="code">{ch.code}</td>
-              <th scope="row" className="label">
-                {ch.label}
+    <>
+      {!live && frame && (
+        <p className="not-live-note" role="note">
+          Not live: the values below are from {status.when}.
+        </p>
+      )}
+      <table className="data-table overview-table">
+        <caption className="visually-hidden">Live values</caption>
+        <thead>
+          <tr>
+            <th scope="col">Quantity</th>
+            <th scope="col" className="num">
+              Inlet
+            </th>
+            <th scope="col" className="num">
+              Outlet
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {pairs.map(({ inlet, outlet, quantity }) => (
+            <tr key={inlet.code}>
+              <th scope="row" className="label" title={`Codes ${inlet.code} (inlet), ${outlet.code} (outlet)`}>
+                {quantity}
               </th>
-              <td className="spark-col">
-                {hour.isPending ? (
-                  <span className="muted small">…</span>
-                ) : (
-                  <Sparkline pts={downsample(pts)} label={trendLabel(pts, ch)} />
-                )}
-              </td>
-              <ValueCell value={frame?.[ch.code]} channel={ch} />
+              {cell(inlet)}
+              {cell(outlet)}
             </tr>
-          );
-        })}
-      </tbody>
-    </table>
+          ))}
+        </tbody>
+      </table>
+    </>
   );
 }

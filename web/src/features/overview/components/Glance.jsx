@@ -1,8 +1,6 @@
-import { useLive } from '../../../lib/live.jsx';
-import { useNow } from '../../../hooks/useNow.js';
-import { ageOf, deriveStatus } from '../../../lib/age.js';
+import { useLive, useLiveStatus } from '../../../lib/live.jsx';
 import { formatAge, formatNumber, relayText } from '../../../lib/format.js';
-import { STANDARD_NAMES } from '../utils/aqi.js';
+import { STANDARD_NAMES } from '../../../lib/aqi.js';
 import { CO2, GSM, HW_VERSION, PM, SW_VERSION, meanReductionPct, reductionPct, reductionText, relaysNeedingAttention } from '../utils/glance.js';
 import { useDayGraph } from '../api/overview.js';
 import { AqiFigure } from './AqiFigure.jsx';
@@ -19,7 +17,8 @@ function Card({ id, title, className = '', children }) {
   );
 }
 
-function AirQuality({ frame, display }) {
+function AirQuality({ frame, display, status }) {
+  const when = status.live ? null : status.when;
   // The display's own settings; until known (or if automation is down) its defaults: CPCB PM2.5.
   const standard = display.data?.standard || 'cpcb';
   const size = display.data?.pm_size || 'pm25';
@@ -27,8 +26,8 @@ function AirQuality({ frame, display }) {
   return (
     <Card id="glance-aqi" title="Air quality index" className="glance-aqi">
       <div className="aqi-pair">
-        <AqiFigure title="Outlet" pm={frame?.[PM.outlet]} standard={standard} size={size} big />
-        <AqiFigure title="Inlet" pm={frame?.[PM.inlet]} standard={standard} size={size} />
+        <AqiFigure title="Outlet" pm={frame?.[PM.outlet]} standard={standard} size={size} big when={when} />
+        <AqiFigure title="Inlet" pm={frame?.[PM.inlet]} standard={standard} size={size} when={when} />
       </div>
       <p className="muted small">
         {STANDARD_NAMES[standard] || standard}, {SIZE_NAMES[size] || size}, from the live dust reading
@@ -42,7 +41,7 @@ function quantityName(byCode, pair, fallback) {
   return byCode.get(pair.inlet)?.quantity || fallback;
 }
 
-function Reductions({ frame, byCode }) {
+function Reductions({ frame, byCode, status }) {
   const day = useDayGraph();
   const frames = day.data?.data;
   const dayText = (pair) => {
@@ -74,7 +73,12 @@ function Reductions({ frame, byCode }) {
             return (
               <tr key={pair.inlet}>
                 <th scope="row">{name}</th>
-                <td className={`num ${now > 0 ? 'good' : now < 0 ? 'bad' : ''}`}>{reductionText(now)}</td>
+                <td
+                  className={`num ${!status.live ? 'not-live' : now > 0 ? 'good' : now < 0 ? 'bad' : ''}`}
+                  title={status.live ? undefined : `From ${status.when}, not live`}
+                >
+                  {reductionText(now)}
+                </td>
                 <td className="num">{dayText(pair)}</td>
               </tr>
             );
@@ -86,10 +90,7 @@ function Reductions({ frame, byCode }) {
 }
 
 function UnitHealth({ frame, byCode }) {
-  const { ts, skewS, stale, online, staleAfterS, upstreamConnected } = useLive();
-  const now = useNow(1000);
-  const ageS = ageOf(ts, now, skewS);
-  const status = deriveStatus({ frame, stale, online, upstreamConnected, ageS, staleAfterS });
+  const status = useLiveStatus({ tick: true }); // its data age ticks; the rest of the page does not
   const version = (code) => formatNumber(frame?.[code], byCode.get(code)?.precision ?? 0);
   return (
     <Card id="glance-health" title="Unit health" className="glance-health">
@@ -99,7 +100,7 @@ function UnitHealth({ frame, byCode }) {
           <span className={`state-dot state-${status.state}`} aria-hidden="true" /> {status.text}
         </dd>
         <dt>Data age</dt>
-        <dd>{frame ? formatAge(ageS) : 'no data'}</dd>
+        <dd>{status.ageS !== null ? formatAge(status.ageS) : 'no data'}</dd>
         <dt>{byCode.get(GSM)?.label || 'GSM signal'}</dt>
         <dd>
           <SignalBars csq={frame?.[GSM]} />
@@ -142,16 +143,16 @@ function NeedsYou({ alerts, relays }) {
 }
 
 /**
- * The first screen: is it working, is the air better, does anything need me. `display`, `relays`
- * and `firingAlerts` are queries of other features (the display settings, the relay list, the
+ * The first screen: is it working, is the air better, does anything need me. `status` is the live
+ * state (lib/live.jsx useLiveStatus); `display`, `relays` and `firingAlerts` are queries of other features (the display settings, the relay list, the
  * number of firing alerts).
  */
-export function Glance({ byCode, display, relays, firingAlerts }) {
+export function Glance({ byCode, display, relays, firingAlerts, status }) {
   const { frame } = useLive();
   return (
     <div className="glance">
-      <AirQuality frame={frame} display={display} />
-      <Reductions frame={frame} byCode={byCode} />
+      <AirQuality frame={frame} display={display} status={status} />
+      <Reductions frame={frame} byCode={byCode} status={status} />
       <UnitHealth frame={frame} byCode={byCode} />
       <NeedsYou alerts={firingAlerts} relays={relays} />
     </div>

@@ -106,7 +106,7 @@ describe('overview glance', () => {
     mockFetch(routes({ 'GET /api/live': liveResponse(frame({ d38: 19.0, d15: 22.0, d16: 23.0 })) }));
     renderApp();
     const health = await screen.findByRole('region', { name: 'Unit health' });
-    await waitFor(() => expect(health).toHaveTextContent('Online'));
+    await waitFor(() => expect(health).toHaveTextContent(/State\s*Live/));
     expect(health).toHaveTextContent(/Data age\d+ s ago/);
     expect(health).toHaveTextContent('GSM signal strengthGood, CSQ 19');
     expect(health.querySelectorAll('.signal-bars rect.on')).toHaveLength(3);
@@ -148,11 +148,14 @@ describe('overview glance', () => {
     expect(spark).toHaveAccessibleName('Last hour of Inlet CO₂: from 400 to 412, low 400, high 415');
     // oldest left, newest right; the highest value (415) at the top
     expect(spark.querySelector('polyline').getAttribute('points')).toBe('1.0,27.0 39.4,1.0 95.0,6.2');
-    const outletDust = screen.getByRole('row', { name: /Outlet Dust PM/ });
-    expect(within(outletDust).getByRole('img')).toHaveAccessibleName(/from 30 to 24/);
+    const table = screen.getByRole('table', { name: 'Live values' });
+    const dust = within(table).getByRole('row', { name: /Dust PM/ });
+    const outletDust = within(dust).getAllByRole('cell')[1]; // inlet, outlet side by side
+    expect(within(outletDust).getByRole('img')).toHaveAccessibleName(/Outlet Dust PM: from 30 to 24/);
     expect(within(outletDust).getByText('24 µg/m³')).toBeInTheDocument();
     // a channel without points in the hour says so instead of drawing a line
-    expect(within(screen.getByRole('row', { name: /Inlet Water pH/ })).getByText('no trend')).toBeInTheDocument();
+    const ph = within(table).getByRole('row', { name: /Water pH/ });
+    expect(within(within(ph).getAllByRole('cell')[0]).getByText('no trend')).toBeInTheDocument();
 
     const chips = await screen.findByRole('region', { name: 'Relays' });
     await waitFor(() => expect(chips.querySelector('[data-code="i4"]')).toHaveTextContent('PumpOFFsensor rulefailed'));

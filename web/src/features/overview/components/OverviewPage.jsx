@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { useChannels } from '../../../lib/queries.js';
-import { useLive } from '../../../lib/live.jsx';
+import { useLive, useLiveStatus } from '../../../lib/live.jsx';
 import { ErrorBox, QueryState } from '../../../components/QueryState.jsx';
 import { StatusBanner } from '../../../components/StatusBanner.jsx';
 import { ChannelTable } from './ChannelTable.jsx';
@@ -11,6 +11,7 @@ import { RelayChips } from './RelayChips.jsx';
 export function OverviewPage({ relays, display, firingAlerts }) {
   const channels = useChannels();
   const { live, frame } = useLive();
+  const status = useLiveStatus();
   const byCode = useMemo(() => new Map((channels.data || []).map((c) => [c.code, c])), [channels.data]);
   return (
     <>
@@ -19,13 +20,13 @@ export function OverviewPage({ relays, display, firingAlerts }) {
       {live.isError && !live.data && (
         <ErrorBox what="live data" error={live.error} onRetry={() => live.refetch()} retrying={live.isFetching} />
       )}
-      <Glance byCode={byCode} display={display} relays={relays} firingAlerts={firingAlerts} />
+      <Glance byCode={byCode} display={display} relays={relays} firingAlerts={firingAlerts} status={status} />
       <QueryState query={channels} what="channels">
         {(list) => (
           <>
             <h2 className="section-title">Channels</h2>
-            <ChannelTable channels={list} frame={frame} />
-            <RelayChips channels={list} frame={frame} relays={relays} />
+            <ChannelTable channels={list} frame={frame} status={status} />
+            <RelayChips channels={list} frame={frame} relays={relays} status={status} />
           </>
         )}
       </QueryState>

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { act, screen, waitFor, within } from '@testing-library/react';
-import { channelMap, frame, liveResponse } from '../../../test/fixtures.js';
+import { channelMap, frame, legacyLiveResponse, liveResponse } from '../../../test/fixtures.js';
 import { FakeWebSocket, defaultRoutes, installFakeWebSocket, mockFetch, renderApp } from '../../../test/utils.jsx';
 
 async function banner() {
@@ -8,11 +8,22 @@ async function banner() {
 }
 
 function row(label) {
-  return screen.getByRole('row', { name: new RegExp(label) });
+  return within(screen.getByRole('table', { name: 'Live values' })).getByRole('row', { name: new RegExp(label) });
 }
 
 function chip(code) {
   return document.querySelector(`.relay-chip[data-code="${code}"]`);
+}
+
+/** "HH:MM IST" of epoch seconds at the unit (Asia/Kolkata), computed apart from the app's formatter. */
+function istClock(epochS) {
+  const hm = new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Asia/Kolkata',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(new Date(epochS * 1000));
+  return `${hm} IST`;
 }
 
 describe('overview page', () => {
@@ -20,21 +31,28 @@ describe('overview page', () => {
     installFakeWebSocket();
   });
 
-  it('renders labels, units and precision from the channel map, then updates from the WebSocket', async () => {
+  it('shows inlet and outlet side by side with labels, units and precision from the channel map, no codes; updates from the WebSocket', async () => {
     const map = channelMap().map((c) =>
-      c.code === 'd1' ? { ...c, label: 'Intake carbon dioxide', unit: 'ppmv', precision: 1 } : c,
+      ['d1', 'd8'].includes(c.code) ? { ...c, quantity: 'Carbon dioxide', unit: 'ppmv', precision: 1 } : c,
     );
     mockFetch(defaultRoutes({ 'GET /api/channels': map }));
     renderApp({ token: 'tok' });
 
-    const d1 = await screen.findByRole('row', { name: /Intake carbon dioxide/ });
-    expect(within(d1).getByText('d1')).toBeInTheDocument();
-    expect(within(d1).getByText('412.0 ppmv')).toBeInTheDocument();
-    expect(within(row('Outlet Temperature')).getByText('27.5°C')).toBeInTheDocument();
-    expect(within(row('Inlet Water pH')).getByText('7.42 pH')).toBeInTheDocument();
+    await screen.findByRole('table', { name: 'Live values' });
+    const co2 = await waitFor(() => row('Carbon dioxide'));
+    const [inlet, outlet] = within(co2).getAllByRole('cell');
+    expect(inlet).toHaveTextContent('412.0 ppmv');
+    expect(outlet).toHaveTextContent('380.0 ppmv');
+    expect(within(row('Temperature')).getByText('27.5°C')).toBeInTheDocument();
+    expect(within(row('Water pH')).getByText('7.42 pH')).toBeInTheDocument();
+    // codes only in a tooltip, never in the text
+    const table = screen.getByRole('table', { name: 'Live values' });
+    expect(table.textContent).not.toMatch(/\b[di]\d+\b/);
+    expect(within(co2).getByRole('rowheader')).toHaveAttribute('title', 'Codes d1 (inlet), d8 (outlet)');
+    expect(screen.queryByRole('columnheader', { name: 'Code' })).toBeNull();
     expect(chip('i1')).toHaveTextContent('Relay 1ON');
     expect(chip('i2')).toHaveTextContent('Relay 2OFF');
-    expect(await banner()).toHaveTextContent('Online');
+    expect(await banner()).toHaveTextContent(/^Live$/);
     expect(screen.getByText(/updated \d+ s ago/)).toBeInTheDocument();
 
     // The socket connects with a one-time ticket (never the token), same origin.
@@ -49,70 +67,91 @@ describe('overview page', () => {
         data: frame({ ts: Math.floor(Date.now() / 1000), d1: 455.25, i2: 1.0 }),
       }),
     );
-    const cell = await within(row('Intake carbon dioxide')).findByText('455.3 ppmv');
-    expect(cell).toHaveClass('flash'); // briefly marked as changed
+    const cell = await within(row('Carbon dioxide')).findByText('455.3 ppmv');
+    expect(cell.closest('td')).toHaveClass('flash'); // briefly marked as changed
     expect(chip('i2')).toHaveTextContent('Relay 2ON');
     expect(screen.getByText(/updated (just now|\d s ago)/)).toBeInTheDocument();
   });
 
-  it('shows offline when the frame says offline or the upstream socket drops', async () => {
-    mockFetch(defaultRoutes({ 'GET /api/live': liveResponse(frame({ offline: 1.0 })) }));
+  it('banner "Live": the server says live; values are not greyed', async () => {
+    mockFetch(defaultRoutes({ 'GET /api/live': liveResponse(frame(), { state: 'live', ageS: 4 }) }));
     renderApp();
-    expect(await banner()).toHaveTextContent('Offline');
-    expect(screen.getByText(/reports itself offline/)).toBeInTheDocument();
+    expect(await banner()).toHaveTextContent(/^Live$/);
+    expect(document.querySelector('.not-live')).toBeNull();
+    expect(screen.queryByText(/^Not live/)).toBeNull();
   });
 
-  it('goes offline on an upstream status message and back online', async () => {
-    mockFetch(defaultRoutes());
+  it('banner "Late: last data HH:MM IST": the server says late; values greyed with their time, the AQI too', async () => {
+    const live = liveResponse(frame(), { state: 'late', ageS: 40 });
+    mockFetch(defaultRoutes({ 'GET /api/live': live }));
     renderApp();
-    expect(await banner()).toHaveTextContent('Online');
+    const when = istClock(live.last_frame_at);
+    expect(await banner()).toHaveTextContent(`Late: last data ${when}`);
+    expect(await screen.findByText(`Not live: the values below are from ${when}.`)).toBeInTheDocument();
+    expect(row('CO₂').querySelector('td.value')).toHaveClass('not-live');
+    const aqi = document.querySelector('.aqi-big');
+    expect(aqi).toHaveClass('not-live');
+    expect(aqi).toHaveTextContent(`at ${when}`);
+  });
+
+  it('banner "Offline since HH:MM IST": the server says offline, and why', async () => {
+    const live = liveResponse(frame({ offline: 1.0 }), { state: 'offline', ageS: 200 });
+    mockFetch(defaultRoutes({ 'GET /api/live': live }));
+    renderApp();
+    expect(await banner()).toHaveTextContent(`Offline since ${istClock(live.last_frame_at)}`);
+    expect(screen.getByText(/reports itself offline/)).toBeInTheDocument();
+    expect(row('CO₂').querySelector('td.value')).toHaveClass('not-live');
+  });
+
+  it('a live frame ages into late and offline on the browser clock, without a new message', async () => {
+    // shown as live, but 130 s old already by the time it is drawn: past offline_after_s (120)
+    const live = liveResponse(frame(), { state: 'live', ageS: 130 });
+    mockFetch(defaultRoutes({ 'GET /api/live': live }));
+    renderApp();
+    expect(await banner()).toHaveTextContent(`Offline since ${istClock(live.last_frame_at)}`);
+  });
+
+  it('follows the status messages: offline while the cloud socket is down, live again with a new frame', async () => {
+    const fetch = mockFetch(defaultRoutes());
+    renderApp();
+    expect(await banner()).toHaveTextContent(/^Live$/);
     const ws = FakeWebSocket.last();
     act(() => ws.open());
-    act(() => ws.emit({ type: 'status', upstream: { socket_connected: false, last_frame_age_s: 5 } }));
-    await waitFor(async () => expect(await banner()).toHaveTextContent('Offline'));
+    // (re)connected: /api/live is read again first
+    await waitFor(() => expect(fetch.mock.calls.filter(([u]) => u === '/api/live').length).toBeGreaterThan(1));
+    await waitFor(() => expect(screen.getByText(/updated/)).toBeInTheDocument());
+    const at = Date.now() / 1000 - 5;
+    act(() =>
+      ws.emit({
+        type: 'status',
+        upstream: { socket_connected: false, last_frame_age_s: 5, state: 'offline', last_frame_at: at },
+      }),
+    );
+    await waitFor(async () => expect(await banner()).toHaveTextContent(`Offline since ${istClock(at)}`));
     expect(screen.getByText(/device cloud is down/)).toBeInTheDocument();
-    act(() => ws.emit({ type: 'status', upstream: { socket_connected: true, last_frame_age_s: 1 } }));
-    await waitFor(async () => expect(await banner()).toHaveTextContent('Online'));
+    act(() => ws.emit({ type: 'status', upstream: { socket_connected: true, last_frame_age_s: 6, state: 'late', last_frame_at: at } }));
+    await waitFor(async () => expect(await banner()).toHaveTextContent(`Late: last data ${istClock(at)}`));
+    act(() => ws.emit({ type: 'deviceData', deviceId: 'IOCL_XTRA_O2_ADMIN', data: frame({ ts: Math.floor(Date.now() / 1000) + 5, d1: 500 }) }));
+    await waitFor(async () => expect(await banner()).toHaveTextContent(/^Live$/));
+    expect(within(row('CO₂')).getByText('500 ppm')).toBeInTheDocument();
   });
 
-  it('shows stale when no frame came for over a minute', async () => {
+  it('an older gateway (no state): its stale flag reads as late with the time, offline flags as offline', async () => {
     const old = frame({ ts: Math.floor(Date.now() / 1000) - 330 });
-    mockFetch(defaultRoutes({ 'GET /api/live': { ...liveResponse(old), age_s: 330, stale: true } }));
+    mockFetch(defaultRoutes({ 'GET /api/live': legacyLiveResponse(old, { ageS: 30, stale: true, online: false }) }));
     renderApp();
-    expect(await banner()).toHaveTextContent('Stale');
-    expect(screen.getByText('updated 5 min ago')).toBeInTheDocument();
+    expect(await banner()).toHaveTextContent(/^Late: last data \d\d:\d\d IST$/);
   });
 
-  it("uses the server's stale/online flags, not a fixed age", async () => {
-    const now = Math.floor(Date.now() / 1000);
-    // The server's threshold is longer than a minute: 90 s old is still fresh there.
-    mockFetch(defaultRoutes({ 'GET /api/live': { ...liveResponse(frame({ ts: now - 90 })), age_s: 90 } }));
-    renderApp();
-    expect(await banner()).toHaveTextContent('Online');
-    expect(screen.getByText('updated 1 min ago')).toBeInTheDocument();
-  });
-
-  it('shows stale when the server says so, until a newer frame comes over the socket', async () => {
-    const now = Math.floor(Date.now() / 1000);
-    const old = frame({ ts: now - 20 });
-    // A server with a 15 s threshold: 20 s is stale there.
-    const fetch = mockFetch(
-      defaultRoutes({ 'GET /api/live': { ...liveResponse(old), age_s: 20, stale: true, online: false } }),
+  it('an older gateway: the upstream socket down is offline', async () => {
+    mockFetch(
+      defaultRoutes({
+        'GET /api/live': legacyLiveResponse(frame()),
+        'GET /api/health': { status: 'degraded', upstream: { socket_connected: false, last_frame_age_s: 3 } },
+      }),
     );
     renderApp();
-    expect(await banner()).toHaveTextContent('Stale');
-    expect(screen.getByText(/^updated (19|20|21) s ago$/)).toBeInTheDocument();
-
-    const ws = FakeWebSocket.last();
-    act(() => ws.open());
-    await waitFor(() => expect(fetch.mock.calls.filter(([u]) => u === '/api/live').length).toBeGreaterThan(1));
-    // on connect the socket re-sends the newest frame it has: not news, still stale
-    act(() => ws.emit({ type: 'deviceData', deviceId: 'IOCL_XTRA_O2_ADMIN', data: old }));
-    expect(await banner()).toHaveTextContent('Stale');
-    // a newer frame has just come from the unit: fresh
-    act(() => ws.emit({ type: 'deviceData', deviceId: 'IOCL_XTRA_O2_ADMIN', data: frame({ ts: now, d1: 500 }) }));
-    await waitFor(async () => expect(await banner()).toHaveTextContent('Online'));
-    expect(within(row('Inlet CO₂')).getByText('500 ppm')).toBeInTheDocument();
+    await waitFor(async () => expect(await banner()).toHaveTextContent(/^Offline since \d\d:\d\d IST$/));
   });
 
   it('offers a retry when the channel map cannot be loaded', async () => {
@@ -126,6 +165,7 @@ describe('overview page', () => {
     const alert = await screen.findByRole('alert');
     expect(alert).toHaveTextContent('Could not load channels: gateway down');
     act(() => within(alert).getByRole('button', { name: 'Retry' }).click());
-    expect(await screen.findByRole('row', { name: /Inlet CO₂/ })).toBeInTheDocument();
+    await screen.findByRole('table', { name: 'Live values' });
+    expect(row('CO₂')).toBeInTheDocument();
   });
 });

@@ -52,17 +52,24 @@ function routes(extra) {
   });
 }
 
+/** A relay's row, by the relay's name (its code is only in a tooltip). */
 async function card(id) {
-  return screen.findByRole('region', { name: new RegExp(`\\(${id}\\)$`) });
+  return screen.findByRole('region', { name: `Relay ${id.slice(1)}` });
+}
+
+/** Open the row's details (name, mode, rule). */
+async function details(user, c) {
+  const toggle = within(c).getByRole('button', { name: /^Details/ });
+  await user.click(toggle);
+  expect(toggle).toHaveAttribute('aria-expanded', 'true');
+}
+
+function actual(c) {
+  return c.querySelector('.pill').textContent;
 }
 
 function controls(c) {
-  return [
-    within(c).getByLabelText('Name'),
-    within(c).getByLabelText('Mode'),
-    within(c).getByRole('switch'),
-    within(c).getByRole('button', { name: 'Save' }),
-  ];
+  return [within(c).getByLabelText('Name'), within(c).getByLabelText('Mode'), within(c).getByRole('switch')];
 }
 
 describe('automation page', () => {
@@ -111,10 +118,11 @@ describe('automation page', () => {
     const c = await card('i1');
     const sw = within(c).getByRole('switch', { name: 'Relay 1 power' });
     expect(sw).toHaveAttribute('aria-checked', 'false');
-    expect(within(c).getByText('Actual: OFF')).toBeInTheDocument();
+    expect(actual(c)).toBe('OFF');
     await user.click(sw);
 
     expect(await within(c).findByText('PENDING')).toBeInTheDocument();
+    await details(user, c);
     for (const el of controls(c)) expect(el).toBeDisabled();
     expect(sw).toHaveAttribute('aria-checked', 'true'); // shows the requested state while pending
     const post = fetch.mock.calls.find(([u]) => u === '/api/automation/relays/i1/command');
@@ -125,7 +133,7 @@ describe('automation page', () => {
     // polling picks up the confirmation and unlocks
     expect(await within(c).findByText('CONFIRMED', {}, { timeout: 5000 })).toBeInTheDocument();
     expect(within(c).queryByText('PENDING')).toBeNull();
-    expect(within(c).getByText('Actual: ON')).toBeInTheDocument();
+    expect(actual(c)).toBe('ON');
     expect(within(c).getByRole('switch')).toBeEnabled();
     expect(within(c).getByLabelText('Name')).toBeEnabled();
     expect(polls).toBeGreaterThan(1);
@@ -175,7 +183,7 @@ describe('automation page', () => {
     expect(await within(c).findByRole('alert')).toHaveTextContent('a command for i4 is already pending');
   });
 
-  it('saves a sensor rule and shows a 400 field error at that field', async () => {
+  it('saves a sensor rule: ranges from the channel map in sentences, a 400 at its field', async () => {
     const puts = [];
     mockFetch(
       routes({
@@ -183,8 +191,8 @@ describe('automation page', () => {
         'PUT /api/automation/relays/i2': (init) => {
           const body = JSON.parse(init.body);
           puts.push(body);
-          if (body.sensor.low >= body.sensor.high) {
-            return jsonResponse(400, { error: 'low must be below high', field: 'sensor.low' });
+          if (body.sensor.low === 40) {
+            return jsonResponse(400, { error: 'Low must leave a dead band of 5 µg/m³', field: 'sensor.low' });
           }
           return jsonResponse(200, { ...relay('i2'), ...body });
         },
@@ -193,33 +201,63 @@ describe('automation page', () => {
     const user = userEvent.setup();
     renderApp({ route: '#/automation' });
     const c = await card('i2');
-    expect(within(c).getByRole('button', { name: 'Save' })).toBeDisabled(); // nothing changed yet
+    await details(user, c);
+    expect(within(c).queryByRole('button', { name: 'Save' })).toBeNull(); // nothing changed yet
     await user.selectOptions(within(c).getByLabelText('Mode'), 'sensor');
+    expect(within(c).getByRole('button', { name: 'Save' })).toBeEnabled();
 
-    // sensor channels come from the map, without relays
+    // sensor channels come from the map by label, without relays and without versions
     const channel = within(c).getByLabelText('Sensor channel');
-    expect(within(channel).getByRole('option', { name: 'Outlet Dust PM (d9)' })).toBeInTheDocument();
+    expect(within(channel).getByRole('option', { name: 'Outlet Dust PM' })).toBeInTheDocument();
     expect(within(channel).queryByRole('option', { name: /Relay/ })).toBeNull();
+    expect(within(channel).queryByRole('option', { name: /version/ })).toBeNull();
+    expect(channel.textContent).not.toMatch(/\bd\d+\b/);
+
+    // out of the channel's range: refused in the browser, with the range and unit named
+    await user.selectOptions(channel, 'd4');
+    await user.type(within(c).getByLabelText('Low (%)'), '150');
+    await user.type(within(c).getByLabelText('High (%)'), '160');
+    await user.click(within(c).getByRole('button', { name: 'Save' }));
+    const low = within(c).getByLabelText(/^Low/);
+    await waitFor(() => expect(low).toHaveAccessibleDescription('Low must be between 0 and 100 % for Inlet Humidity.'));
+    expect(within(c).getByLabelText(/^High/)).toHaveAccessibleDescription(
+      'High must be between 0 and 100 % for Inlet Humidity.',
+    );
+    expect(puts).toHaveLength(0);
+
     await user.selectOptions(channel, 'd9');
     expect(within(c).getByLabelText('Low (µg/m³)')).toBeInTheDocument();
-
-    await user.type(within(c).getByLabelText(/^Low/), '40');
+    await user.clear(within(c).getByLabelText(/^Low/));
+    await user.type(within(c).getByLabelText(/^Low/), '-50');
+    await user.clear(within(c).getByLabelText(/^High/));
     await user.type(within(c).getByLabelText(/^High/), '30');
+    await user.click(within(c).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(low).toHaveAccessibleDescription('Low must be at least 0 µg/m³ for Outlet Dust PM.'));
+    await user.clear(low);
+    await user.type(low, '40');
+    await user.click(within(c).getByRole('button', { name: 'Save' }));
+    await waitFor(() =>
+      expect(within(c).getByLabelText(/^High/)).toHaveAccessibleDescription('High must be greater than Low (40 µg/m³).'),
+    );
+    expect(puts).toHaveLength(0);
+
+    await user.clear(within(c).getByLabelText(/^High/));
+    await user.type(within(c).getByLabelText(/^High/), '50');
     await user.selectOptions(within(c).getByLabelText('State above high'), '0');
     expect(
       within(c).getByText(/Above high → OFF; below low → ON; in between the relay keeps its state/),
     ).toBeInTheDocument();
     await user.click(within(c).getByRole('button', { name: 'Save' }));
 
-    const low = within(c).getByLabelText(/^Low/);
+    // the server's 400 beside the field it names, in its own words
     await waitFor(() => expect(low).toHaveAttribute('aria-invalid', 'true'));
-    expect(low).toHaveAccessibleDescription('low must be below high');
-    expect(within(low.closest('.field')).getByRole('alert')).toHaveTextContent('low must be below high');
+    expect(low).toHaveAccessibleDescription('Low must leave a dead band of 5 µg/m³');
+    expect(within(low.closest('.field')).getByRole('alert')).toHaveTextContent('Low must leave a dead band of 5 µg/m³');
     expect(within(c).getByLabelText(/^High/)).not.toHaveAttribute('aria-invalid');
     expect(puts[0]).toEqual({
       name: 'Relay 2',
       mode: 'sensor',
-      sensor: { channel: 'd9', low: 40, high: 30, above: 0 },
+      sensor: { channel: 'd9', low: 40, high: 50, above: 0 },
     });
 
     // fix it and save again
@@ -228,7 +266,70 @@ describe('automation page', () => {
     await user.click(within(c).getByRole('button', { name: 'Save' }));
     expect(await within(c).findByText('Saved.')).toBeInTheDocument();
     expect(within(c).queryByRole('alert')).toBeNull();
-    expect(puts[1].sensor).toEqual({ channel: 'd9', low: 20, high: 30, above: 0 });
+    expect(puts[1].sensor).toEqual({ channel: 'd9', low: 20, high: 50, above: 0 });
+    expect(within(c).queryByRole('button', { name: 'Save' })).toBeNull(); // saved: nothing to save
+  }, 20_000);
+
+  it('refuses a name over 40 characters with a counter and a sentence, never cutting it', async () => {
+    const puts = [];
+    mockFetch(
+      routes({
+        'GET /api/automation/relays': relays(),
+        'PUT /api/automation/relays/i3': (init) => {
+          puts.push(JSON.parse(init.body));
+          return jsonResponse(200, { ...relay('i3'), ...JSON.parse(init.body) });
+        },
+      }),
+    );
+    const user = userEvent.setup();
+    renderApp({ route: '#/automation' });
+    const c = await card('i3');
+    await details(user, c);
+    const name = within(c).getByLabelText('Name');
+    await user.clear(name);
+    const long = 'Exhaust fan over the north loading dock bay 3'; // 45 characters
+    await user.type(name, long);
+    expect(name).toHaveValue(long);
+    expect(within(c).getByText('45 of 40 characters')).toBeInTheDocument();
+    await user.click(within(c).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(name).toHaveAccessibleDescription('The name is 45 characters; use at most 40.'));
+    expect(puts).toHaveLength(0);
+    await user.clear(name);
+    await user.click(within(c).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(name).toHaveAccessibleDescription('Enter the name.'));
+    await user.type(name, 'Exhaust fan');
+    await user.click(within(c).getByRole('button', { name: 'Save' }));
+    expect(await within(c).findByText('Saved.')).toBeInTheDocument();
+    expect(puts).toEqual([{ name: 'Exhaust fan', mode: 'manual' }]);
+  });
+
+  it('says "Sending…" at once on a tap, then counts down to the confirmation', async () => {
+    const now = Date.now() / 1000;
+    let release;
+    let state = relays();
+    mockFetch(
+      routes({
+        'GET /api/automation/relays': () => state,
+        'GET /api/automation/health': { ...healthOk, commands: { ...healthOk.commands, timeout_s: 20 } },
+        'POST /api/automation/relays/i4/command': () =>
+          new Promise((resolve) => {
+            release = () => {
+              const pending = relay('i4', { command: { state: 'pending', desired: 1, since: now, reason: null } });
+              state = relays({ i4: pending });
+              resolve(jsonResponse(202, { relay: pending }));
+            };
+          }),
+      }),
+    );
+    const user = userEvent.setup();
+    renderApp({ route: '#/automation' });
+    const c = await card('i4');
+    await user.click(within(c).getByRole('switch'));
+    expect(within(c).getByRole('status')).toHaveTextContent('Sending… switching ON');
+    expect(within(c).getByRole('switch')).toHaveAttribute('aria-checked', 'true');
+    act(() => release());
+    const status = await within(c).findByText(/waiting for the unit to confirm/);
+    expect(status).toHaveTextContent(/\(up to (1\d|20) s more\)/);
   });
 
   it('edits time windows with weekday toggles', async () => {
@@ -249,6 +350,7 @@ describe('automation page', () => {
     const user = userEvent.setup();
     renderApp({ route: '#/automation' });
     const c = await card('i5');
+    await details(user, c);
     await user.selectOptions(within(c).getByLabelText('Mode'), 'time');
     const from = within(c).getByLabelText('Window 1 from');
     await user.clear(from);
@@ -311,11 +413,14 @@ describe('automation page', () => {
     const table = screen.getByRole('table', { name: 'Audit log' });
     const rows = within(table).getAllByRole('row');
     expect(rows).toHaveLength(4);
-    expect(rows[1]).toHaveTextContent('i1 -> ON');
+    // relays and channels by name, times at the unit
+    expect(rows[1]).toHaveTextContent('Relay 1 → ON');
     expect(rows[1]).toHaveTextContent('2.4 s');
+    expect(rows[1]).toHaveTextContent(/\d\d [A-Z][a-z]{2} \d{4}, \d\d:\d\d:\d\d IST/);
+    expect(rows[2]).toHaveTextContent('Outlet Dust PM below 20');
     expect(rows[1]).not.toHaveTextContent('times');
-    expect(rows[2]).toHaveTextContent('d9 below 20');
     expect(rows[3]).toHaveTextContent('wrong id or password (5 times)'); // failed logins: one entry a minute
+    expect(table.textContent).not.toMatch(/\b[di]\d+\b/);
   });
 
   it('a sensor relay with a pending automation command stays editable and shows PENDING', async () => {
@@ -341,15 +446,17 @@ describe('automation page', () => {
     const user = userEvent.setup();
     renderApp({ route: '#/automation' });
 
-    // manual relay: the tap locks the whole card
+    // manual relay: the tap locks the whole row
     const manual = await card('i7');
     expect(within(manual).getByText('PENDING')).toBeInTheDocument();
+    await details(user, manual);
     for (const el of controls(manual)) expect(el).toBeDisabled();
 
     // sensor relay: the automation's command is shown, but the rule stays editable
     const c = await card('i6');
     expect(within(c).getByText('PENDING')).toBeInTheDocument();
-    expect(c).toHaveAttribute('aria-busy', 'false');
+    expect(c.closest('li')).toHaveAttribute('aria-busy', 'false');
+    await details(user, c);
     const name = within(c).getByLabelText('Name');
     const high = within(c).getByLabelText(/^High/);
     for (const el of [name, within(c).getByLabelText('Mode'), within(c).getByLabelText('Sensor channel'), high]) {
@@ -376,9 +483,9 @@ describe('automation page', () => {
     );
     renderApp({ route: '#/automation' });
     const c = await card('i2');
-    expect(within(c).getByText('Actual: OFF')).toBeInTheDocument();
+    expect(actual(c)).toBe('OFF');
     // no live value for i8: the relay list's actual is used
-    expect(within(await card('i8')).getByText('Actual: ON')).toBeInTheDocument();
+    expect(actual(await card('i8'))).toBe('ON');
 
     // a newer frame shows i2 ON: the card follows at once, before the relay list is polled again
     act(() => FakeWebSocket.last().open());
@@ -389,7 +496,7 @@ describe('automation page', () => {
         data: frame({ ts: Math.floor(Date.now() / 1000), i2: 1 }),
       }),
     );
-    expect(await within(c).findByText('Actual: ON')).toBeInTheDocument();
+    await waitFor(() => expect(actual(c)).toBe('ON'));
     expect(within(c).getByRole('switch', { name: 'Relay 2 power' })).toHaveAttribute('aria-checked', 'true');
   });
 

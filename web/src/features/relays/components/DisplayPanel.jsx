@@ -31,7 +31,7 @@ export function DisplayPanel() {
   const change = (body) =>
     save.mutate(body, {
       onSuccess: () => setError(null),
-      onError: (err) => setError(err.field ? `${err.field}: ${err.message}` : err.message),
+      onError: (err) => setError(err.message),
     });
   return (
     <section className="card display-card" aria-labelledby="display-title">
@@ -41,7 +41,7 @@ export function DisplayPanel() {
           const last = d.last;
           return (
             <>
-              <output className="lcd" aria-label="Display preview">
+              <output className="lcd" aria-label="Display preview" data-verbatim="the unit display's own text">
                 {last?.text || '— nothing pushed yet —'}
               </output>
               {last?.error && (

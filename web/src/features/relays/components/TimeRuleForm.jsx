@@ -1,6 +1,6 @@
 import { useController, useFieldArray, useFormContext } from 'react-hook-form';
 import { WEEKDAYS, defaultWindow, onOff, unitTimeText } from '../utils/relays.js';
-import { FieldError, OnOffSelect, useFields } from './fields.jsx';
+import { FieldError, OnOffSelect, useFields } from '../../../components/FormFields.jsx';
 
 const MAX_WINDOWS = 8;
 

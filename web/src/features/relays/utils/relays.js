@@ -4,9 +4,15 @@ import { toNumber, zoneName } from '../../../lib/format.js';
 export const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']; // 0 = Monday
 export const MODES = [
   { value: 'manual', label: 'Manual' },
-  { value: 'sensor', label: 'Sensor' },
-  { value: 'time', label: 'Time' },
+  { value: 'sensor', label: 'Sensor rule' },
+  { value: 'time', label: 'Time windows' },
 ];
+export const NAME_MAX = 40; // SPEC 12: a relay name is 1-40 characters, refused (not cut) beyond
+
+/** A mode in words: "manual", "sensor rule", "time windows". */
+export function modeText(mode) {
+  return (MODES.find((m) => m.value === mode)?.label || mode || '').toLowerCase();
+}
 
 const str = (v) => (v === null || v === undefined ? '' : String(v));
 

@@ -1,5 +1,7 @@
-// Inputs of the relay form (children of its FormProvider): ids, register props, and the server's
-// 400 error beside the input it names.
+// The one validation style of every form (issue 23): react-hook-form, `noValidate` (no browser
+// bubbles), each problem as a sentence (lib/validation.js) beside the input it is about, in the
+// same <FieldError>, or under the form in <FormError> when it names no field shown. Inputs here are
+// children of the form's FormProvider.
 import { useId } from 'react';
 import { get, useFormContext } from 'react-hook-form';
 
@@ -10,7 +12,7 @@ export function invalidProps(errors, name, id) {
   return get(errors, name)?.message ? { 'aria-invalid': true, 'aria-describedby': errorId(id) } : {};
 }
 
-/** The server's 400 message for one form path (an input's, or a whole rule's or window's). */
+/** The problem with one form path (an input's, or a whole rule's or window's): the browser's check or the server's 400. */
 export function FieldError({ name, id }) {
   const {
     formState: { errors },
@@ -48,5 +50,15 @@ export function OnOffSelect({ name, label }) {
       </select>
       <FieldError name={name} id={id(name)} />
     </div>
+  );
+}
+
+/** A problem with the whole form (or a server answer naming no field shown), under it. */
+export function FormError({ children, id }) {
+  if (!children) return null;
+  return (
+    <p className="field-error form-error" role="alert" id={id}>
+      {children}
+    </p>
   );
 }

@@ -61,6 +61,11 @@ export function aqiCategory(index, standard = 'cpcb') {
   return { name, color, ink: inkOn(color) };
 }
 
+/** The categories of a standard in order: [{name, color, ink, upTo}] (the report's days per category). */
+export function aqiCategories(standard = 'cpcb') {
+  return (CATEGORIES[standard] || CATEGORIES.cpcb).map(([upTo, name, color]) => ({ name, color, ink: inkOn(color), upTo }));
+}
+
 /** Black or white, whichever reads better on a hex colour (WCAG relative luminance). */
 export function inkOn(hex) {
   const ch = [1, 3, 5].map((i) => {
