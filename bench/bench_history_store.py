@@ -80,7 +80,7 @@ def seed_year(folder: Path, today: date, days: int) -> int:
     """Store past days today-days .. today-32 the way the gateway does (split_days +
     DayFiles.put), from one simulator day re-dated: ~0.1 s a day instead of ~0.4 s to
     generate each. Returns how many days were added."""
-    from devicecloud.sim.generator import report_csv_lines
+    from devicecloud.sim.report_csv import report_csv_lines
     from gateway_svc.history.calendar import day_number
     from gateway_svc.history.day_files import DayFiles
     from gateway_svc.history.report_split import split_days

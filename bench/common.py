@@ -367,7 +367,7 @@ def ist_midnight(day: date) -> int:
 
 
 def _csv_day(args: tuple[int, int]) -> str:
-    from devicecloud.sim.generator import report_csv_lines
+    from devicecloud.sim.report_csv import report_csv_lines
     start_ts, end_ts = args
     lines = report_csv_lines(DEVICE_ID, start_ts, end_ts)
     next(lines)                      # each chunk's header; the file gets one
@@ -379,7 +379,7 @@ def month_csv(days: int = 30, last: date | None = None) -> tuple[Path, date, dat
     today; days x 8640 rows of 10 s frames: 259,200 for 30 days), generated once per day into
     bench/out/csv/ with the simulator's own generator (devicecloud.sim.generator), in parallel.
     Returns (path, first day, last day, rows)."""
-    from devicecloud.sim.generator import report_csv_lines
+    from devicecloud.sim.report_csv import report_csv_lines
     end = last or datetime.now(IST).date()
     start = end - timedelta(days=days - 1)
     folder = OUT / "csv"

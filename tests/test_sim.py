@@ -118,7 +118,7 @@ def test_report_csv_lines_helper_streams_quoted_rows() -> None:
 
 
 def test_report_chunks_equal_the_row_by_row_csv_with_days_from_the_cache() -> None:
-    from devicecloud.sim.generator import _day_rows, report_csv_chunks
+    from devicecloud.sim.report_csv import _day_rows, report_csv_chunks
     midnight = 1764527400                       # 2025-12-01 00:00 IST
     relays = {"i1": 0, "i2": 1}
     for start, end in [(midnight - 3605, midnight + 2 * 86_400 + 35),      # partial, 2 whole, partial

@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, SecretStr
 
 from devicecloud.settings import Settings
 
-from .channels import Channel, EmailChannel, TelegramChannel, WebhookChannel
+from .channels import Channel, EmailChannel
+from .http_channels import TelegramChannel, WebhookChannel
 from .point_fields import (EmailFields, TelegramFields, WebhookFields, parse_email, parse_telegram,
                            parse_webhook, public_url)
 

@@ -26,7 +26,8 @@ from ..clock import Clock
 from ..latest import Latest
 from ..store import NotSaved
 from . import notify_view
-from .channels import Channel, build_channels
+from .channels import Channel
+from .http_channels import build_channels
 from .evaluate import CommandResult, Evaluator
 from .messages import Composer
 from .models import AlertsState, AuditFn

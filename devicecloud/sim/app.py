@@ -11,7 +11,8 @@ from typing import Any
 from flask import Flask, Response, g, request
 from flask_sock import Sock
 
-from .generator import report_csv_chunks, rest_shape
+from .generator import rest_shape
+from .report_csv import report_csv_chunks
 from .hub import serve_socket
 from .reports import LinkError, ReportJob, report_range, s3_error_xml
 from .state import PERIODS, SimState

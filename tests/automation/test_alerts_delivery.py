@@ -9,7 +9,8 @@ import threading
 
 import pytest
 
-from automation_svc.alerts.channels import DeliveryError, EmailChannel, WebhookChannel
+from automation_svc.alerts.channels import DeliveryError, EmailChannel
+from automation_svc.alerts.http_channels import WebhookChannel
 from automation_svc.alerts.messages import Composer
 from automation_svc.clock import SystemClock
 from automation_svc.models import CommandRequest

@@ -9,7 +9,8 @@ import time
 
 import pytest
 
-from automation_svc.alerts.channels import DeliveryError, EmailChannel, TelegramChannel, WebhookChannel
+from automation_svc.alerts.channels import DeliveryError, EmailChannel
+from automation_svc.alerts.http_channels import TelegramChannel, WebhookChannel
 from automation_svc.alerts.messages import Composer
 
 from .alert_servers import free_port
