@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from datetime import date
 
 import requests
+import urllib3
 from flask import Blueprint, Response, current_app, jsonify
 
 from devicecloud.chunks import byte_chunks
@@ -95,7 +96,14 @@ def _raw_lines(pieces: tuple[Piece, ...]) -> tuple[Iterator[str], list[requests.
     gw = gateway.current()
     closing: list[requests.Response] = []
     lines = _joined(gw, pieces, closing)
-    first = next(lines, None)        # opens the first piece now: its errors are JSON, not a cut file
+    try:
+        first = next(lines, None)    # opens the first piece now: its errors are JSON, not a cut file
+    except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
+        # The link answered, then sent nothing in time (or broke off): a 502 in words, not a 500.
+        for resp in closing:
+            resp.close()
+        log.warning("report stream failed before its first line (%s)", type(exc).__name__)
+        raise ApiError(502, "the cloud's report stopped before sending any data; try again") from None
     if first is None:
         return iter(()), closing
     # the same rewrite (alias, formula escaping) for stored days and the cloud's

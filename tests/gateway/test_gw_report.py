@@ -1,6 +1,7 @@
 """GET /api/report.csv: fetched server-side, streamed, id rewritten, link kept private."""
 from __future__ import annotations
 
+import io
 from datetime import datetime
 
 import pytest
@@ -10,8 +11,8 @@ import responses
 from gateway_svc.app import create_app
 from gateway_svc.downloads import DownloadLinks
 
-from .conftest import (ALIAS, REAL, REPORT_URL, SIBLING, day_bounds, make_settings, mock_report,
-                       parse_csv, sim_csv)
+from .conftest import (ALIAS, REAL, REPORT_URL, S3_LINK, SIBLING, day_bounds, make_settings, mock_report,
+                       parse_csv, report_body, sim_csv)
 
 URL = "/api/report.csv?startDate=2025-12-01&endDate=2025-12-02"
 
@@ -136,3 +137,24 @@ def test_report_link_needs_login_and_valid_dates_and_surfaces_cloud_errors(clien
     cloud.add(responses.GET, REPORT_URL, status=500)
     r = client.post(LINK_URL, headers=auth)
     assert r.status_code == 502 and "error" in r.get_json()      # shown by the page, no broken file
+
+
+class _StalledBody(io.BufferedReader):
+    """The pre-signed link's body as a store that stops sending: every read times out."""
+
+    def __init__(self) -> None:
+        super().__init__(io.BytesIO(b'"d","deviceId"\n'))
+
+    def read(self, *args, **kwargs):
+        raise TimeoutError("timed out")
+
+    read1 = readinto = readinto1 = read
+
+
+def test_a_link_that_times_out_before_its_first_line_is_a_502_not_a_500(client, auth, cloud, gw):
+    cloud.add(responses.GET, REPORT_URL, json=report_body(record_count=3))
+    cloud.add(responses.GET, S3_LINK.split("?")[0], body=_StalledBody(), content_type="text/csv")
+    resp = client.get(URL, headers=auth)
+    assert resp.status_code == 502 and resp.mimetype == "application/json", resp.get_data()[:300]
+    assert resp.get_json() == {"error": "the cloud's report stopped before sending any data; try again"}
+    assert "amazonaws" not in resp.get_data(as_text=True)
