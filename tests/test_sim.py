@@ -21,6 +21,8 @@ from devicecloud.sim import SimServer, make_frame, report_csv_lines, rest_shape,
 from devicecloud.sim.generator import CSV_COLUMNS, DEFAULT_RELAYS, IST_OFFSET_S, ist_date
 from devicecloud.sim.reports import LinkError, ReportJob, ReportLinks
 
+from .eventually import eventually
+
 DEVICE = "BTTE1250001"
 PERIOD = 0.1
 DELAY = 0.2
@@ -407,10 +409,7 @@ def test_drop_closes_sockets(sim: SimServer) -> None:
     assert sim.state.sockets == 1
     assert requests.post(url(sim, "/__sim/drop"), timeout=5).json() == {"dropped": 1}
     wait_closed(ws)
-    deadline = time.monotonic() + 2
-    while sim.state.sockets and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert sim.state.sockets == 0
+    eventually(lambda: sim.state.sockets == 0, 2, 0.02, "the dropped socket forgotten")
 
 
 @pytest.mark.timeout(10)
