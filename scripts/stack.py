@@ -2,7 +2,10 @@
 """Start the whole console locally without Docker: simulator, gateway_svc, automation_svc, nginx.
 
 Used by the README's run command, the end-to-end tests and the benchmarks:
-    python scripts/stack.py [--port 8080] [--sim-period 10] [--no-sim] [--tls [--http-port N]]
+    python scripts/stack.py [--port 8080] [--sim-port 8300] [--gateway-port 8001]
+                            [--automation-port 8002] [--sim-period 10] [--no-sim] [--tls [--http-port N]]
+Each port can also be set by XO2_PORT, XO2_SIM_PORT, XO2_GATEWAY_PORT, XO2_AUTOMATION_PORT (the
+flag wins). A port already in use is named in one line before anything starts.
 Plain HTTP on loopback by default; --tls serves HTTPS as the compose setup does (SPEC 11), with
 docker/nginx-tls.sh making the certificate, and plain HTTP on --http-port only redirecting.
 or in Python: `with Stack(...) as stack: stack.url`.
@@ -150,7 +153,7 @@ class Stack:
         temp = ngx / "temp"
         main.write_text(f"""worker_processes 1;
 pid {ngx}/nginx.pid;
-error_log {ngx}/logs/error.log warn;
+error_log stderr warn;
 worker_rlimit_nofile 8192;
 events {{ worker_connections 4096; }}
 http {{
@@ -183,8 +186,10 @@ http {{
         """nginx in front of whatever listens on the gateway/automation ports (no wait)."""
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
         conf = self._nginx_conf()
-        return self._spawn("nginx", [nginx, "-c", str(conf), "-p", str(conf.parent.parent),
-                                     "-g", "daemon off;"])
+        # Its logs (error log on stderr) into logs/nginx.log through the image's mask: no
+        # ticket or download id in any nginx log line (docker/nginx-logmask.sh).
+        return self._spawn("nginx", ["sh", str(ROOT / "docker/nginx-logmask.sh"), nginx, "-c", str(conf),
+                                     "-p", str(conf.parent.parent), "-g", "daemon off;"])
 
     def _start_nginx(self) -> None:
         """spawn_nginx(), then wait until it answers with the gateway behind it."""
@@ -227,18 +232,71 @@ http {{
         self.stop()
 
 
+# What each port is for: (flag, variable, default, name in messages).
+PORTS = {"port": ("--port", "XO2_PORT", 8080, "nginx, the console's address"),
+         "sim": ("--sim-port", "XO2_SIM_PORT", 8300, "the simulator"),
+         "gateway": ("--gateway-port", "XO2_GATEWAY_PORT", 8001, "gateway_svc"),
+         "automation": ("--automation-port", "XO2_AUTOMATION_PORT", 8002, "automation_svc")}
+
+
+def port_in_use(port: int) -> bool:
+    """True when something listens on 127.0.0.1:port (SO_REUSEADDR as the servers set it, so a
+    port with only closing connections counts as free)."""
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
+
+
+def busy_port_message(ports: dict[str, int]) -> str | None:
+    """One plain line naming the first port in use and what to do, or None when all are free."""
+    for key, port in ports.items():
+        if key in PORTS and port_in_use(port):
+            flag, var, _, what = PORTS[key]
+            return (f"Port {port} ({what}) is already in use on 127.0.0.1: stop what uses it "
+                    f"(`ss -ltnp 'sport = :{port}'` shows it), or pick another port with {flag} N or {var}=N.")
+    return None
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--port", type=int, default=8080, help="nginx port (default 8080)")
+    for key, (flag, var, default, what) in PORTS.items():
+        try:
+            value = int(os.environ.get(var) or default)
+        except ValueError:
+            ap.error(f"{var} must be a port number, not {os.environ[var]!r}")
+        ap.add_argument(flag, dest=f"{key}_port", type=int, default=value, metavar="N",
+                        help=f"{what} port (default {default}, or {var})")
     ap.add_argument("--sim-period", type=float, default=10.0, help="simulator frame period in s")
     ap.add_argument("--no-sim", action="store_true", help="use the cloud from XO2_CLOUD_* / .env")
     ap.add_argument("--tls", action="store_true",
                     help="serve HTTPS on --port as the compose setup does (self-signed unless XO2_TLS_CERT/KEY)")
     ap.add_argument("--http-port", type=int, help="with --tls: plain HTTP port that redirects (default: any free)")
+    ap.add_argument("--check-ports", action="store_true",
+                    help="only check that the ports are free (exit 1 naming a busy one); scripts/run.sh runs it first")
     args = ap.parse_args()
-    stack = Stack(port=args.port, sim=not args.no_sim, sim_period=args.sim_period, tls=args.tls,
-                  ports={"http": args.http_port} if args.http_port else None)
-    stack.start()
+    ports = {key: getattr(args, f"{key}_port") for key in PORTS}
+    for key, port in ports.items():
+        if not 1 <= port <= 65535:
+            ap.error(f"{PORTS[key][0]} must be between 1 and 65535, not {port}")
+    if args.no_sim:
+        del ports["sim"]
+    busy = busy_port_message(ports)
+    if busy:
+        sys.exit(busy)
+    if args.check_ports:
+        return
+    if args.http_port:
+        ports["http"] = args.http_port
+    stack = Stack(port=ports.pop("port"), sim=not args.no_sim, sim_period=args.sim_period, tls=args.tls,
+                  ports=ports)
+    try:
+        stack.start()
+    except (RuntimeError, TimeoutError, OSError, subprocess.SubprocessError) as exc:
+        sys.exit(f"The console did not start: {exc}. Its logs: {stack.run_dir / 'logs'}")
     demo = stack.password == DEMO_PASSWORD
     print(f"\nXtraO2 Console is running: {stack.url}\n"
           f"  device id: {stack.env.get('XO2_DEVICE_ALIAS', 'IOCL_XTRA_O2_ADMIN')}\n"

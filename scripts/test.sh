@@ -1,10 +1,24 @@
 #!/usr/bin/env bash
-# Set up (first time) and run every test: web component tests, then pytest (unit, service,
-# simulator and end-to-end browser tests through nginx). Artifacts go to e2e-artifacts/.
+# Set up (first time) and run every test: web component tests, the compose deploy test, then
+# pytest (unit, service, simulator and end-to-end browser tests through nginx). Artifacts go to
+# e2e-artifacts/.
+# The compose deploy test (tests/deploy/test_compose_up.py: a Docker engine of its own, the
+# images, `docker compose up` checked through nginx over HTTPS, all torn down; minutes long,
+# needs root) runs on a full run (no arguments); XO2_DEPLOY_TEST=1 runs it with arguments too,
+# XO2_DEPLOY_TEST=0 skips it. It prints each phase's time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 echo "==> web component tests (vitest)"
 npm --prefix web test --silent
+deploy=${XO2_DEPLOY_TEST:-$([ $# -eq 0 ] && echo 1 || echo 0)}
+if [ "$deploy" = 1 ] && [ "$(id -u)" != 0 ]; then
+  echo "==> compose deploy test skipped: it needs root (it starts its own Docker engine)"
+elif [ "$deploy" = 1 ]; then
+  echo "==> compose deploy test (Docker engine, images, docker compose up, checks over HTTPS via nginx)"
+  started=$SECONDS
+  XO2_DEPLOY_TEST=1 .venv/bin/python -m pytest -s -q -p no:cacheprovider tests/deploy/test_compose_up.py
+  echo "==> compose deploy test: $((SECONDS - started)) s in all"
+fi
 echo "==> pytest"
-.venv/bin/python -m pytest "$@"
+XO2_DEPLOY_TEST=0 .venv/bin/python -m pytest "$@"

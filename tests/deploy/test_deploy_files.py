@@ -15,7 +15,10 @@ COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
 SETTING_VARS = {ENV_PREFIX + name.upper() for name in Settings.model_fields}
 # nginx only (docker/nginx-tls.sh), not settings of the Python services.
-COMPOSE_ONLY_VARS = {"XO2_HTTP_PORT", "XO2_HTTPS_PORT", "XO2_TLS_CERT", "XO2_TLS_KEY", "XO2_TLS_HOSTNAMES"}
+COMPOSE_ONLY_VARS = {"XO2_HTTP_PORT", "XO2_HTTPS_PORT", "XO2_TLS_CERT", "XO2_TLS_KEY", "XO2_TLS_HOSTNAMES",
+                     # the image builds (build arguments and the CA bundle secret)
+                     "XO2_BUILD_CA_BUNDLE", "XO2_PIP_INDEX_URL", "XO2_NPM_REGISTRY", "XO2_DEBIAN_MIRROR",
+                     "XO2_PYTHON_IMAGE", "XO2_NODE_IMAGE", "XO2_NGINX_IMAGE"}
 HEALTH_ROUTES = {"gateway": "/api/health", "automation": "/api/automation/health", "sim": "/__sim/state"}
 
 
@@ -46,9 +49,14 @@ def test_expected_services_and_sim_profile():
 @pytest.mark.parametrize("name", ["nginx", "gateway", "automation", "sim"])
 def test_build_context_dockerfile_restart_and_healthcheck(name):
     svc = SERVICES[name]
-    build = svc["build"]
+    # The Python image is built once, by the gateway; automation and sim run it, never pull it.
+    builder = "nginx" if name == "nginx" else "gateway"
+    build = SERVICES[builder]["build"]
     dockerfile = ROOT / build["context"] / build["dockerfile"]
     assert dockerfile.is_file()
+    if name != builder:
+        assert "build" not in svc and svc["image"] == SERVICES[builder]["image"]
+        assert svc["pull_policy"] == "never"
     assert svc["restart"] == "unless-stopped"
     test = svc["healthcheck"]["test"]
     assert test[0] == "CMD"
@@ -105,16 +113,22 @@ def test_no_secrets_are_committed():
     assert ".env" in (ROOT / ".dockerignore").read_text().split()
 
 
+def dockerfile_args(text: str) -> dict[str, str]:
+    return dict(re.findall(r"^ARG\s+(\w+)=(\S*)", text, re.M))
+
+
 @pytest.mark.parametrize("path", ["docker/python.Dockerfile", "docker/nginx.Dockerfile"])
 def test_dockerfiles_are_multistage_pinned_and_unprivileged(path):
     text = (ROOT / path).read_text()
-    bases = re.findall(r"^FROM\s+(\S+)", text, re.M)
+    args = dockerfile_args(text)
+    bases = [args.get(m.group(1), m.group(0)) if (m := re.fullmatch(r"\$\{(\w+)\}", b)) else b
+             for b in re.findall(r"^FROM\s+(\S+)", text, re.M)]
     assert len(bases) >= 2, "multi-stage build expected"
     for base in bases:
         image, _, tag = base.partition(":")
         assert tag and tag != "latest" and re.search(r"\d+\.\d+", tag), f"unpinned base {base}"
     final = text[text.rindex("FROM"):]
-    assert re.search(r"^USER\s+(?!root)\S+", final, re.M) or "unprivileged" in bases[-1]
+    assert re.search(r"^USER\s+(?!root)\S+", final, re.M)
     for src in re.findall(r"^COPY\s+(?!--from)(\S+)", text, re.M):
         assert (ROOT / src).exists(), f"COPY source {src} missing"
 
@@ -139,3 +153,38 @@ def test_python_image_copies_every_package_the_services_import():
         package = SERVICES[name]["command"][2].split(".")[0]
         needed = {package} | _first_party_imports(ROOT / package)
         assert needed <= copied, f"{name} imports {sorted(needed - copied)}, not in the image"
+
+
+@pytest.mark.parametrize("service, path", [("gateway", "docker/python.Dockerfile"), ("nginx", "docker/nginx.Dockerfile")])
+def test_compose_build_args_default_to_the_dockerfiles_pins(service, path):
+    """Base images and package indexes are build arguments: compose's defaults are the Dockerfile's."""
+    args = dockerfile_args((ROOT / path).read_text())
+    build = SERVICES[service]["build"]
+    assert build["secrets"] == ["ca_bundle"]
+    for name, value in build["args"].items():
+        default = re.fullmatch(r"\$\{(XO2_\w+):-(.*)\}", value)
+        assert default, f"{name}: {value}"
+        assert default.group(2) == args[name], f"{name}: compose says {default.group(2)}, the Dockerfile {args[name]}"
+        assert f"# {default.group(1)}={args[name]}" in (ROOT / ".env.example").read_text() or not args[name]
+
+
+def test_ca_bundle_is_an_optional_build_secret():
+    secret = COMPOSE["secrets"]["ca_bundle"]["file"]
+    fallback = re.fullmatch(r"\$\{XO2_BUILD_CA_BUNDLE:-(.+)\}", secret).group(1)
+    assert (ROOT / fallback).is_file() and (ROOT / fallback).stat().st_size == 0
+    for path in ("docker/python.Dockerfile", "docker/nginx.Dockerfile"):
+        text = (ROOT / path).read_text()
+        assert "--mount=type=secret,id=ca_bundle" in text and "/run/secrets/ca_bundle" in text
+        assert "COPY" not in "".join(line for line in text.splitlines() if "ca_bundle" in line)
+
+
+def test_unedited_env_stops_compose_naming_what_to_set():
+    for name in ("XO2_ADMIN_PASSWORD", "XO2_JWT_SECRET"):
+        for service in ("gateway", "automation"):
+            value = SERVICES[service]["environment"][name]
+            assert value.startswith(f"${{{name}:?set XO2_ADMIN_PASSWORD (8+ characters) and XO2_JWT_SECRET"), value
+
+
+def test_nginx_healthcheck_goes_through_to_the_gateway():
+    test = SERVICES["nginx"]["healthcheck"]["test"]
+    assert "https://127.0.0.1:8443/api/health" in test
