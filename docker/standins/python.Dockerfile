@@ -2,8 +2,8 @@
 # with venv and the CA store, `python` on PATH as in the official image.
 ARG BASE=xo2-standin/debian:bookworm
 FROM ${BASE}
-RUN apt-get update -qq \
- && apt-get install -y -qq --no-install-recommends python3 python3-venv ca-certificates >/dev/null \
+RUN apt-get -o Acquire::Retries=3 update -qq \
+ && apt-get -o Acquire::Retries=3 install -y -qq --no-install-recommends python3 python3-venv ca-certificates >/dev/null \
  && rm -rf /var/lib/apt/lists/* \
  && ln -s /usr/bin/python3 /usr/local/bin/python
 ENV LANG=C.UTF-8

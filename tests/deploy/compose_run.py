@@ -108,6 +108,14 @@ class Deployment:
         args = dict(line.split("=", 1) for line in out.split() if "=" in line)
         return {BASE_ARGS[k]: v for k, v in args.items() if k in BASE_ARGS}
 
+    def build(self) -> None:
+        """The project's images; a second try when the first fails (a registry hiccup)."""
+        try:
+            self.compose("--profile", "sim", "build", timeout=900)
+        except Failed as exc:
+            print(f"deploy: the build failed, trying once more: {str(exc)[-2000:]}", flush=True)
+            self.compose("--profile", "sim", "build", timeout=900)
+
     def logs(self, *services: str) -> str:
         return self.compose("logs", "--no-color", "--no-log-prefix", *services, timeout=60).stdout
 

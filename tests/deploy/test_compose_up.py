@@ -45,7 +45,7 @@ def deploy(tmp_path_factory):
         with d.phase("base images"):
             d.write_env(**d.base_images())
         with d.phase("build"):
-            d.compose("--profile", "sim", "build", timeout=900)
+            d.build()
         with d.phase("up (until healthy)"):
             d.compose("up", "-d", "--wait", "--wait-timeout", "180", timeout=300)
         yield d
