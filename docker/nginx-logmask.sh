@@ -9,6 +9,8 @@ set -eu
 mask='s#([?&]ticket=)[^&" ]*#\1-#g; s#(/api/download/)[^ "?&]*#\1-#g'
 dir=$(mktemp -d "${TMPDIR:-/tmp}/xo2-logmask.XXXXXX")
 mkfifo "$dir/out" "$dir/err"
-sed -u -E "$mask" <"$dir/out" &
-sed -u -E "$mask" <"$dir/err" >&2 &
+# Each filter opens its pipe (once the command opens the other end), then removes its name: the
+# last one out removes the folder, so nothing is left in $TMPDIR.
+(exec <"$dir/out"; rm -f "$dir/out"; rmdir "$dir" 2>/dev/null || :; exec sed -u -E "$mask") &
+(exec <"$dir/err"; rm -f "$dir/err"; rmdir "$dir" 2>/dev/null || :; exec sed -u -E "$mask" >&2) &
 exec "$@" >"$dir/out" 2>"$dir/err"

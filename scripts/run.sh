@@ -8,6 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 py=.venv/bin/python
 [ -x "$py" ] || py=python3
+case " $* " in *" -h "*|*" --help "*) exec "$py" scripts/stack.py --help ;; esac
 "$py" scripts/stack.py --check-ports "$@" || exit 1
 mkdir -p .run/logs
 log=.run/logs/setup.log
