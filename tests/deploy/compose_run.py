@@ -46,7 +46,7 @@ class Deployment:
             "XO2_HTTPS_PORT": str(self.https_port),
             "XO2_HTTP_PORT": str(self.http_port),
             "XO2_TLS_HOSTNAMES": "localhost,127.0.0.1",
-            "XO2_HISTORY_BACKFILL_DAYS": "3",
+            "XO2_HISTORY_BACKFILL_DAYS": "2",
         }
         # Fix 2 in use: the machine's CA bundle (a proxy inspecting TLS) as the build secret.
         ca = os.environ.get("PIP_CERT") or os.environ.get("SSL_CERT_FILE") or "/etc/ssl/certs/ca-certificates.crt"

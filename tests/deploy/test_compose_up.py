@@ -166,10 +166,10 @@ def test_restart_keeps_state_history_and_certificate(deploy, console):
 
     def backfilled():
         status = console.get("/api/history/status", auth)
-        assert status["days_stored"] >= 3 and status["backfill"]["pending"] == 0, status
+        assert status["days_stored"] >= 2 and status["backfill"]["pending"] == 0, status
         return status
-    with deploy.phase("history: 3 past days stored"):
-        stored = eventually(backfilled, timeout=180, interval=1, what="3 past days in the history store")
+    with deploy.phase("history: 2 past days stored"):
+        stored = eventually(backfilled, timeout=180, interval=1, what="2 past days in the history store")
     cert = deploy.certificate_der()
     with deploy.phase("restart (until healthy)"):
         deploy.compose("restart", *CONSOLE, timeout=300)     # the console; the "cloud" stays up
