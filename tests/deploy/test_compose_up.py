@@ -179,7 +179,8 @@ def test_restart_keeps_state_history_and_certificate(deploy, console):
     relay = console.relay(auth)
     assert relay["name"] == "Deploy test fan" and relay["actual"] == deploy.relay_state
     audit = console.get("/api/automation/audit?limit=200", auth)
-    assert any("i1" in json.dumps(entry) for entry in audit["entries"]), audit["entries"][:5]
+    command = f"Deploy test fan: switch {'ON' if deploy.relay_state else 'OFF'}"   # the plant's words
+    assert any(entry["what"] == command for entry in audit["entries"]), audit["entries"][:5]
     status = console.get("/api/history/status", auth)
     assert status["days_stored"] >= stored["days_stored"] and status["oldest"] == stored["oldest"]
 
