@@ -81,6 +81,12 @@ class Deployment:
         return self.run(["docker", "compose", "--project-name", PROJECT, "--project-directory", str(ROOT),
                          "--env-file", str(env_file or self.env_file), *args], timeout=timeout, check=check)
 
+    def compose_started(self, *args: str) -> subprocess.Popen:
+        """`docker compose ARGS` started, not awaited (the test acts while it runs)."""
+        return subprocess.Popen(["docker", "compose", "--project-name", PROJECT, "--project-directory", str(ROOT),
+                                 "--env-file", str(self.env_file), *args], cwd=ROOT, text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, **self.docker_env})
+
     def write_env(self, **changes: str) -> None:
         self.settings.update(changes)
         self.env_file.write_text("".join(f"{k}={v}\n" for k, v in self.settings.items()))
