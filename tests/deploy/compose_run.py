@@ -127,6 +127,8 @@ class Deployment:
 
     def down(self) -> None:
         self.compose("--profile", "sim", "down", "--volumes", "--remove-orphans", "--timeout", "10", timeout=300)
+        # Images a rebuild replaced (untagged): the kept cache stays the size of one build.
+        self.run(["docker", "image", "prune", "--force"], timeout=120)
 
     def leftovers(self) -> list[str]:
         """The project's containers, volumes and networks still there."""
