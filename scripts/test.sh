@@ -10,7 +10,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 echo "==> web component tests (vitest)"
+started=$SECONDS
 npm --prefix web test --silent
+echo "==> vitest: $((SECONDS - started)) s"
 deploy=${XO2_DEPLOY_TEST:-$([ $# -eq 0 ] && echo 1 || echo 0)}
 if [ "$deploy" = 1 ] && [ "$(id -u)" != 0 ]; then
   echo "==> compose deploy test skipped: it needs root (it starts its own Docker engine)"
@@ -21,4 +23,6 @@ elif [ "$deploy" = 1 ]; then
   echo "==> compose deploy test: $((SECONDS - started)) s in all"
 fi
 echo "==> pytest"
+started=$SECONDS
 XO2_DEPLOY_TEST=0 .venv/bin/python -m pytest "$@"
+echo "==> pytest: $((SECONDS - started)) s"
