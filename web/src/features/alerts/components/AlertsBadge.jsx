@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { alertsBadgeName } from '../../../lib/plain.js';
 import { BADGE_POLL_MS, firingCount, useAlerts } from '../api/alerts.js';
 
 /** Header badge: how many alerts are firing (unacknowledged), linking to the Alerts page. */
@@ -6,9 +7,8 @@ export function AlertsBadge() {
   const alerts = useAlerts(BADGE_POLL_MS);
   const known = alerts.data !== undefined;
   const n = firingCount(alerts.data);
-  const label = known
-    ? `${n === 0 ? 'No' : n} firing ${n === 1 ? 'alert' : 'alerts'}, open the Alerts page`
-    : 'Alerts unknown, open the Alerts page';
+  // the name holds the count the bell shows (WCAG 2.5.3: a voice user says what they see)
+  const label = alertsBadgeName(known ? n : undefined);
   // Screen readers hear when another alert starts firing (a link's new label is not announced).
   const seen = useRef(null);
   const [news, setNews] = useState('');

@@ -56,7 +56,7 @@ describe('header alerts badge', () => {
     let active = [];
     const fetch = mockFetch(defaultRoutes({ 'GET /api/automation/alerts': () => ({ active, recent: active }) }));
     renderApp({ route: '#/overview' });
-    const link = await screen.findByRole('link', { name: 'No firing alerts, open the Alerts page' });
+    const link = await screen.findByRole('link', { name: '0 firing alerts, open the Alerts page' });
     expect(link).toHaveTextContent('0');
     expect(link).not.toHaveClass('firing');
     expect(within(screen.getByRole('banner')).getByRole('status')).toHaveTextContent(/^$/); // nothing new yet

@@ -164,7 +164,7 @@ describe('alerts page', { timeout: 20_000 }, () => {
     expect(history[1]).not.toHaveTextContent('(acknowledged by');
     expect(within(item).queryByRole('button', { name: /Acknowledge/ })).toBeNull();
     expect(item).toHaveFocus(); // not lost to <body> when the button goes
-    await waitFor(async () => expect(await badge()).toHaveAccessibleName('No firing alerts, open the Alerts page'));
+    await waitFor(async () => expect(await badge()).toHaveAccessibleName('0 firing alerts, open the Alerts page'));
     expect(
       fetch.mock.calls.filter(([u, i]) => u === '/api/automation/alerts/a1/ack' && i.method === 'POST'),
     ).toHaveLength(1);

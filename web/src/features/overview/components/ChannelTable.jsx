@@ -1,4 +1,4 @@
-import { memo, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { formatNumber, formatValue } from '../../../lib/format.js';
 import { pairsFromChannels } from '../../../lib/impact.js';
 import { downsample, seriesOf } from '../utils/glance.js';
@@ -13,17 +13,19 @@ const Trend = memo(function Trend({ pts, channel }) {
 /** A value with the last hour's trend; it briefly highlights when the value changes. */
 function ValueCell({ value, channel, pts, pending, live }) {
   const text = formatValue(value, channel);
-  const prev = useRef(text);
+  // The flash is derived while rendering (React's "adjust state when a prop changes"), so the new
+  // value and its highlight reach the screen in the same commit, never one after the other.
+  const [shown, setShown] = useState(text);
   const [flash, setFlash] = useState(0);
+  if (shown !== text) {
+    setShown(text);
+    if (shown !== '—') setFlash((n) => n + 1); // the first value is not a change
+  }
   useEffect(() => {
-    const before = prev.current;
-    if (before === text) return undefined;
-    prev.current = text;
-    if (before === '—') return undefined; // first value, not a change
-    setFlash((n) => n + 1);
+    if (!flash) return undefined;
     const id = setTimeout(() => setFlash(0), 900);
     return () => clearTimeout(id);
-  }, [text]);
+  }, [flash]);
   return (
     <td className={`value num${flash ? ' flash' : ''}${live ? '' : ' not-live'}`} data-code={channel.code}>
       <span className="value-text">{text}</span>
