@@ -34,6 +34,14 @@ function unitDay(offset = 0) {
   return d.toISOString().slice(0, 10);
 }
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "2026-12-05" as the page says it (SPEC 12, Indian dates): "05 Dec 2026". */
+function dayText(iso) {
+  const [y, m, d] = iso.split('-');
+  return `${d} ${MONTHS[Number(m) - 1]} ${y}`;
+}
+
 async function logIn(page) {
   await page.goto(`${BASE_URL}/`);
   await page.getByLabel('Device ID').fill(DEVICE);
@@ -51,9 +59,10 @@ async function rangeAndCompare(page, from, to) {
   await form.getByLabel('From').fill(from);
   await form.getByLabel('To').fill(to);
   await form.getByRole('button', { name: 'Show' }).click();
-  await page.getByRole('figure', { name: `CO₂: inlet vs outlet, ${from} to ${to}` }).waitFor({ timeout: T });
+  const range = `${dayText(from)} to ${dayText(to)}`;
+  await page.getByRole('figure', { name: `CO₂: inlet vs outlet, ${range}` }).waitFor({ timeout: T });
   await page.locator('#chart-compare').selectOption('d3');
-  const figure = page.getByRole('figure', { name: `Inlet CO₂ vs Outlet CO₂ vs Inlet Temperature, ${from} to ${to}` });
+  const figure = page.getByRole('figure', { name: `Inlet CO₂ vs Outlet CO₂ vs Inlet Temperature, ${range}` });
   await figure.waitFor({ timeout: T });
   await figure.locator('canvas').waitFor({ timeout: T });
   return figure;

@@ -145,7 +145,7 @@ describe('dashboard pages, themes and PWA', { skip }, () => {
       assert.match(await aqi.innerText(), /India NAQI \(CPCB\), PM2\.5/);
       const health = page.getByRole('region', { name: 'Unit health' });
       await page.waitForFunction(() => /CSQ \d+/.test(document.querySelector('.glance-health')?.textContent || ''), null, { timeout: T });
-      assert.match(await health.innerText(), /Online/);
+      assert.match(await health.innerText(), /State\s+Live\b/); // SPEC 12: live / late / offline in words
       assert.match(await page.getByRole('region', { name: 'Outlet vs inlet' }).innerText(), /Dust PM\s+\d+% (lower|higher)|no change/);
       // the last hour's sparklines come from /api/graph/hour
       await page.locator('svg.sparkline').first().waitFor({ timeout: T });

@@ -67,7 +67,7 @@ describe('XtraO2 console over HTTPS', { skip }, () => {
     const table = page.getByRole('table', { name: 'Live values' });
     await table.waitFor({ timeout: 10_000 });
     const banner = page.getByRole('region', { name: 'Device status' });
-    await banner.getByText('Online').waitFor({ timeout: 20_000 });
+    await banner.getByText('Live', { exact: true }).waitFor({ timeout: 20_000 }); // SPEC 12's words
     const cells = await table.locator('td[data-code]').allInnerTexts();
     assert.ok(cells.some((v) => v !== '—'), 'live values arrived (over wss)');
     assert.deepEqual(pageErrors, []);

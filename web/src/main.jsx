@@ -3,10 +3,13 @@ import { createRoot } from 'react-dom/client';
 import { QueryClientProvider } from '@tanstack/react-query';
 import App from './app/App.jsx';
 import { makeQueryClient } from './app/queryClient.js';
+import { prefetchFirstScreen } from './app/prefetch.js';
+import { routeFromLocation } from './app/router.js';
 import { applyTheme, currentTheme } from './features/theme/index.js';
 import './styles.css';
 
 const queryClient = makeQueryClient();
+prefetchFirstScreen(queryClient, routeFromLocation());
 // Before the first render, so the page never flashes the other theme.
 applyTheme(currentTheme());
 

@@ -17,7 +17,7 @@ export function routeFromHash(hash) {
 
 // Without a hash, a link from outside may name the page by path: alert messages link
 // XO2_PUBLIC_URL/alerts, where nginx's SPA fallback serves the app.
-function routeFromLocation() {
+export function routeFromLocation() {
   return routeFromHash(window.location.hash || window.location.pathname.replace(/^\/+/, ''));
 }
 

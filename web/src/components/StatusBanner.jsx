@@ -6,9 +6,11 @@ import { formatAge } from '../lib/format.js';
  * "Offline since 10:58 IST", from the server's state, aged every second.
  */
 export function StatusBanner() {
-  const { wsConnected, live } = useLive();
+  const { wsDown, live } = useLive();
   const status = useLiveStatus({ tick: true });
-  if (live.isPending) return null;
+  // Until the first answer, an empty banner of the same height holds the place: the page below
+  // does not jump when the state arrives (a phone's layout shift; bench/bench_lighthouse.py).
+  if (live.isPending) return <div className="banner banner-pending" aria-hidden="true">&nbsp;</div>;
   return (
     <section className={`banner banner-${status.state}`} aria-label="Device status">
       <span className="banner-dot" aria-hidden="true" />
@@ -17,10 +19,10 @@ export function StatusBanner() {
         {status.text}
       </strong>
       {status.live && status.ageS !== null && <span className="banner-age">updated {formatAge(status.ageS)}</span>}
-      {(status.detail || !wsConnected) && (
+      {(status.detail || wsDown) && (
         <span className="banner-detail">
           {status.detail}
-          {!wsConnected && ' Live link reconnecting…'}
+          {wsDown && ' Live link reconnecting…'}
         </span>
       )}
     </section>

@@ -57,14 +57,15 @@ function reason(state, { frame, upstreamConnected, lastFrameAt }) {
 }
 
 /**
- * The banner's words: {state, text, detail, since}. `since` is the last frame's arrival (epoch
- * s, console clock) or null; times are in the unit's zone `timeZone`, e.g.
+ * The banner's words: {state, text, detail, since, when}. `since` is the last frame's arrival (epoch
+ * s, console clock) or null; `when` its time when not live, else null; in the unit's zone `timeZone`, e.g.
  * "Late: last data 10:58 IST", "Offline since 10:58 IST".
  */
 export function liveStatus(input, timeZone, nowS) {
   const state = currentState(input);
   const since = num(input.lastFrameAt);
-  const when = since === null ? null : formatWhen(since, timeZone, nowS);
+  // the time is said only when not live (and formatting times is not free on a phone's first render)
+  const when = since === null || state === 'live' ? null : formatWhen(since, timeZone, nowS);
   let text = WORDS[state];
   if (state === 'late') text = when ? `Late: last data ${when}` : 'Late: no data yet';
   if (state === 'offline') text = when ? `Offline since ${when}` : 'Offline: no data yet';

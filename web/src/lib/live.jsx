@@ -43,6 +43,14 @@ async function fetchLive(qc) {
   return { ...live, skewS, lastFrameAt };
 }
 
+/** GET /api/live and /api/health as queries (LiveProvider's, and the first screen's prefetch). */
+export function liveQueries(qc) {
+  return {
+    live: { queryKey: liveKeys.live, queryFn: () => fetchLive(qc) },
+    health: { queryKey: liveKeys.health, queryFn: liveApi.health },
+  };
+}
+
 /** The live cache after a status message: the server's state as it changes (SPEC 12). */
 export function statusUpdate(prev, upstream) {
   if (!prev) return prev;
@@ -86,26 +94,24 @@ export function socketFrame(prev, msg) {
 
 export function LiveProvider({ token, children }) {
   const qc = useQueryClient();
-  const [wsConnected, setWsConnected] = useState(false);
+  // 'connecting' (the first try), 'up', or 'down' (closed since; retrying with backoff)
+  const [wsState, setWsState] = useState('connecting');
+  const wsConnected = wsState === 'up';
 
+  const queries = liveQueries(qc);
   const live = useQuery({
-    queryKey: liveKeys.live,
-    queryFn: () => fetchLive(qc),
+    ...queries.live,
     // The socket keeps it fresh; poll only as a fallback (faster while the socket is down).
     refetchInterval: wsConnected ? 60_000 : 5_000,
   });
-  const health = useQuery({
-    queryKey: liveKeys.health,
-    queryFn: liveApi.health,
-    refetchInterval: 30_000,
-  });
+  const health = useQuery({ ...queries.health, refetchInterval: 30_000 });
 
   useEffect(() => {
     if (!token) return undefined;
     return openLiveSocket({
       getTicket: async () => (await liveApi.wsTicket()).ticket,
       onState: (up) => {
-        setWsConnected(up);
+        setWsState(up ? 'up' : 'down');
         // (Re)connected: re-read /api/live to cover frames missed while the socket was down.
         if (up) qc.invalidateQueries({ queryKey: liveKeys.live });
       },
@@ -139,6 +145,8 @@ export function LiveProvider({ token, children }) {
     offlineAfterS: live.data?.offline_after_s,
     upstreamConnected: health.data?.upstream?.socket_connected,
     wsConnected,
+    // a dropped link, not the first connection (which /api/live already covers): said in the banner
+    wsDown: wsState === 'down',
   };
   return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>;
 }

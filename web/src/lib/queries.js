@@ -19,19 +19,27 @@ export const sharedApi = {
     apiFetch(`/api/history?start=${start}&end=${end}${buckets ? `&buckets=${buckets}` : ''}`),
 };
 
-/** The channel map: the only source of labels, units, precision and pairs. */
-export function useChannels() {
-  return useQuery({ queryKey: sharedKeys.channels, queryFn: sharedApi.channels, staleTime: Infinity });
-}
+// Query options shared by the hooks and the first screen's prefetch (app/prefetch.js).
+export const channelsQuery = { queryKey: sharedKeys.channels, queryFn: sharedApi.channels, staleTime: Infinity };
+export const configQuery = { queryKey: sharedKeys.config, queryFn: sharedApi.config, staleTime: Infinity };
 
 /** GET /api/graph/<period> (hour, day, week), refreshed every `refreshMs` (and fresh that long). */
-export function useGraph(period, refreshMs) {
-  return useQuery({
+export function graphQuery(period, refreshMs) {
+  return {
     queryKey: sharedKeys.graph(period),
     queryFn: () => sharedApi.graph(period),
     staleTime: refreshMs,
     refetchInterval: refreshMs,
-  });
+  };
+}
+
+/** The channel map: the only source of labels, units, precision and pairs. */
+export function useChannels() {
+  return useQuery(channelsQuery);
+}
+
+export function useGraph(period, refreshMs) {
+  return useQuery(graphQuery(period, refreshMs));
 }
 
 /**
@@ -60,7 +68,7 @@ export function useUnitTimeZone() {
 
 /** GET /api/config: the unit's alias, time zone and site name (XO2_SITE_NAME, else the alias). */
 export function useConfig() {
-  return useQuery({ queryKey: sharedKeys.config, queryFn: sharedApi.config, staleTime: Infinity });
+  return useQuery(configQuery);
 }
 
 /** The site as people name it (the header, the printed report); the alias until known. */

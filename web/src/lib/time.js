@@ -19,12 +19,26 @@ const OFFSET_NAME = /^(GMT|UTC)[+\-\u2212]/;
 // the first English locale with a real abbreviation wins, else the offset form stands.
 const NAME_LOCALES = ['en-US', 'en-GB', 'en-IN', 'en-AU'];
 
+// Intl.DateTimeFormat's constructor is slow (tenths of a millisecond, more on a phone), and every
+// time on a page asks for a zone's name: each formatter is made once per zone and locale.
+const nameFormatters = new Map();
+
+function nameFormatter(locale, timeZone) {
+  const key = `${locale}|${timeZone}`;
+  let f = nameFormatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' });
+    nameFormatters.set(key, f);
+  }
+  return f;
+}
+
 /** Short name of a time zone at a moment, e.g. "IST", "CET", "GMT+4"; null for an unknown zone. */
 export function zoneName(timeZone, date = new Date()) {
   let fallback = null;
   for (const locale of NAME_LOCALES) {
     try {
-      const part = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' })
+      const part = nameFormatter(locale, timeZone)
         .formatToParts(date)
         .find((p) => p.type === 'timeZoneName')?.value;
       if (part && !OFFSET_NAME.test(part)) return part;
@@ -36,7 +50,8 @@ export function zoneName(timeZone, date = new Date()) {
   return fallback;
 }
 
-const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
+let browserZoneName = null;
+const browserZone = () => (browserZoneName ??= Intl.DateTimeFormat().resolvedOptions().timeZone);
 const formatters = new Map();
 
 function formatterFor(timeZone) {

@@ -6,3 +6,4 @@ export const AlertsPage = lazyPage(() => import('./components/AlertsPage.jsx'), 
 export { AlertsBadge } from './components/AlertsBadge.jsx';
 export { NoContactBanner } from './components/NoContactBanner.jsx';
 export { useFiringAlerts } from './api/alerts.js';
+export { notifyQuery } from './api/notify.js';

@@ -3,4 +3,4 @@
 import { lazyPage } from '../../components/LazyPage.jsx';
 
 export const AutomationPage = lazyPage(() => import('./components/AutomationPage.jsx'), 'AutomationPage', 'automation');
-export { useDisplay, useRelays } from './api/relays.js';
+export { displayQuery, useDisplay, useRelays } from './api/relays.js';

@@ -13,8 +13,10 @@ export const notifyApi = {
 };
 
 /** GET /notify: each channel's settings (no secrets), source and delivery state. */
+export const notifyQuery = { queryKey: alertKeys.notify, queryFn: notifyApi.status, refetchInterval: 15_000 };
+
 export function useNotifyStatus() {
-  return useQuery({ queryKey: alertKeys.notify, queryFn: notifyApi.status, refetchInterval: 15_000 });
+  return useQuery(notifyQuery);
 }
 
 /** PUT a channel's settings: the server applies them at once and answers with the channel's view. */

@@ -29,7 +29,7 @@ function AirQuality({ frame, display, status }) {
         <AqiFigure title="Outlet" pm={frame?.[PM.outlet]} standard={standard} size={size} big when={when} />
         <AqiFigure title="Inlet" pm={frame?.[PM.inlet]} standard={standard} size={size} when={when} />
       </div>
-      <p className="muted small">
+      <p className="muted small aqi-note">
         {STANDARD_NAMES[standard] || standard}, {SIZE_NAMES[size] || size}, from the live dust reading
         {shown !== undefined && shown !== null ? `; the unit's display shows ${shown}` : ''}.
       </p>

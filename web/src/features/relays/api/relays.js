@@ -67,8 +67,10 @@ export function useRelayCommand(id) {
 }
 
 /** The display pusher's settings and what it last showed. */
+export const displayQuery = { queryKey: relayKeys.display, queryFn: relaysApi.display };
+
 export function useDisplay(refetchInterval = 5000) {
-  return useQuery({ queryKey: relayKeys.display, queryFn: relaysApi.display, refetchInterval });
+  return useQuery({ ...displayQuery, refetchInterval });
 }
 
 export function useSaveDisplay() {
