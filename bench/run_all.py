@@ -2,8 +2,8 @@
 """Run every benchmark (one after another: they share 2 cores), print a summary table,
 exit 1 when any target is missed or a bench fails.
 
-    .venv/bin/python bench/run_all.py                 # the issue's durations (~7-8 min)
-    .venv/bin/python bench/run_all.py --quick         # shorter runs (~4 min), same targets
+    .venv/bin/python bench/run_all.py                 # the issue's durations (~8-9 min)
+    .venv/bin/python bench/run_all.py --quick         # shorter runs (~5 min), same targets
     .venv/bin/python bench/run_all.py --only live,fanout
     .venv/bin/python bench/run_all.py --record        # also write bench/RESULTS.md
 
@@ -24,7 +24,7 @@ from pathlib import Path
 from common import BENCH, OUT, ROOT, _fmt, machine
 
 BENCHES = ["amplification", "live", "fanout", "history", "display", "relay", "web", "alerts",
-           "history_store"]
+           "history_store", "lighthouse"]
 QUICK = {
     "amplification": ["--duration", "20"],
     "live": ["--rounds", "4", "--seconds", "3"],
@@ -35,6 +35,7 @@ QUICK = {
     "web": ["--runs", "2"],
     "alerts": ["--alerts", "20"],
     "history_store": ["--s3-bytes-per-s", "3e6"],
+    "lighthouse": ["--runs", "2"],
 }
 TITLES = {
     "amplification": "#1 cloud call amplification (100 browsers, 60 s)",
@@ -46,6 +47,7 @@ TITLES = {
     "web": "#7 web bundle and month chart render",
     "alerts": "#8 alert latency: crossing frame -> email and webhook (50 alerts)",
     "history_store": "#9 history store: month/year views over a 1 MB/s report link",
+    "lighthouse": "#10 web on a phone: Lighthouse mobile on the logged-in Overview",
 }
 
 NOTES = "## Notes (kept by --record)"
