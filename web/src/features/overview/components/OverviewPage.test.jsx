@@ -136,6 +136,36 @@ describe('overview page', () => {
     expect(within(row('CO₂')).getByText('500 ppm')).toBeInTheDocument();
   });
 
+  it('banner while /api/live is pending: its place is held (no state said yet), so the page does not jump', async () => {
+    let answer;
+    mockFetch(defaultRoutes({ 'GET /api/live': () => new Promise((resolve) => (answer = resolve)) }));
+    renderApp();
+    await screen.findByRole('heading', { level: 1, name: 'Overview' });
+    const held = await waitFor(() => {
+      const el = document.querySelector('.banner.banner-pending');
+      expect(el).not.toBeNull();
+      return el;
+    });
+    expect(held).toHaveAttribute('aria-hidden', 'true');
+    expect(screen.queryByRole('region', { name: 'Device status' })).toBeNull();
+    act(() => answer(liveResponse(frame(), { state: 'live', ageS: 2 })));
+    expect(await banner()).toHaveTextContent(/^Live$/);
+    expect(document.querySelector('.banner-pending')).toBeNull();
+  });
+
+  it('banner: "Live link reconnecting…" once a connected socket drops, not while it first connects', async () => {
+    mockFetch(defaultRoutes());
+    renderApp();
+    expect(await banner()).toHaveTextContent(/^Live$/);
+    await waitFor(() => expect(FakeWebSocket.last()).toBeDefined());
+    const region = screen.getByRole('region', { name: 'Device status' });
+    expect(region).not.toHaveTextContent(/reconnecting/); // the first connection: /api/live covers it
+    act(() => FakeWebSocket.last().open());
+    expect(region).not.toHaveTextContent(/reconnecting/);
+    act(() => FakeWebSocket.last().serverClose(1006));
+    await waitFor(() => expect(region).toHaveTextContent('Live link reconnecting…'));
+  });
+
   it('an older gateway (no state): its stale flag reads as late with the time, offline flags as offline', async () => {
     const old = frame({ ts: Math.floor(Date.now() / 1000) - 330 });
     mockFetch(defaultRoutes({ 'GET /api/live': legacyLiveResponse(old, { ageS: 30, stale: true, online: false }) }));
