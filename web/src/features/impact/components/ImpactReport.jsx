@@ -62,7 +62,7 @@ function Summary({ pairs, history }) {
               <th scope="row">{pair.quantity}</th>
               <td className="num">{fmt(s.inlet)}</td>
               <td className="num">{fmt(s.outlet)}</td>
-              <td className="num">
+              <td className="num change">
                 {s.pct === null ? '—' : formatPercent(s.pct)}{' '}
                 {verdict.kind !== 'unknown' && <span className={`verdict verdict-${verdict.kind}`}>{verdict.word}</span>}
               </td>

@@ -46,7 +46,7 @@ function trendLabel(pts, channel) {
  * readings, signal and versions, are in the glance's Unit health). Codes stay out of the text: a label's tooltip names them. `status` is the
  * live state: values not live are greyed, with the time they are from.
  */
-export function ChannelTable({ channels, frame: liveFrame, status }) {
+export const ChannelTable = memo(function ChannelTable({ channels, frame: liveFrame, status }) {
   // a new frame (every 10 s) redraws this table in the background, never blocking a tap
   const frame = useDeferredValue(liveFrame);
   const hour = useHourGraph();
@@ -100,4 +100,4 @@ export function ChannelTable({ channels, frame: liveFrame, status }) {
       </table>
     </>
   );
-}
+});

@@ -13,6 +13,9 @@ export function OverviewPage({ relays, display, firingAlerts }) {
   const { live, frame } = useLive();
   const status = useLiveStatus();
   const byCode = useMemo(() => new Map((channels.data || []).map((c) => [c.code, c])), [channels.data]);
+  // the table and the chips need only "live?" and "since when": a new object only when those turn,
+  // so they are not drawn again for every other answer that re-renders the page (memo)
+  const shown = useMemo(() => ({ live: status.live, when: status.when }), [status.live, status.when]);
   return (
     <>
       <h1>Overview</h1>
@@ -25,8 +28,8 @@ export function OverviewPage({ relays, display, firingAlerts }) {
         {(list) => (
           <>
             <h2 className="section-title">Channels</h2>
-            <ChannelTable channels={list} frame={frame} status={status} />
-            <RelayChips channels={list} frame={frame} relays={relays} status={status} />
+            <ChannelTable channels={list} frame={frame} status={shown} />
+            <RelayChips channels={list} frame={frame} relays={relays} status={shown} />
           </>
         )}
       </QueryState>

@@ -1,9 +1,10 @@
+import { memo } from 'react';
 import { num, relayText } from '../../../lib/format.js';
 
 const MODE_NAMES = { manual: 'manual', sensor: 'sensor rule', time: 'time rule' };
 
 /** Relays as chips: name, ON/OFF from the frame (greyed when not live), and the mode automation runs it in. */
-export function RelayChips({ channels, frame, relays, status }) {
+export const RelayChips = memo(function RelayChips({ channels, frame, relays, status }) {
   const byId = new Map((relays.data?.relays || []).map((r) => [r.id, r]));
   const list = channels.filter((c) => c.group === 'relay');
   return (
@@ -33,4 +34,4 @@ export function RelayChips({ channels, frame, relays, status }) {
       </ul>
     </section>
   );
-}
+});

@@ -183,6 +183,40 @@ describe('automation page', () => {
     expect(await within(c).findByRole('alert')).toHaveTextContent('a command for i4 is already pending');
   });
 
+  it('a sensor rule: typing Low says nothing about a High not yet filled, so Save stays where it is', async () => {
+    const puts = [];
+    mockFetch(
+      routes({
+        'GET /api/automation/relays': relays(),
+        'PUT /api/automation/relays/i2': (init) => {
+          puts.push(JSON.parse(init.body));
+          return jsonResponse(200, { ...relay('i2'), ...JSON.parse(init.body) });
+        },
+      }),
+    );
+    const user = userEvent.setup();
+    renderApp({ route: '#/automation' });
+    const c = await card('i2');
+    await details(user, c);
+    await user.selectOptions(within(c).getByLabelText('Mode'), 'sensor');
+    await user.selectOptions(within(c).getByLabelText('Sensor channel'), 'd9');
+    await user.type(within(c).getByLabelText(/^Low/), '20');
+    const high = within(c).getByLabelText(/^High/);
+    expect(high).not.toHaveAccessibleDescription(/Enter high/);
+    await user.type(high, '35');
+    expect(high).not.toHaveAccessibleDescription(/Enter high/);
+    // once High has been left, a new Low checks it again
+    const low = within(c).getByLabelText(/^Low/);
+    await user.clear(low);
+    await user.type(low, '40');
+    await waitFor(() => expect(high).toHaveAccessibleDescription('High must be greater than Low (40 µg/m³).'));
+    await user.clear(low);
+    await user.type(low, '20');
+    await waitFor(() => expect(high).not.toHaveAccessibleDescription(/High must/));
+    await user.click(within(c).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(puts).toEqual([{ name: 'Relay 2', mode: 'sensor', sensor: { channel: 'd9', low: 20, high: 35, above: 1 } }]));
+  });
+
   it('saves a sensor rule: ranges from the channel map in sentences, a 400 at its field', async () => {
     const puts = [];
     mockFetch(

@@ -7,7 +7,7 @@ const number = { type: 'number', inputMode: 'decimal', step: 'any' };
 
 /** Sensor mode: switch by one sensor channel's value, with a dead band between low and high. */
 export function SensorRuleForm({ sensorChannels, channelsByCode, disabled }) {
-  const { watch } = useFormContext();
+  const { watch, trigger, getFieldState } = useFormContext();
   const { id, input } = useFields();
   const channel = channelsByCode.get(watch('sensor.channel'));
   const unit = channel?.unit;
@@ -22,7 +22,10 @@ export function SensorRuleForm({ sensorChannels, channelsByCode, disabled }) {
       }
       return true;
     },
-    deps: what === 'Low' ? ['sensor.high'] : undefined,
+    // a new Low re-checks High only once High has been left: `deps` would check an untouched,
+    // empty High at once, and its "Enter high" would then vanish when High is left, moving Save
+    // from under the pointer (a click on Save with High focused was lost)
+    onChange: what === 'Low' ? () => getFieldState('sensor.high').isTouched && trigger('sensor.high') : undefined,
   });
   const above = Number(watch('sensor.above'));
   const withUnit = (label) => (unit ? `${label} (${unit})` : label);
