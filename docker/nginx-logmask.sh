@@ -1,12 +1,12 @@
 #!/bin/sh
 # Runs a command (nginx, or the image's entrypoint that starts it) with everything it writes to
-# stdout and stderr passed through a filter that blanks browser-socket tickets and one-time
-# download ids. nginx's error log cannot be formatted (it names a failed request with its query:
+# stdout and stderr passed through a filter that blanks browser-socket tickets, tokens a client
+# put in a query (never read, but never logged either) and one-time download ids. nginx's error log cannot be formatted (it names a failed request with its query:
 # `request: "GET /api/ws?ticket=..."`), so it is masked here, on the way out: no nginx log line,
 # access or error, can hold a ticket or a download id. The command keeps its pid (exec), so
 # signals reach it as before. Used by the nginx image and scripts/stack.py.
 set -eu
-mask='s#([?&]ticket=)[^&" ]*#\1-#g; s#(/api/download/)[^ "?&]*#\1-#g'
+mask='s#([?&](ticket|token|access_token|jwt|password|secret|key)=)[^&" ]*#\1-#g; s#(/api/download/)[^ "?&]*#\1-#g'
 dir=$(mktemp -d "${TMPDIR:-/tmp}/xo2-logmask.XXXXXX")
 mkfifo "$dir/out" "$dir/err"
 # Each filter opens its pipe (once the command opens the other end), then removes its name: the
