@@ -83,7 +83,7 @@ def parse_schedule(body: Any, old: ScheduleState) -> ScheduleState:
 class ReportSchedule:
     def __init__(self, report: MonthlyReport, outbox: Outbox, clock: Clock, state: ScheduleState | None, *,
                  audit: AuditFn, save: Callable[[], None], email_to: Callable[[], list[str]],
-                 commit: Callable[[list[tuple[str, str, str, str]]], None] | None = None) -> None:
+                 commit: Callable[[list[tuple[str, str, str, str]]], None]) -> None:
         self.report = report
         self.outbox = outbox
         self.clock = clock
@@ -92,7 +92,7 @@ class ReportSchedule:
         self._audit = audit
         self._save = save
         # An API change is saved with its audit entry, or raises NotSaved and is undone (issue 21).
-        self._commit = commit or (lambda audits: [audit(*a) for a in audits])
+        self._commit = commit
         self._email_to = email_to        # the email contact point's recipients (send-now default)
         self._lock = threading.RLock()
         self._step_lock = threading.Lock()    # one composition at a time
