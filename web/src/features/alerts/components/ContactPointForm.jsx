@@ -11,6 +11,7 @@ import {
   formFieldOf,
   formFromSettings,
 } from '../utils/contactPoints.js';
+import { FormFoot, SelectField, TextField } from './FormParts.jsx';
 import { RecipientList } from './RecipientList.jsx';
 import { SecretField } from './SecretField.jsx';
 
@@ -18,51 +19,26 @@ function EmailFields({ register, control, f }) {
   return (
     <>
       <div className="field-row">
-        <div className="field grow">
-          <label htmlFor={f.id('host')}>Mail server</label>
-          <input
-            id={f.id('host')}
-            autoComplete="off"
-            placeholder="smtp.example.com"
-            {...f.a11y('host')}
-            {...register('host', { validate: { given: checks.host, shape: checks.hostShape } })}
-          />
-          {f.error('host')}
-        </div>
-        <div className="field narrow">
-          <label htmlFor={f.id('port')}>Port</label>
-          <input id={f.id('port')} inputMode="numeric" {...f.a11y('port')} {...register('port', { validate: checks.port })} />
-          {f.error('port')}
-        </div>
+        <TextField
+          f={f}
+          field={register('host', { validate: { given: checks.host, shape: checks.hostShape } })}
+          label="Mail server"
+          className="grow"
+          autoComplete="off"
+          placeholder="smtp.example.com"
+        />
+        <TextField f={f} field={register('port', { validate: checks.port })} label="Port" className="narrow" inputMode="numeric" />
       </div>
-      <div className="field">
-        <label htmlFor={f.id('security')}>Security</label>
-        <select id={f.id('security')} {...f.a11y('security')} {...register('security')}>
-          {SECURITY.map((s) => (
-            <option key={s.value} value={s.value}>
-              {s.label}
-            </option>
-          ))}
-        </select>
-        {f.error('security')}
-      </div>
+      <SelectField f={f} field={register('security')} label="Security" options={SECURITY} />
       <div className="field-row">
-        <div className="field">
-          <label htmlFor={f.id('user')}>User name (if the server asks for one)</label>
-          <input id={f.id('user')} autoComplete="off" {...f.a11y('user')} {...register('user')} />
-          {f.error('user')}
-        </div>
-        <div className="field">
-          <label htmlFor={f.id('from')}>Sender address</label>
-          <input
-            id={f.id('from')}
-            type="email"
-            placeholder="alerts@example.com"
-            {...f.a11y('from')}
-            {...register('from', { validate: checks.from })}
-          />
-          {f.error('from')}
-        </div>
+        <TextField f={f} field={register('user')} label="User name (if the server asks for one)" autoComplete="off" />
+        <TextField
+          f={f}
+          field={register('from', { validate: checks.from })}
+          label="Sender address"
+          type="email"
+          placeholder="alerts@example.com"
+        />
       </div>
       <RecipientList
         legend="Send alerts to"
@@ -92,53 +68,42 @@ function WebhookFields({ register, f, urlMode, setUrlMode, current }) {
     );
   }
   return (
-    <div className="field">
-      <label htmlFor={f.id('url')}>{urlMode === 'replace' ? 'New address' : 'Address'}</label>
-      <input
-        id={f.id('url')}
-        type="url"
-        autoComplete="off"
-        placeholder="https://example.com/hooks/xtrao2"
-        {...f.a11y('url')}
-        {...register('url', { validate: checks.url })}
-      />
-      <p className="hint">Each alert is POSTed there as JSON.</p>
-      {f.error('url')}
+    <TextField
+      f={f}
+      field={register('url', { validate: checks.url })}
+      label={urlMode === 'replace' ? 'New address' : 'Address'}
+      hint="Each alert is POSTed there as JSON."
+      type="url"
+      autoComplete="off"
+      placeholder="https://example.com/hooks/xtrao2"
+    >
       {urlMode === 'replace' && (
         <button type="button" className="ghost" onClick={() => setUrlMode('keep')}>
           Keep the current address
         </button>
       )}
-    </div>
+    </TextField>
   );
 }
 
 function TelegramFields({ register, f }) {
   return (
     <>
-      <div className="field">
-        <label htmlFor={f.id('chat_id')}>Chat id</label>
-        <input
-          id={f.id('chat_id')}
-          autoComplete="off"
-          placeholder="-1001234567890 or @plant_alerts"
-          {...f.a11y('chat_id')}
-          {...register('chat_id', { validate: checks.chat })}
-        />
-        {f.error('chat_id')}
-      </div>
-      <div className="field">
-        <label htmlFor={f.id('api_url')}>Bot API address</label>
-        <input
-          id={f.id('api_url')}
-          type="url"
-          placeholder={DEFAULT_TELEGRAM_API}
-          {...f.a11y('api_url')}
-          {...register('api_url', { validate: checks.apiUrl })}
-        />
-        <p className="hint">Leave it as {DEFAULT_TELEGRAM_API} unless the plant uses its own relay.</p>
-        {f.error('api_url')}
-      </div>
+      <TextField
+        f={f}
+        field={register('chat_id', { validate: checks.chat })}
+        label="Chat id"
+        autoComplete="off"
+        placeholder="-1001234567890 or @plant_alerts"
+      />
+      <TextField
+        f={f}
+        field={register('api_url', { validate: checks.apiUrl })}
+        label="Bot API address"
+        hint={`Leave it as ${DEFAULT_TELEGRAM_API} unless the plant uses its own relay.`}
+        type="url"
+        placeholder={DEFAULT_TELEGRAM_API}
+      />
     </>
   );
 }
@@ -208,19 +173,12 @@ export function ContactPointForm({ channel, status, onDone }) {
         canClear={def.canClear}
         hint={SECRET_HINT[def.secret]}
       />
-      {formError && (
-        <p className="field-error" role="alert">
-          {formError}
-        </p>
-      )}
-      <div className="actions">
-        <button type="submit" className="primary" disabled={isSubmitting}>
-          {isSubmitting ? 'Saving…' : `Save ${def.label.toLowerCase()}`}
-        </button>
-        <button type="button" className="ghost" onClick={() => onDone(null)} disabled={isSubmitting}>
-          Cancel
-        </button>
-      </div>
+      <FormFoot
+        error={formError}
+        busy={isSubmitting}
+        label={`Save ${def.label.toLowerCase()}`}
+        onCancel={() => onDone(null)}
+      />
     </form>
   );
 }

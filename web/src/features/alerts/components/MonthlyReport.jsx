@@ -6,6 +6,7 @@ import { useReportSchedule, useSaveReportSchedule, useSendReport } from '../api/
 import { serverError, useFieldA11y } from '../hooks/useFieldA11y.jsx';
 import { bodyFromScheduleForm, formFromSchedule, scheduleChecks } from '../utils/report.js';
 import { formatDateTime, monthTitle, ordinal, pastMonths } from '../utils/time.js';
+import { FormFoot, SelectField, TextField } from './FormParts.jsx';
 import { RecipientList } from './RecipientList.jsx';
 
 const FIELDS = ['enabled', 'day', 'time', 'to'];
@@ -50,29 +51,20 @@ function ScheduleForm({ schedule, tz }) {
         <input type="checkbox" {...register('enabled')} /> Email the report every month
       </label>
       <div className="field-row">
-        <div className="field">
-          <label htmlFor={f.id('day')}>On day</label>
-          <select id={f.id('day')} {...f.a11y('day')} {...register('day', { validate: scheduleChecks.day })}>
-            {DAYS.map((d) => (
-              <option key={d} value={d}>
-                {ordinal(Number(d))}
-              </option>
-            ))}
-          </select>
-          {f.error('day')}
-        </div>
-        <div className="field">
-          <label htmlFor={f.id('time')}>At (HH:MM, 24-hour{zone ? `, ${zone}` : ''})</label>
-          <input
-            id={f.id('time')}
-            inputMode="numeric"
-            maxLength={5}
-            placeholder="08:00"
-            {...f.a11y('time')}
-            {...register('time', { validate: scheduleChecks.time })}
-          />
-          {f.error('time')}
-        </div>
+        <SelectField
+          f={f}
+          field={register('day', { validate: scheduleChecks.day })}
+          label="On day"
+          options={DAYS.map((d) => ({ value: d, label: ordinal(Number(d)) }))}
+        />
+        <TextField
+          f={f}
+          field={register('time', { validate: scheduleChecks.time })}
+          label={`At (HH:MM, 24-hour${zone ? `, ${zone}` : ''})`}
+          inputMode="numeric"
+          maxLength={5}
+          placeholder="08:00"
+        />
       </div>
       <RecipientList
         legend="Send the report to"
@@ -95,21 +87,7 @@ function ScheduleForm({ schedule, tz }) {
         </p>
       )}
       {schedule?.last_error && <p className="small bad-text">Not sent yet: {schedule.last_error}</p>}
-      {formError && (
-        <p className="field-error" role="alert">
-          {formError}
-        </p>
-      )}
-      {message && (
-        <p className="ok-text" role="status">
-          {message}
-        </p>
-      )}
-      <div className="actions">
-        <button type="submit" className="primary" disabled={isSubmitting}>
-          {isSubmitting ? 'Saving…' : 'Save schedule'}
-        </button>
-      </div>
+      <FormFoot error={formError} status={message} busy={isSubmitting} label="Save schedule" />
     </form>
   );
 }

@@ -13,6 +13,7 @@ import {
   kindFields,
   notSetUp,
 } from '../utils/rules.js';
+import { FormFoot } from './FormParts.jsx';
 
 const COMMON_FIELDS = ['name', 'kind', 'severity', 'repeat_s', 'notify', 'enabled'];
 const CHANNEL_LABEL = { threshold: 'Channel', impact: 'Pair (outlet vs inlet)', relay_failed: 'Relay' };
@@ -193,19 +194,12 @@ export function RuleEditor({ rule, channels, configured = null, onDone }) {
       </label>
       {fieldError('enabled')}
 
-      {formError && (
-        <p className="field-error" role="alert">
-          {formError}
-        </p>
-      )}
-      <div className="actions">
-        <button type="submit" className="primary" disabled={isSubmitting}>
-          {isSubmitting ? 'Saving…' : rule ? 'Save rule' : 'Create rule'}
-        </button>
-        <button type="button" className="ghost" onClick={() => onDone(null)} disabled={isSubmitting}>
-          Cancel
-        </button>
-      </div>
+      <FormFoot
+        error={formError}
+        busy={isSubmitting}
+        label={rule ? 'Save rule' : 'Create rule'}
+        onCancel={() => onDone(null)}
+      />
     </form>
   );
 }

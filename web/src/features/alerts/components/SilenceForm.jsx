@@ -4,6 +4,7 @@ import { useCreateSilence } from '../api/silences.js';
 import { serverError, useFieldA11y } from '../hooks/useFieldA11y.jsx';
 import { DURATIONS, bodyFromSilenceForm, checkUntil, newSilenceForm, untilOf } from '../utils/silences.js';
 import { formatDateTime, isoParts } from '../utils/time.js';
+import { FormFoot, SelectField, TextField } from './FormParts.jsx';
 
 const FIELDS = { reason: 'reason', until: 'duration', rule_ids: 'rule_ids' };
 
@@ -61,17 +62,13 @@ export function SilenceForm({ rules, tz, onDone }) {
   return (
     <form className="card silence-form" aria-label="New silence" noValidate onSubmit={handleSubmit(onSubmit)}>
       <h3>New silence</h3>
-      <div className="field">
-        <label htmlFor={f.id('reason')}>Reason</label>
-        <input
-          id={f.id('reason')}
-          maxLength={200}
-          placeholder="Filter change, line 2"
-          {...f.a11y('reason')}
-          {...register('reason', { validate: (v) => v.trim() !== '' || 'Say why, so others know (e.g. maintenance).' })}
-        />
-        {f.error('reason')}
-      </div>
+      <TextField
+        f={f}
+        field={register('reason', { validate: (v) => v.trim() !== '' || 'Say why, so others know (e.g. maintenance).' })}
+        label="Reason"
+        maxLength={200}
+        placeholder="Filter change, line 2"
+      />
       <fieldset className="field">
         <legend>Mute</legend>
         <div className="checks">
@@ -103,54 +100,30 @@ export function SilenceForm({ rules, tz, onDone }) {
           {f.error('rule_ids')}
         </fieldset>
       )}
-      <div className="field">
-        <label htmlFor={f.id('duration')}>For</label>
-        <select id={f.id('duration')} {...f.a11y('duration')} {...register('duration')}>
-          {DURATIONS.map((d) => (
-            <option key={d.value} value={d.value}>
-              {d.label}
-            </option>
-          ))}
-        </select>
-        {f.error('duration')}
-      </div>
+      <SelectField f={f} field={register('duration')} label="For" options={DURATIONS} />
       {duration === 'until' && (
         <div className="field-row">
-          <div className="field">
-            <label htmlFor={f.id('date')}>End date</label>
-            <input id={f.id('date')} type="date" {...f.a11y('date')} {...register('date')} />
-            {f.error('date')}
-          </div>
-          <div className="field">
-            <label htmlFor={f.id('time')}>End time (HH:MM, 24-hour)</label>
-            <input
-              id={f.id('time')}
-              inputMode="numeric"
-              placeholder="18:30"
-              maxLength={5}
-              {...f.a11y('time')}
-              {...register('time')}
-            />
-            {f.error('time')}
-          </div>
+          <TextField f={f} field={register('date')} label="End date" type="date" />
+          <TextField
+            f={f}
+            field={register('time')}
+            label="End time (HH:MM, 24-hour)"
+            inputMode="numeric"
+            placeholder="18:30"
+            maxLength={5}
+          />
         </div>
       )}
       <p className="hint" aria-live="polite">
         {untilOk ? `Ends ${formatDateTime(until, tz)} (at most 7 days ahead).` : 'A silence lasts at most 7 days.'}
       </p>
-      {formError && (
-        <p className="field-error" role="alert">
-          {formError}
-        </p>
-      )}
-      <div className="actions">
-        <button type="submit" className="primary" disabled={isSubmitting}>
-          {isSubmitting ? 'Starting…' : 'Start silence'}
-        </button>
-        <button type="button" className="ghost" onClick={() => onDone(null)} disabled={isSubmitting}>
-          Cancel
-        </button>
-      </div>
+      <FormFoot
+        error={formError}
+        busy={isSubmitting}
+        label="Start silence"
+        busyLabel="Starting…"
+        onCancel={() => onDone(null)}
+      />
     </form>
   );
 }
