@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -25,17 +26,38 @@ def e2e_stack(run_dir: Path, env: dict[str, str] | None = None) -> Stack:
                  sim_args=["--command-delay", "1"])
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory):
+def require_nginx_and_web() -> None:
+    """A clear failure (not a hang or a 404 later) when setup.sh has not run."""
     if not shutil.which("nginx") and not Path("/usr/sbin/nginx").exists():
         pytest.fail("nginx is not installed: run scripts/setup.sh")
     if not (ROOT / "web/dist/index.html").exists():
         pytest.fail("web/dist is missing: run scripts/setup.sh")
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    require_nginx_and_web()
     with e2e_stack(tmp_path_factory.mktemp("stack")) as s:
         yield s
 
 
 ARTIFACTS = ROOT / "e2e-artifacts"
+PAGES = ("overview", "impact", "automation", "analytics", "alerts")
+
+
+def assert_flow_ran(proc: subprocess.CompletedProcess, what: str, steps: int) -> None:
+    """The node flow passed, and ran at least `steps` steps (none skipped away)."""
+    assert proc.returncode == 0, f"{what} failed (output above)"
+    passed = re.search(r"\bpass (\d+)", proc.stdout)
+    assert passed and int(passed.group(1)) >= steps, f"{what} did not run all its steps (skipped?)"
+
+
+def assert_page_shots(prefix: str) -> None:
+    """A screenshot of every page at 1280 and 360 px, light and dark: <prefix>-<page>-<width>-<scheme>.png."""
+    shots = {p.name for p in ARTIFACTS.glob(f"{prefix}-*.png")}
+    expected = {f"{prefix}-{page}-{width}-{scheme}.png"
+                for page in PAGES for width in (1280, 360) for scheme in ("light", "dark")}
+    assert expected <= shots, f"missing screenshots: {sorted(expected - shots)}"
 
 
 def run_node_flow(stack: Stack, target: str, timeout: float, *, fresh: str | None = None,

@@ -14,16 +14,14 @@ Screenshots: e2e-artifacts/alerts-*.png and notify-*.png.
 from __future__ import annotations
 
 import re
-import shutil
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from tests.automation.alert_servers import SmtpServer
 
-from .conftest import ARTIFACTS, ROOT, e2e_stack, run_node_flow
+from .conftest import ARTIFACTS, assert_flow_ran, e2e_stack, require_nginx_and_web, run_node_flow
 
 pytestmark = pytest.mark.timeout(480)
 
@@ -48,24 +46,15 @@ def _backfill_days_for_last_month() -> int:
 
 @pytest.fixture(scope="module")
 def alerts_stack(tmp_path_factory, smtp):
-    if not shutil.which("nginx") and not Path("/usr/sbin/nginx").exists():
-        pytest.fail("nginx is not installed: run scripts/setup.sh")
-    if not (ROOT / "web/dist/index.html").exists():
-        pytest.fail("web/dist is missing: run scripts/setup.sh")
+    require_nginx_and_web()
     env = {"XO2_HISTORY_BACKFILL_DAYS": str(_backfill_days_for_last_month())}
     with e2e_stack(tmp_path_factory.mktemp("alerts-stack"), env) as s:
         yield s
 
 
-def _passed(proc) -> int:
-    m = re.search(r"\bpass (\d+)", proc.stdout)
-    return int(m.group(1)) if m else 0
-
-
 def test_alert_fires_is_acknowledged_and_resolves_in_the_browser(alerts_stack):
     proc = run_node_flow(alerts_stack, "e2e/alerts.flow.mjs", 280, fresh="alerts-*.png")
-    assert proc.returncode == 0, "alerts browser flow failed (output above)"
-    assert _passed(proc) >= 9, "the flow did not run all its steps (skipped?)"
+    assert_flow_ran(proc, "alerts browser flow", 9)
     shots = sorted(p.name for p in ARTIFACTS.glob("alerts-*.png"))
     assert len(shots) >= 7, f"expected a screenshot per step, got {shots}"
 
@@ -73,8 +62,7 @@ def test_alert_fires_is_acknowledged_and_resolves_in_the_browser(alerts_stack):
 def test_contact_point_test_mail_silence_and_report_now_from_the_alerts_page(alerts_stack, smtp):
     proc = run_node_flow(alerts_stack, "e2e/alerts.notify.flow.mjs", 420, fresh="notify-*.png",
                          flow_env={"SMTP_PORT": str(smtp.port)})
-    assert proc.returncode == 0, "notification centre browser flow failed (output above)"
-    assert _passed(proc) >= 6, "the flow did not run all its steps (skipped?)"
+    assert_flow_ran(proc, "notification centre browser flow", 6)
     shots = sorted(p.name for p in ARTIFACTS.glob("notify-*.png"))
     assert len(shots) >= 6, f"expected a screenshot per step, got {shots}"
 

@@ -9,38 +9,26 @@
 // the value back below `clear` and see it resolved. Screenshots go to ARTIFACTS_DIR.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { DEVICE, apiGet, eventually } from './alerts.support.mjs';
+import {
+  ARTIFACTS,
+  BASE_URL,
+  REAL_PREFIX,
+  SIM_URL,
+  apiGet,
+  eventually,
+  launchChromium,
+  logIn,
+  newPage,
+  pinDust,
+  skipUnless,
+} from './support.mjs';
 
-const BASE_URL = (process.env.BASE_URL || '').replace(/\/+$/, '');
-const PASSWORD = process.env.ADMIN_PASSWORD || '';
-const SIM_URL = (process.env.SIM_URL || '').replace(/\/+$/, '');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARTIFACTS = path.resolve(process.env.ARTIFACTS_DIR || 'e2e-artifacts');
-const REAL_PREFIX = ['B', 'T', 'T', 'E'].join(''); // spelled out so this file doesn't contain it
 const RULE = 'E2E outlet dust spike';
 // Badge polls every 10 s, the page every 5 s; frames come every 0.5 s in the e2e stack.
 const T = { short: 10_000, alert: 30_000 };
 
-const missing = [
-  !BASE_URL && 'BASE_URL',
-  !PASSWORD && 'ADMIN_PASSWORD',
-  !SIM_URL && 'SIM_URL',
-  !fs.existsSync(CHROMIUM) && `a Chromium at ${CHROMIUM}`,
-].filter(Boolean);
-const skip = missing.length ? `needs ${missing.join(', ')}` : false;
-
-/** Hold (or with null release) outlet dust PM in the simulator's live frames. */
-async function pinDust(value) {
-  const res = await fetch(`${SIM_URL}/__sim/values`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ d9: value }),
-  });
-  assert.equal(res.status, 200, `pinning d9 at ${value}: ${await res.text()}`);
-}
+const skip = skipUnless(['SIM_URL', SIM_URL]);
 
 describe('alerts end to end', { skip }, () => {
   let browser;
@@ -78,15 +66,9 @@ describe('alerts end to end', { skip }, () => {
     page.getByRole('region', { name: 'Recent alerts' }).getByRole('row').filter({ hasText: RULE });
 
   before(async () => {
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
     await pinDust(null);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'],
-    });
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    page.on('pageerror', (err) => pageErrors.push(String(err)));
+    browser = await launchChromium();
+    page = await newPage(browser, pageErrors);
   });
 
   after(async () => {
@@ -95,11 +77,7 @@ describe('alerts end to end', { skip }, () => {
   });
 
   it('logs in and opens the Alerts page from the nav', async () => {
-    await page.goto(`${BASE_URL}/`);
-    await page.getByLabel('Device ID').fill(DEVICE);
-    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor({ timeout: T.short });
+    await logIn(page, T.short);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Alerts', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Alerts' }).waitFor({ timeout: T.short });
     // the two default rules exist from the first start
@@ -212,11 +190,7 @@ describe('alerts end to end', { skip }, () => {
     const phone = await browser.newContext({ viewport: { width: 360, height: 780 }, isMobile: true, hasTouch: true });
     const p = await phone.newPage();
     p.on('pageerror', (err) => pageErrors.push(String(err)));
-    await p.goto(`${BASE_URL}/`);
-    await p.getByLabel('Device ID').fill(DEVICE);
-    await p.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await p.getByRole('button', { name: 'Sign in' }).click();
-    await p.getByRole('heading', { level: 1, name: 'Overview' }).waitFor({ timeout: T.short });
+    await logIn(p, T.short);
     await p.locator('header a.alerts-badge').click();
     await p.getByRole('heading', { level: 1, name: 'Alerts' }).waitFor({ timeout: T.short });
     await p

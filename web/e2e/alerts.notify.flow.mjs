@@ -12,17 +12,10 @@
 // monthly report and send one now. Screenshots: notify-*.png.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { apiGet, eventually, logIn } from './alerts.support.mjs';
+import { ARTIFACTS, BASE_URL, SIM_URL, apiGet, eventually, launchChromium, logIn, newPage, pinDust, skipUnless } from './support.mjs';
 
-const BASE_URL = (process.env.BASE_URL || '').replace(/\/+$/, '');
-const PASSWORD = process.env.ADMIN_PASSWORD || '';
-const SIM_URL = (process.env.SIM_URL || '').replace(/\/+$/, '');
 const SMTP_PORT = process.env.SMTP_PORT || '';
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARTIFACTS = path.resolve(process.env.ARTIFACTS_DIR || 'e2e-artifacts');
 export const RECIPIENTS = ['ops@plant.example', 'shift@plant.example'];
 export const REPORT_TO = 'gm@plant.example';
 const RULE = 'E2E silenced dust';
@@ -30,23 +23,7 @@ const RULE = 'E2E silenced dust';
 const T = { short: 10_000, alert: 30_000, send: 60_000, report: 90_000, backfill: 240_000 };
 const ZONE = '(IST|GMT\\+5:30)';
 
-const missing = [
-  !BASE_URL && 'BASE_URL',
-  !PASSWORD && 'ADMIN_PASSWORD',
-  !SIM_URL && 'SIM_URL',
-  !SMTP_PORT && 'SMTP_PORT',
-  !fs.existsSync(CHROMIUM) && `a Chromium at ${CHROMIUM}`,
-].filter(Boolean);
-const skip = missing.length ? `needs ${missing.join(', ')}` : false;
-
-async function pinDust(value) {
-  const res = await fetch(`${SIM_URL}/__sim/values`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ d9: value }),
-  });
-  assert.equal(res.status, 200, `pinning d9 at ${value}: ${await res.text()}`);
-}
+const skip = skipUnless(['SIM_URL', SIM_URL], ['SMTP_PORT', SMTP_PORT]);
 
 describe('notification centre end to end', { skip }, () => {
   let browser;
@@ -61,15 +38,9 @@ describe('notification centre end to end', { skip }, () => {
   const silences = () => page.getByRole('region', { name: 'Silences' });
 
   before(async () => {
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
     await pinDust(null);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'],
-    });
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    page.on('pageerror', (err) => pageErrors.push(String(err)));
+    browser = await launchChromium();
+    page = await newPage(browser, pageErrors);
   });
 
   after(async () => {
@@ -78,7 +49,7 @@ describe('notification centre end to end', { skip }, () => {
   });
 
   it('logs in; the environment’s webhook is read-only, email is not set up', async () => {
-    await logIn(page, BASE_URL, PASSWORD, T.short);
+    await logIn(page, T.short);
     await page.goto(`${BASE_URL}/#/alerts`);
     await page.getByRole('heading', { level: 1, name: 'Alerts' }).waitFor({ timeout: T.short });
     const hook = points().getByRole('article', { name: 'Webhook' });

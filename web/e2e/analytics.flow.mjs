@@ -12,19 +12,12 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
+import { ARTIFACTS, BASE_URL, axeProblems, launchChromium, logIn, noHorizontalScroll, skipUnless } from './support.mjs';
 
-const BASE_URL = (process.env.BASE_URL || '').replace(/\/+$/, '');
-const PASSWORD = process.env.ADMIN_PASSWORD || '';
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARTIFACTS = path.resolve(process.env.ARTIFACTS_DIR || 'e2e-artifacts');
-const DEVICE = 'IOCL_XTRA_O2_ADMIN';
 const UNIT_TZ = 'Asia/Kolkata'; // the stack's XO2_TIMEZONE default
 const T = 20_000;
 
-const missing = [!BASE_URL && 'BASE_URL', !PASSWORD && 'ADMIN_PASSWORD', !fs.existsSync(CHROMIUM) && `a Chromium at ${CHROMIUM}`].filter(Boolean);
-const skip = missing.length ? `needs ${missing.join(', ')}` : false;
+const skip = skipUnless();
 
 /** "YYYY-MM-DD" at the unit, `offset` days from its today. */
 function unitDay(offset = 0) {
@@ -40,14 +33,6 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 function dayText(iso) {
   const [y, m, d] = iso.split('-');
   return `${d} ${MONTHS[Number(m) - 1]} ${y}`;
-}
-
-async function logIn(page) {
-  await page.goto(`${BASE_URL}/`);
-  await page.getByLabel('Device ID').fill(DEVICE);
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor({ timeout: T });
 }
 
 /** Analytics with a 3-day range ending today at the unit and CO₂ in/out + Inlet Temperature. */
@@ -68,14 +53,6 @@ async function rangeAndCompare(page, from, to) {
   return figure;
 }
 
-async function axeProblems(page) {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  assert.ok(result.passes.length > 3, 'axe checked the page');
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-}
-
 describe('analytics: free range, compare, PNG and CSV', { skip }, () => {
   let browser;
   let context;
@@ -85,16 +62,11 @@ describe('analytics: free range, compare, PNG and CSV', { skip }, () => {
   const to = unitDay(0);
 
   before(async () => {
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
     page = await context.newPage();
     page.on('pageerror', (err) => errors.push(String(err)));
-    await logIn(page);
+    await logIn(page, T);
   });
 
   after(async () => {
@@ -188,18 +160,11 @@ describe('analytics: free range, compare, PNG and CSV', { skip }, () => {
       const p = await phone.newPage();
       p.on('pageerror', (err) => errors.push(String(err)));
       try {
-        await logIn(p);
+        await logIn(p, T);
         await rangeAndCompare(p, from, to);
         await p.evaluate(() => window.scrollTo(0, 0));
         await p.screenshot({ path: path.join(ARTIFACTS, `analytics-compare-360-${scheme}.png`), fullPage: true });
-        const scroll = await p.evaluate(() => {
-          const doc = document.documentElement;
-          const wide = [...document.querySelectorAll('body *')]
-            .filter((el) => el.getBoundingClientRect().right > doc.clientWidth + 1)
-            .slice(0, 3)
-            .map((el) => `${el.tagName.toLowerCase()}.${el.className}`);
-          return { ok: doc.scrollWidth <= doc.clientWidth, wide, scrollWidth: doc.scrollWidth };
-        });
+        const scroll = await noHorizontalScroll(p);
         assert.ok(scroll.ok, `scrolls sideways (${scroll.scrollWidth} px): ${scroll.wide.join(', ')}`);
         assert.deepEqual(await axeProblems(p), []);
         const save = p.getByRole('button', { name: 'Save chart as PNG' });

@@ -9,23 +9,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { ARTIFACTS, BASE_URL, DEVICE, PASSWORD, REAL_PREFIX, SIM_URL, launchChromium, logIn, skipUnless } from './support.mjs';
 
-const BASE_URL = (process.env.BASE_URL || '').replace(/\/+$/, '');
-const PASSWORD = process.env.ADMIN_PASSWORD || '';
-const SIM_URL = (process.env.SIM_URL || '').replace(/\/+$/, '');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARTIFACTS = path.resolve(process.env.ARTIFACTS_DIR || 'e2e-artifacts');
-const DEVICE = 'IOCL_XTRA_O2_ADMIN';
-// The upstream id prefix must never reach the browser; built so this file doesn't contain it.
-const REAL_PREFIX = ['B', 'T', 'T', 'E'].join('');
-
-const missing = [
-  !BASE_URL && 'BASE_URL',
-  !PASSWORD && 'ADMIN_PASSWORD',
-  !fs.existsSync(CHROMIUM) && `a Chromium at ${CHROMIUM}`,
-].filter(Boolean);
-const skip = missing.length ? `needs ${missing.join(', ')}` : false;
+const skip = skipUnless();
 
 // history: a cold week/month is aggregated from the report CSV, which the simulator
 // generates row by row (~10 s for a month, longer on a loaded 2-core CI machine).
@@ -89,7 +75,6 @@ describe('XtraO2 console end to end', { skip }, () => {
     });
 
   before(async () => {
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
     if (SIM_URL) {
       // Best effort: the simulator should be up before the console is exercised.
       await until(async () => (await fetch(SIM_URL).catch(() => null)) !== null, {
@@ -97,19 +82,7 @@ describe('XtraO2 console end to end', { skip }, () => {
         what: `simulator at ${SIM_URL}`,
       });
     }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium(['--disable-component-update', '--disable-sync']);
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
     page = await context.newPage();
     page.on('pageerror', (err) => pageErrors.push(String(err)));
@@ -292,11 +265,7 @@ describe('XtraO2 console end to end', { skip }, () => {
   it('fits a 375 px phone screen', async () => {
     const phone = await browser.newContext({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });
     const p = await phone.newPage();
-    await p.goto(`${BASE_URL}/`);
-    // a fresh context has a fresh sessionStorage: log in again
-    await p.getByLabel('Device ID').fill(DEVICE);
-    await p.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await p.getByRole('button', { name: 'Sign in' }).click();
+    await logIn(p, T.short); // a fresh context has a fresh sessionStorage: log in again
     await p.getByRole('table', { name: 'Live values' }).waitFor({ timeout: T.short });
     // a phone's nav says the short names (Relays, Charts) it shows
     for (const [link, name] of [['Overview', 'Overview'], ['Impact', 'Impact'], ['Relays', 'Automation'], ['Charts', 'Analytics']]) {

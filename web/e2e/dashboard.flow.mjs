@@ -13,59 +13,26 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
+import {
+  ARTIFACTS,
+  BASE_URL,
+  PAGES,
+  SCHEMES,
+  VIEWPORTS,
+  axeProblems,
+  launchChromium,
+  logIn,
+  noHorizontalScroll,
+  openPage,
+  skipUnless,
+} from './support.mjs';
 
-const BASE_URL = (process.env.BASE_URL || '').replace(/\/+$/, '');
-const PASSWORD = process.env.ADMIN_PASSWORD || '';
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARTIFACTS = path.resolve(process.env.ARTIFACTS_DIR || 'e2e-artifacts');
-const DEVICE = 'IOCL_XTRA_O2_ADMIN';
 const T = 15_000;
-const PAGES = ['overview', 'impact', 'automation', 'analytics', 'alerts'];
-const TITLES = { overview: 'Overview', impact: 'Impact', automation: 'Automation', analytics: 'Analytics', alerts: 'Alerts' };
-const VIEWPORTS = [
-  { width: 1280, height: 900 },
-  { width: 360, height: 780 },
-];
-const SCHEMES = ['light', 'dark'];
+const skip = skipUnless();
 
-const missing = [!BASE_URL && 'BASE_URL', !PASSWORD && 'ADMIN_PASSWORD', !fs.existsSync(CHROMIUM) && `a Chromium at ${CHROMIUM}`].filter(Boolean);
-const skip = missing.length ? `needs ${missing.join(', ')}` : false;
-
-/** Serious and critical axe violations, one line each (rule, impact, first targets). */
-async function axeProblems(page) {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  assert.ok(result.passes.length > 3, 'axe checked the page'); // ran, not silently empty
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-}
-
-async function noHorizontalScroll(page) {
-  return page.evaluate(() => {
-    const doc = document.documentElement;
-    const wide = [...document.querySelectorAll('body *')]
-      .filter((el) => el.getBoundingClientRect().right > doc.clientWidth + 1)
-      .slice(0, 3)
-      .map((el) => `${el.tagName.toLowerCase()}.${el.className}`);
-    return { ok: doc.scrollWidth <= doc.clientWidth, scrollWidth: doc.scrollWidth, clientWidth: doc.clientWidth, wide };
-  });
-}
-
-async function logIn(page) {
-  await page.goto(`${BASE_URL}/`);
-  await page.getByLabel('Device ID').fill(DEVICE);
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor({ timeout: T });
-}
-
-/** A page, settled: its heading shown, no "Loading…" left, live data in. */
+/** A page, settled (support.mjs openPage), its charts drawn. */
 async function open(page, id) {
-  await page.goto(`${BASE_URL}/#/${id}`);
-  await page.getByRole('heading', { level: 1, name: TITLES[id] }).waitFor({ timeout: T });
-  await page.waitForFunction(() => !document.querySelector('.loading, .spinner'), null, { timeout: T });
+  await openPage(page, id, T);
   await page.waitForTimeout(300); // charts draw after their data
   await page.evaluate(() => window.scrollTo(0, 0));
 }
@@ -75,12 +42,7 @@ describe('dashboard pages, themes and PWA', { skip }, () => {
   const report = { axe: {}, scroll: {} };
 
   before(async () => {
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {
@@ -96,11 +58,11 @@ describe('dashboard pages, themes and PWA', { skip }, () => {
         const errors = [];
         page.on('pageerror', (err) => errors.push(String(err)));
         try {
-          await logIn(page);
+          await logIn(page, T);
           // the system's scheme is followed with no pick made
           assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), scheme);
           const problems = [];
-          for (const id of PAGES) {
+          for (const id of Object.keys(PAGES)) {
             await open(page, id);
             const key = `${id}-${viewport.width}-${scheme}`;
             await page.screenshot({ path: path.join(ARTIFACTS, `dashboard-${key}.png`), fullPage: true });
@@ -138,7 +100,7 @@ describe('dashboard pages, themes and PWA', { skip }, () => {
     const context = await browser.newContext({ viewport: VIEWPORTS[0] });
     const page = await context.newPage();
     try {
-      await logIn(page);
+      await logIn(page, T);
       const aqi = page.getByRole('region', { name: 'Air quality index' });
       await page.waitForFunction(() => /^\d+$/.test(document.querySelector('.aqi-big .aqi-value')?.textContent || ''), null, { timeout: T });
       assert.match(await aqi.innerText(), /Outlet\s*\d+\s*(Good|Satisfactory|Moderately polluted|Poor|Very poor|Severe)/i);
@@ -162,7 +124,7 @@ describe('dashboard pages, themes and PWA', { skip }, () => {
     const context = await browser.newContext({ viewport: VIEWPORTS[0] });
     const page = await context.newPage();
     try {
-      await logIn(page);
+      await logIn(page, T);
       await open(page, 'impact');
       const report = page.getByRole('region', { name: /^Impact report/ });
       await report.getByRole('button', { name: 'Calendar month' }).click();
@@ -194,7 +156,7 @@ describe('dashboard pages, themes and PWA', { skip }, () => {
     const context = await browser.newContext({ viewport: VIEWPORTS[1], colorScheme: 'light' });
     const page = await context.newPage();
     try {
-      await logIn(page);
+      await logIn(page, T);
       const toggle = page.getByRole('button', { name: 'Dark theme' });
       assert.equal(await toggle.getAttribute('aria-pressed'), 'false');
       // keyboard reachable from the top of the page, with a visible focus ring
@@ -237,7 +199,7 @@ describe('dashboard pages, themes and PWA', { skip }, () => {
       assert.match(sw.headers()['content-type'], /javascript/);
       assert.equal(sw.headers()['cache-control'], 'no-cache'); // a new worker is found at once
 
-      await logIn(page);
+      await logIn(page, T);
       assert.equal(await page.locator('link[rel="manifest"]').getAttribute('href'), '/manifest.webmanifest');
       const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
       assert.equal(scope, `${BASE_URL}/`);

@@ -14,49 +14,31 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
+import {
+  ARTIFACTS,
+  PAGES,
+  SCHEMES,
+  SIM_URL,
+  VIEWPORTS,
+  axeProblems,
+  launchChromium,
+  logIn,
+  openPage,
+  sim,
+  skipUnless,
+} from './support.mjs';
 
-const BASE_URL = (process.env.BASE_URL || '').replace(/\/+$/, '');
-const PASSWORD = process.env.ADMIN_PASSWORD || '';
-const SIM_URL = (process.env.SIM_URL || '').replace(/\/+$/, '');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARTIFACTS = path.resolve(process.env.ARTIFACTS_DIR || 'e2e-artifacts');
-const DEVICE = 'IOCL_XTRA_O2_ADMIN';
 const T = 20_000;
-const PAGES = { overview: 'Overview', impact: 'Impact', automation: 'Automation', analytics: 'Analytics', alerts: 'Alerts' };
-const VIEWPORTS = [
-  { width: 1280, height: 900 },
-  { width: 360, height: 780 },
-];
-const SCHEMES = ['light', 'dark'];
 
 // What a person must never read: the API's codes, and month-first dates (12/1, 12/1/2026).
 const CHANNEL_CODE = /\bd(?:[1-9]|[1-3]\d|40)\b/g;
 const RELAY_CODE = /\bi(?:[1-9]|1[0-8])\b/g;
 const MD_DATE = /\b(?:0?[1-9]|1[0-2])\/(?:0?[1-9]|[12]\d|3[01])(?:\/\d{2,4})?\b/g;
 
-const missing = [!BASE_URL && 'BASE_URL', !PASSWORD && 'ADMIN_PASSWORD', !SIM_URL && 'SIM_URL', !fs.existsSync(CHROMIUM) && `a Chromium at ${CHROMIUM}`].filter(Boolean);
-const skip = missing.length ? `needs ${missing.join(', ')}` : false;
+const skip = skipUnless(['SIM_URL', SIM_URL]);
 
 // The header's alerts bell: its name must hold its visible count (lib/plain.js alertsBadgeName).
 const BELL = '.alerts-badge';
-
-/** Serious and critical axe violations, label-content-name-mismatch included. */
-async function axeViolations(page) {
-  const result = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .options({ rules: { 'label-content-name-mismatch': { enabled: true } } })
-    .analyze();
-  assert.ok(result.passes.length > 3, 'axe checked the page');
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-}
-
-const describeNodes = (nodes) => nodes.slice(0, 3).map((n) => `${n.target.join(' ')} ${n.any?.[0]?.message || ''}`).join(' | ');
-
-async function axeProblems(page) {
-  return (await axeViolations(page)).map((v) => `${v.id} (${v.impact}): ${describeNodes(v.nodes)}`);
-}
 
 /**
  * The text a person reads: the page's rendered text (tooltips and the replica of the unit's own
@@ -97,18 +79,9 @@ function findings(key, { text, charts }) {
   return out;
 }
 
-async function logIn(page) {
-  await page.goto(`${BASE_URL}/`);
-  await page.getByLabel('Device ID').fill(DEVICE);
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor({ timeout: T });
-}
-
+/** A page settled (support.mjs openPage), its charts drawn and its relays listed. */
 async function open(page, id) {
-  await page.goto(`${BASE_URL}/#/${id}`);
-  await page.getByRole('heading', { level: 1, name: PAGES[id] }).waitFor({ timeout: T });
-  await page.waitForFunction(() => !document.querySelector('.loading, .spinner'), null, { timeout: T });
+  await openPage(page, id, T);
   if (id === 'impact' || id === 'analytics') {
     // charts draw after their data: wait for the first one's ticks
     await page.waitForFunction(() => document.querySelector('.chart-canvas')?.dataset.timeTicks, null, { timeout: 60_000 });
@@ -118,26 +91,12 @@ async function open(page, id) {
   await page.evaluate(() => window.scrollTo(0, 0));
 }
 
-async function sim(pathname, body) {
-  const res = await fetch(`${SIM_URL}${pathname}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  assert.equal(res.status, 200, `${pathname}: ${await res.text()}`);
-}
-
 describe('the plant language on every page', { skip }, () => {
   let browser;
   const report = { findings: {}, axe: {}, automationHeight: {} };
 
   before(async () => {
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {
@@ -154,14 +113,14 @@ describe('the plant language on every page', { skip }, () => {
         const errors = [];
         page.on('pageerror', (err) => errors.push(String(err)));
         try {
-          await logIn(page);
+          await logIn(page, T);
           const problems = [];
           for (const id of Object.keys(PAGES)) {
             await open(page, id);
             const key = `${id}-${viewport.width}-${scheme}`;
             await page.screenshot({ path: path.join(ARTIFACTS, `plant-${key}.png`), fullPage: true });
             const found = findings(key, await readable(page));
-            const axe = (await axeProblems(page)).map((p) => `${key}: ${p}`);
+            const axe = (await axeProblems(page, { nameMismatch: true })).map((p) => `${key}: ${p}`);
             report.findings[key] = found;
             report.axe[key] = axe;
             problems.push(...found, ...axe);
@@ -182,10 +141,10 @@ describe('the plant language on every page', { skip }, () => {
     const context = await browser.newContext({ viewport: VIEWPORTS[0] });
     const page = await context.newPage();
     try {
-      await logIn(page);
+      await logIn(page, T);
       await page.locator(`${BELL} .alerts-count`).waitFor({ timeout: T });
-      const mismatch = (await axeViolations(page)).filter((v) => v.id === 'label-content-name-mismatch');
-      assert.deepEqual(mismatch.map((v) => describeNodes(v.nodes)), []);
+      const problems = await axeProblems(page, { nameMismatch: true });
+      assert.deepEqual(problems.filter((p) => p.startsWith('label-content-name-mismatch ')), []);
     } finally {
       await context.close();
     }
@@ -196,7 +155,7 @@ describe('the plant language on every page', { skip }, () => {
     const page = await context.newPage();
     const banner = page.getByRole('region', { name: 'Device status' }).getByRole('status');
     try {
-      await logIn(page);
+      await logIn(page, T);
       await page.waitForFunction(() => /^\d+$/.test(document.querySelector('.aqi-big .aqi-value')?.textContent || ''), null, { timeout: T });
       assert.match(await banner.innerText(), /^Live$/);
       assert.equal(await page.locator('.aqi-big.not-live').count(), 0);
@@ -238,7 +197,7 @@ describe('the plant language on every page', { skip }, () => {
     const context = await browser.newContext({ viewport: VIEWPORTS[1] });
     const page = await context.newPage();
     try {
-      await logIn(page);
+      await logIn(page, T);
       await open(page, 'automation');
       const height = await page.evaluate(() => document.documentElement.scrollHeight);
       assert.ok(height < 2600, `the Automation page is ${height} px tall at 360 px`);

@@ -8,24 +8,11 @@
 // not every certificate. Skips, saying why, unless BASE_URL is https (the plain-HTTP e2e run).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import { chromium } from 'playwright-core';
+import { BASE_URL, launchChromium, logIn, skipUnless } from './support.mjs';
 
-const BASE_URL = (process.env.BASE_URL || '').replace(/\/+$/, '');
 const HTTP_URL = (process.env.HTTP_URL || '').replace(/\/+$/, '');
-const PASSWORD = process.env.ADMIN_PASSWORD || '';
 const SPKI = process.env.SPKI_SHA256 || '';
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const DEVICE = 'IOCL_XTRA_O2_ADMIN';
-
-const missing = [
-  !BASE_URL.startsWith('https://') && 'an https BASE_URL',
-  !HTTP_URL && 'HTTP_URL',
-  !PASSWORD && 'ADMIN_PASSWORD',
-  !SPKI && 'SPKI_SHA256',
-  !fs.existsSync(CHROMIUM) && `a Chromium at ${CHROMIUM}`,
-].filter(Boolean);
-const skip = missing.length ? `needs ${missing.join(', ')}` : false;
+const skip = skipUnless(['an https BASE_URL', BASE_URL.startsWith('https://')], ['HTTP_URL', HTTP_URL], ['SPKI_SHA256', SPKI]);
 
 describe('XtraO2 console over HTTPS', { skip }, () => {
   let browser;
@@ -33,12 +20,7 @@ describe('XtraO2 console over HTTPS', { skip }, () => {
   const pageErrors = [];
 
   before(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', `--ignore-certificate-errors-spki-list=${SPKI}`],
-    });
+    browser = await launchChromium(['--disable-component-update', '--disable-sync', `--ignore-certificate-errors-spki-list=${SPKI}`]);
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
     page.on('pageerror', (err) => pageErrors.push(String(err)));
@@ -60,10 +42,7 @@ describe('XtraO2 console over HTTPS', { skip }, () => {
   });
 
   it('logs in and shows live values over TLS', async () => {
-    await page.getByLabel('Device ID').fill(DEVICE);
-    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor({ timeout: 10_000 });
+    await logIn(page, 10_000);
     const table = page.getByRole('table', { name: 'Live values' });
     await table.waitFor({ timeout: 10_000 });
     const banner = page.getByRole('region', { name: 'Device status' });
