@@ -29,10 +29,46 @@ ROOT = Path(__file__).resolve().parent.parent
 DEMO_PASSWORD = "xtrao2-local"   # only when XO2_ADMIN_PASSWORD is unset (local demo, XO2_DEV=1)
 
 
+# Ports for the servers a test or benchmark starts come from below the kernel's ephemeral range
+# (where bind(0) and every outgoing connection take theirs), in a block per process: pytest-xdist
+# worker N gets block N, any other process a block by its pid. A port bind(0) hands out is free
+# only until someone else's bind(0) or connect() takes it, and with tests in parallel that
+# happened: a simulator's port went to another worker's SMTP server before the simulator bound it.
+_PORT_BASE, _PORT_BLOCK = 10_000, 1_000
+_port_counter = 0
+
+
+def _port_block() -> int | None:
+    """This process's first port, or None when the ephemeral range leaves no room below it."""
+    try:
+        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        low = 32_768
+    blocks = (low - _PORT_BASE) // _PORT_BLOCK
+    if blocks < 2:
+        return None
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")        # "gw0", "gw1", ...
+    n = int(worker[2:]) if worker[2:].isdigit() else os.getpid()
+    return _PORT_BASE + (n % blocks) * _PORT_BLOCK
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A loopback port nothing listens on, that no other caller of this in parallel gets."""
+    global _port_counter
+    first = _port_block()
+    for _ in range(_PORT_BLOCK if first is not None else 1):
+        with socket.socket() as s:
+            if first is None:
+                s.bind(("127.0.0.1", 0))
+                return s.getsockname()[1]
+            port = first + _port_counter % _PORT_BLOCK
+            _port_counter += 1
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue                                     # in use (or lingering): the next one
+            return port
+    raise RuntimeError(f"no free port in {first}-{first + _PORT_BLOCK - 1}")
 
 
 def read_env_file(path: Path) -> dict[str, str]:

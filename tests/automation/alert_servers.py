@@ -8,7 +8,6 @@ import email.policy
 import hashlib
 import hmac
 import json
-import socket
 import subprocess
 import threading
 import time
@@ -20,13 +19,8 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
+from scripts.stack import free_port
 from tests.eventually import eventually
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass

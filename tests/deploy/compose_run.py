@@ -7,23 +7,18 @@ from __future__ import annotations
 
 import os
 import shlex
-import socket
 import ssl
 import subprocess
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from scripts.stack import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = "xo2-deploytest"
 # The Dockerfiles' base images (their ARG defaults; compose passes XO2_*_IMAGE over them).
 BASE_ARGS = {"PYTHON_IMAGE": "XO2_PYTHON_IMAGE", "NODE_IMAGE": "XO2_NODE_IMAGE", "NGINX_IMAGE": "XO2_NGINX_IMAGE"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Failed(AssertionError):

@@ -5,14 +5,12 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 
 import pytest
 
 from .test_deploy_files import ROOT
 
-sys.path.insert(0, str(ROOT / "scripts"))
-from stack import PORTS  # noqa: E402
+from scripts.stack import PORTS, free_port
 
 
 @pytest.fixture
@@ -27,12 +25,6 @@ def run_sh(*args: str, **env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("XO2_")}
     return subprocess.run(["bash", str(ROOT / "scripts/run.sh"), *args], cwd=ROOT, env={**clean, **env},
                           capture_output=True, text=True, timeout=60)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.mark.parametrize("key", list(PORTS))

@@ -5,14 +5,13 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from scripts.stack import Stack, free_port
+
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-from stack import Stack, free_port  # noqa: E402
 
 
 def e2e_stack(run_dir: Path, env: dict[str, str] | None = None) -> Stack:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,16 +17,12 @@ import websocket
 from devicecloud.sim import SimServer
 from tests.eventually import eventually
 
+from scripts.stack import free_port
+
 from .conftest import ALIAS, PASSWORD, REAL
 
 ROOT = Path(__file__).resolve().parents[2]
 SOCKETS = int(os.environ.get("XO2_GW_SOCKETS", "200"))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_gevent_worker_serves_api_and_fans_out(tmp_path):

@@ -22,11 +22,10 @@ import requests
 import websocket
 from requests.adapters import HTTPAdapter
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-from stack import Stack, free_port, wait_http  # noqa: E402,F401 (wait_http: for the tests)
+from scripts.stack import Stack, free_port, wait_http  # noqa: F401 (wait_http: for the tests)
+from tests.eventually import eventually
 
-from tests.eventually import eventually  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 REAL = "BTTE1250001"
 ALIAS = "IOCL_XTRA_O2_ADMIN"
