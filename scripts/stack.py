@@ -13,6 +13,7 @@ or in Python: `with Stack(...) as stack: stack.url`.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import shutil
 import signal
@@ -31,13 +32,16 @@ DEMO_PASSWORD = "xtrao2-local"   # only when XO2_ADMIN_PASSWORD is unset (local 
 
 # Ports for the servers a test or benchmark starts come from below the kernel's ephemeral range
 # (where bind(0) and every outgoing connection take theirs), in a block per process: pytest-xdist
-# worker N gets block N, any other process a block by its pid. A port bind(0) hands out is free
-# only until someone else's bind(0) or connect() takes it, and with tests in parallel that
-# happened: a simulator's port went to another worker's SMTP server before the simulator bound it.
+# worker N gets block N, any other process a block by its pid; within the block a process starts
+# at its pid (a worker's child, e.g. a bench, shares the worker's block, not its sequence). A port
+# bind(0) hands out is free only until someone else's bind(0) or connect() takes it, and with
+# tests in parallel that happened: a simulator's port went to another worker's SMTP server
+# before the simulator bound it.
 _PORT_BASE, _PORT_BLOCK = 10_000, 1_000
-_port_counter = 0
+_port_counter = os.getpid()
 
 
+@functools.cache
 def _port_block() -> int | None:
     """This process's first port, or None when the ephemeral range leaves no room below it."""
     try:
@@ -56,18 +60,19 @@ def free_port() -> int:
     """A loopback port nothing listens on, that no other caller of this in parallel gets."""
     global _port_counter
     first = _port_block()
-    for _ in range(_PORT_BLOCK if first is not None else 1):
+    if first is None:
         with socket.socket() as s:
-            if first is None:
-                s.bind(("127.0.0.1", 0))
-                return s.getsockname()[1]
-            port = first + _port_counter % _PORT_BLOCK
-            _port_counter += 1
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]
+    for _ in range(_PORT_BLOCK):
+        port = first + _port_counter % _PORT_BLOCK
+        _port_counter += 1
+        with socket.socket() as s:
             try:
                 s.bind(("127.0.0.1", port))
             except OSError:
                 continue                                     # in use (or lingering): the next one
-            return port
+        return port
     raise RuntimeError(f"no free port in {first}-{first + _PORT_BLOCK - 1}")
 
 

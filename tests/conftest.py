@@ -14,17 +14,17 @@ import pytest
 SLOW_FIRST = (
     "tests/e2e/test_e2e_plant_language.py",     # ~60
     "tests/e2e/test_e2e_history.py",            # ~57
-    "tests/e2e/test_e2e_dashboard.py",          # ~49
     "tests/e2e/test_e2e_alerts.py",             # ~52 (two flows)
+    "tests/e2e/test_e2e_dashboard.py",          # ~49
     "tests/reliability/test_rel_faults.py",     # ~45
-    "tests/reliability/test_rel_state_file.py",  # ~25
     "tests/reliability/test_rel_security.py",   # ~30
+    "tests/reliability/test_rel_state_file.py",  # ~25
     "tests/automation/test_auto_state_file_malformed.py",  # ~25
     "tests/e2e/test_e2e_browser.py",            # ~21
     "tests/reliability/test_rel_leaks.py",      # ~20
     "tests/gateway/test_gw_ws_frames.py",       # ~16
-    "tests/reliability/test_rel_fuzz_automation.py",  # ~12
     "tests/test_bench_smoke.py",                # ~13
+    "tests/reliability/test_rel_fuzz_automation.py",  # ~12
     "tests/e2e/test_e2e_analytics.py",          # ~9
 )
 _RANK = {path: n for n, path in enumerate(SLOW_FIRST)}

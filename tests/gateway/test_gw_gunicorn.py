@@ -15,9 +15,8 @@ import requests
 import websocket
 
 from devicecloud.sim import SimServer
-from tests.eventually import eventually
-
 from scripts.stack import free_port
+from tests.eventually import eventually
 
 from .conftest import ALIAS, PASSWORD, REAL
 
