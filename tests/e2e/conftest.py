@@ -10,12 +10,14 @@ from pathlib import Path
 import pytest
 
 from scripts.stack import Stack, free_port
+from tests.stack_tools import need_stack_tools
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def e2e_stack(run_dir: Path, env: dict[str, str] | None = None) -> Stack:
     """A stack for browser flows (not started): fast frames, short relay timers; `env` adds to it."""
+    need_stack_tools()
     ports = {"sim": free_port(), "gateway": free_port(), "automation": free_port()}
     base = {"XO2_ADMIN_PASSWORD": "e2e-password-123", "XO2_DEV": "1",
             "XO2_COMMAND_TIMEOUT_S": "20", "XO2_MIN_DWELL_S": "1", "XO2_DISPLAY_INTERVAL_S": "2",
@@ -25,17 +27,8 @@ def e2e_stack(run_dir: Path, env: dict[str, str] | None = None) -> Stack:
                  sim_args=["--command-delay", "1"])
 
 
-def require_nginx_and_web() -> None:
-    """A clear failure (not a hang or a 404 later) when setup.sh has not run."""
-    if not shutil.which("nginx") and not Path("/usr/sbin/nginx").exists():
-        pytest.fail("nginx is not installed: run scripts/setup.sh")
-    if not (ROOT / "web/dist/index.html").exists():
-        pytest.fail("web/dist is missing: run scripts/setup.sh")
-
-
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory):
-    require_nginx_and_web()
     with e2e_stack(tmp_path_factory.mktemp("stack")) as s:
         yield s
 

@@ -21,7 +21,7 @@ import pytest
 
 from tests.automation.alert_servers import SmtpServer
 
-from .conftest import ARTIFACTS, assert_flow_ran, e2e_stack, require_nginx_and_web, run_node_flow
+from .conftest import ARTIFACTS, assert_flow_ran, e2e_stack, run_node_flow
 
 pytestmark = pytest.mark.timeout(480)
 
@@ -46,7 +46,6 @@ def _backfill_days_for_last_month() -> int:
 
 @pytest.fixture(scope="module")
 def alerts_stack(tmp_path_factory, smtp):
-    require_nginx_and_web()
     env = {"XO2_HISTORY_BACKFILL_DAYS": str(_backfill_days_for_last_month())}
     with e2e_stack(tmp_path_factory.mktemp("alerts-stack"), env) as s:
         yield s

@@ -11,6 +11,8 @@ import urllib.request
 
 import pytest
 
+from tests.stack_tools import need_stack_tools
+
 from .conftest import ROOT, Stack, free_port
 
 pytestmark = pytest.mark.timeout(420)
@@ -21,8 +23,7 @@ S3_BYTES_PER_S = 4_000_000
 
 @pytest.fixture(scope="module")
 def history_stack(tmp_path_factory):
-    if not (ROOT / "web/dist/index.html").exists():
-        pytest.fail("web/dist is missing: run scripts/setup.sh")
+    need_stack_tools()
     run_dir = tmp_path_factory.mktemp("history-stack")
     ports = {"sim": free_port(), "gateway": free_port(), "automation": free_port()}
     env = {"XO2_ADMIN_PASSWORD": "e2e-password-123", "XO2_DEV": "1",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import assert_flow_ran, assert_page_shots, e2e_stack, require_nginx_and_web, run_node_flow
+from .conftest import assert_flow_ran, assert_page_shots, e2e_stack, run_node_flow
 
 pytestmark = pytest.mark.timeout(500)
 
@@ -22,7 +22,6 @@ pytestmark = pytest.mark.timeout(500)
 def plant_stack(tmp_path_factory):
     """A stack of its own: the flow takes the simulated unit offline (and back), and the live
     state's thresholds are short so that "Late" and "Offline" come within seconds."""
-    require_nginx_and_web()
     env = {"XO2_LATE_AFTER_S": "3", "XO2_OFFLINE_AFTER_S": "8", "XO2_SITE_NAME": "Panipat gate 2"}
     with e2e_stack(tmp_path_factory.mktemp("plant"), env) as s:
         yield s

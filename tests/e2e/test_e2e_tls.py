@@ -18,6 +18,8 @@ import urllib.request
 
 import pytest
 
+from tests.stack_tools import need_stack_tools
+
 from .conftest import ROOT, Stack, free_port
 
 pytestmark = pytest.mark.timeout(300)
@@ -26,8 +28,7 @@ PASSWORD = "e2e-password-123"
 
 @pytest.fixture(scope="module")
 def tls_stack(tmp_path_factory):
-    if not shutil.which("nginx") and not os.path.exists("/usr/sbin/nginx"):
-        pytest.fail("nginx is not installed: run scripts/setup.sh")
+    need_stack_tools()
     run_dir = tmp_path_factory.mktemp("tls-stack")
     ports = {"sim": free_port(), "gateway": free_port(), "automation": free_port(), "http": free_port()}
     env = {"XO2_ADMIN_PASSWORD": PASSWORD, "XO2_DEV": "1"}

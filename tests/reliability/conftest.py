@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import re
 import secrets
-import shutil
 import signal
 import subprocess
 import sys
@@ -24,6 +23,7 @@ from requests.adapters import HTTPAdapter
 
 from scripts.stack import Stack, free_port, wait_http  # noqa: F401 (wait_http: for the tests)
 from tests.eventually import eventually
+from tests.stack_tools import need_stack_tools
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -263,17 +263,10 @@ class RelStack:
                  "simulator back up")
 
 
-def _need_stack_tools() -> None:
-    if not shutil.which("nginx") and not Path("/usr/sbin/nginx").exists():
-        pytest.fail("nginx is not installed: run scripts/setup.sh")
-    if not (ROOT / "web/dist/index.html").exists():
-        pytest.fail("web/dist is missing: run `npm --prefix web ci && npm --prefix web run build`")
-
-
 @pytest.fixture(scope="session")
 def rel_stack(tmp_path_factory) -> Iterator[RelStack]:
     """One console for the suite: production mode, short timeouts, simulator on loopback."""
-    _need_stack_tools()
+    need_stack_tools()
     run_dir = tmp_path_factory.mktemp("rel-stack")
     ports = {"sim": free_port(), "gateway": free_port(), "automation": free_port()}
     with Stack(port=free_port(), sim_period=SIM_PERIOD, run_dir=run_dir, env=dict(STACK_ENV), ports=ports,

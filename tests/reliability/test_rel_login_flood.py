@@ -18,8 +18,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.stack_tools import need_stack_tools
+
 from .conftest import (ALIAS, PASSWORD, SIM_COMMAND_DELAY, SIM_PERIOD, STACK_ENV, RelStack, Stack,
-                       _need_stack_tools, free_port, session_from, wait_for)
+                       free_port, session_from, wait_for)
 
 pytestmark = pytest.mark.timeout(180)
 FLOODER, ADMIN = "127.0.77.1", "127.0.77.2"
@@ -66,7 +68,7 @@ def _answer(s: socket.socket, deadline: float) -> tuple[int, dict[str, str], byt
 def own_stack(tmp_path_factory) -> Iterator[RelStack]:
     """A console of its own: the global failure cap counts every failure of the last minute, and
     the shared stack's other tests fail logins on purpose (the admin would wait out theirs)."""
-    _need_stack_tools()
+    need_stack_tools()
     ports = {"sim": free_port(), "gateway": free_port(), "automation": free_port()}
     with Stack(port=free_port(), sim_period=SIM_PERIOD, run_dir=tmp_path_factory.mktemp("flood-stack"),
                env=dict(STACK_ENV), ports=ports,

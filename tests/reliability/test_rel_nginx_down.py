@@ -6,13 +6,15 @@ from __future__ import annotations
 import pytest
 import requests
 
-from .conftest import ROOT, Stack, _need_stack_tools, free_port, wait_http
+from tests.stack_tools import need_stack_tools
+
+from .conftest import ROOT, Stack, free_port, wait_http
 from .test_rel_security import assert_security_headers
 
 
 @pytest.fixture(scope="module")
 def nginx_alone(tmp_path_factory):
-    _need_stack_tools()
+    need_stack_tools()
     run_dir = tmp_path_factory.mktemp("nginx-down")
     (run_dir / "logs").mkdir()
     # Nothing listens on the service ports: free_port() returns a port nobody holds.

@@ -65,7 +65,7 @@ export async function logIn(page, timeout) {
   await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor({ timeout });
 }
 
-/** A page settled: its heading shown, no "Loading…" left, scrolled to the top. */
+/** A page settled: its heading shown, no "Loading…" left (charts may still be drawing). */
 export async function openPage(page, id, timeout) {
   await page.goto(`${BASE_URL}/#/${id}`);
   await page.getByRole('heading', { level: 1, name: PAGES[id] }).waitFor({ timeout });
