@@ -5,6 +5,7 @@ import { QueryState } from '../../../components/QueryState.jsx';
 import { impactRow, pairsFromChannels, ruleChannel, weightedMean } from '../../../lib/impact.js';
 import { formatNumber, formatPercent, formatSigned, withUnit } from '../../../lib/format.js';
 import { ImpactReport } from './ImpactReport.jsx';
+import { TableHead } from '../../../components/TableHead.jsx';
 
 const ICON = { better: '▲', worse: '▼', same: '=', neutral: '·', unknown: '' };
 
@@ -77,20 +78,7 @@ function PairCard({ pair, frame, day, week, status }) {
       <h2 title={`Codes ${pair.inlet.code} (inlet), ${pair.outlet.code} (outlet)`}>{pair.quantity}</h2>
       {hint && <p className="muted small">Improvement: {hint}.</p>}
       <table className="data-table impact-table">
-        <thead>
-          <tr>
-            <th scope="col">Period</th>
-            <th scope="col" className="num">
-              Inlet
-            </th>
-            <th scope="col" className="num">
-              Outlet
-            </th>
-            <th scope="col" className="num">
-              Change
-            </th>
-          </tr>
-        </thead>
+        <TableHead label="Period" numbers={['Inlet', 'Outlet', 'Change']} />
         <tbody>
           <PeriodRow
             title={status.live ? 'Now' : `At ${status.when}`}

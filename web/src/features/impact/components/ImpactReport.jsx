@@ -9,6 +9,7 @@ import { formatDateTime, rangeText } from '../../../lib/time.js';
 import { todayIn } from '../../../lib/dates.js';
 import { STANDARD_NAMES } from '../../../lib/aqi.js';
 import { RANGES, aqiSummary, completeness, headlines, pairSummary, relayHoursOn, reportRange } from '../utils/report.js';
+import { TableHead } from '../../../components/TableHead.jsx';
 
 const PM_OUTLET = 'd9'; // SPEC section 4: outlet dust PM (its label comes from the channel map)
 const PM_INLET = 'd2';
@@ -38,20 +39,7 @@ function Summary({ pairs, history }) {
   return (
     <table className="data-table report-table">
       <caption className="visually-hidden">Averages over the range</caption>
-      <thead>
-        <tr>
-          <th scope="col">Quantity</th>
-          <th scope="col" className="num">
-            Inlet avg
-          </th>
-          <th scope="col" className="num">
-            Outlet avg
-          </th>
-          <th scope="col" className="num">
-            Change
-          </th>
-        </tr>
-      </thead>
+      <TableHead label="Quantity" numbers={['Inlet avg', 'Outlet avg', 'Change']} />
       <tbody>
         {pairs.map((pair) => {
           const s = pairSummary(history, pair);
@@ -81,14 +69,7 @@ function RelayHours({ relays, history }) {
   return (
     <table className="data-table report-table">
       <caption>Hours each relay was on</caption>
-      <thead>
-        <tr>
-          <th scope="col">Relay</th>
-          <th scope="col" className="num">
-            Hours on
-          </th>
-        </tr>
-      </thead>
+      <TableHead label="Relay" numbers={['Hours on']} />
       <tbody>
         {rows.map(([ch, h]) => (
           <tr key={ch.code}>
@@ -146,17 +127,7 @@ function AqiDays({ history, display, tz }) {
         Air quality index, {STANDARD_NAMES[standard] || standard} from {size === 'pm10' ? 'PM10' : 'PM2.5'}: days
         per category (each day’s mean)
       </caption>
-      <thead>
-        <tr>
-          <th scope="col">Category</th>
-          <th scope="col" className="num">
-            Inlet days
-          </th>
-          <th scope="col" className="num">
-            Outlet days
-          </th>
-        </tr>
-      </thead>
+      <TableHead label="Category" numbers={['Inlet days', 'Outlet days']} />
       <tbody>
         <tr className="aqi-average">
           <th scope="row">Average AQI</th>

@@ -4,6 +4,7 @@ import { pairsFromChannels } from '../../../lib/impact.js';
 import { downsample, seriesOf } from '../utils/glance.js';
 import { useHourGraph } from '../api/overview.js';
 import { Sparkline } from './Sparkline.jsx';
+import { TableHead } from '../../../components/TableHead.jsx';
 
 /** The last hour's trend, drawn again only when its points change. */
 const Trend = memo(function Trend({ pts, channel }) {
@@ -75,17 +76,7 @@ export const ChannelTable = memo(function ChannelTable({ channels, frame: liveFr
       )}
       <table className="data-table overview-table">
         <caption className="visually-hidden">Live values</caption>
-        <thead>
-          <tr>
-            <th scope="col">Quantity</th>
-            <th scope="col" className="num">
-              Inlet
-            </th>
-            <th scope="col" className="num">
-              Outlet
-            </th>
-          </tr>
-        </thead>
+        <TableHead label="Quantity" numbers={['Inlet', 'Outlet']} />
         <tbody>
           {pairs.map(({ inlet, outlet, quantity }) => (
             <tr key={inlet.code}>

@@ -5,6 +5,7 @@ import { CO2, GSM, HW_VERSION, PM, SW_VERSION, meanReductionPct, reductionPct, r
 import { useDayGraph } from '../api/overview.js';
 import { AqiFigure } from './AqiFigure.jsx';
 import { SignalBars } from './SignalBars.jsx';
+import { TableHead } from '../../../components/TableHead.jsx';
 
 const SIZE_NAMES = { pm25: 'PM2.5', pm10: 'PM10' };
 
@@ -56,17 +57,7 @@ function Reductions({ frame, byCode, status }) {
   return (
     <Card id="glance-reduction" title="Outlet vs inlet" className="glance-reduction">
       <table className="data-table glance-table">
-        <thead>
-          <tr>
-            <th scope="col">Quantity</th>
-            <th scope="col" className="num">
-              Now
-            </th>
-            <th scope="col" className="num">
-              24 h
-            </th>
-          </tr>
-        </thead>
+        <TableHead label="Quantity" numbers={['Now', '24 h']} />
         <tbody>
           {rows.map(([pair, name]) => {
             const now = reductionPct(frame?.[pair.inlet], frame?.[pair.outlet]);
